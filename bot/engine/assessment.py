@@ -1,0 +1,138 @@
+"""The assessment the engine returns (contract.md), language-neutral: every sentence is a Message."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.engine.message import Message
+
+CONTRACT_VERSION = 1
+
+RouteCode = Literal[
+    "BELGIAN",
+    "EU_REG",
+    "UNLIMITED_STAY",
+    "SEARCH_YEAR_WORK",
+    "BLUE_CARD",
+    "HQ",
+    "HQ_REDUCED",
+    "EXEC",
+    "MEDIUM_SHORTAGE",
+    "SHORTAGE",
+    "LABOUR_MARKET_TEST",
+    "ICT",
+    "UNLIMITED",
+    "LTR",
+    "PROFESSIONAL_CARD",
+    "STUDENT",
+    "RESEARCHER",
+    "SEARCH_YEAR",
+    "DG_REVIEW",
+    "NO_ROUTE",
+]
+RouteStatus = Literal["eligible", "review", "not_met"]
+FamilyOutcome = Literal["FAM_NONE", "FAM_EXOFFICIO", "FAM_OE", "FAM_NOT_YET", "FAM_NOT_ELIGIBLE", "FAM_REVIEW"]
+RuleSet = Literal["OLD", "NEW"]
+
+# Least favourable first (contract.md): the family outcome is the minimum over members.
+FAMILY_OUTCOME_ORDER: tuple[FamilyOutcome, ...] = (
+    "FAM_NOT_ELIGIBLE",
+    "FAM_NOT_YET",
+    "FAM_REVIEW",
+    "FAM_OE",
+    "FAM_EXOFFICIO",
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ThresholdUse(_Model):
+    """A threshold row the decision relied on, with what it is based on."""
+
+    id: str
+    amount: float | None
+    unit: str = "EUR"
+    basis: str
+    valid_from: date | None
+    valid_to: date | None = None
+    sources: list[str]
+    confidence: str
+    stale: bool = False
+
+
+class Review(_Model):
+    """A case an adviser must check (rules.md §6.3)."""
+
+    code: str
+    reason: Message
+
+
+class RouteResult(_Model):
+    """One permit route considered, with its status and explanation."""
+
+    code: RouteCode
+    rule: str
+    status: RouteStatus
+    thresholds: list[ThresholdUse] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+    reasons: list[Message] = Field(default_factory=list)
+
+
+class MemberResult(_Model):
+    """The outcome for one family member."""
+
+    relation: str
+    outcome: FamilyOutcome
+    eligible_from: date | None = None
+    rules: list[str] = Field(default_factory=list)
+    reasons: list[Message] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+
+
+class FamilyResult(_Model):
+    """Family reunification: the whole family's outcome and each member's."""
+
+    outcome: FamilyOutcome = "FAM_NONE"
+    rule_set: RuleSet | None = None
+    income_required: float | None = None
+    income_required_alt: float | None = None
+    income_declared: float | None = None
+    thresholds: list[ThresholdUse] = Field(default_factory=list)
+    members: list[MemberResult] = Field(default_factory=list)
+    reasons: list[Message] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+
+
+class NextStep(_Model):
+    """A concrete step, with its due date when one can be computed."""
+
+    code: str
+    title: Message
+    due: date | None = None
+    timing: Message | None = None
+    timing_kind: Literal["deadline", "indicative"] | None = None
+    fee_eur: float | None = None
+    fee: Message | None = None
+    documents: list[Message] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+
+
+class Assessment(_Model):
+    """The engine's answer for one set of answers on one reference date."""
+
+    contract_version: int = CONTRACT_VERSION
+    rules_version: str
+    reference_date: date
+    routes: list[RouteResult]
+    route_code: RouteCode
+    family: FamilyResult
+    review: list[Review] = Field(default_factory=list)
+    next_steps: list[NextStep] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+    notices: list[Message] = Field(default_factory=list)
