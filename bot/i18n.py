@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
@@ -52,7 +52,10 @@ def placeholders(text: str) -> set[str]:
 def normalise_lang(code: str | None) -> Lang:
     """A supported language from a code such as 'fr-BE' or 'nl'; English otherwise."""
     short = (code or "").split("-")[0].split("_")[0].lower()
-    return cast(Lang, short) if short in LANGS else DEFAULT_LANG
+    for lang in LANGS:
+        if lang == short:
+            return lang
+    return DEFAULT_LANG
 
 
 def money(amount: float, lang: Lang) -> str:

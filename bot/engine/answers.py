@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 from typing import Annotated, Literal
 
+import pycountry
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Lang = Literal["fr", "nl", "en"]
@@ -107,10 +109,16 @@ _ISO_COUNTRY = re.compile(r"^[A-Z]{2}$")
 _ACADEMIC_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
 
 
+@cache
+def _country_codes() -> frozenset[str]:
+    # Kosovo (XK) is user-assigned in ISO 3166 but used by Belgian authorities.
+    return frozenset(country.alpha_2 for country in pycountry.countries) | {"XK"}
+
+
 def _check_country(code: str) -> str:
     code = code.strip().upper()
-    if not _ISO_COUNTRY.match(code):
-        raise ValueError("an ISO 3166-1 alpha-2 country code such as 'IN', 'BE' or 'XK'")
+    if not _ISO_COUNTRY.match(code) or code not in _country_codes():
+        raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 country code such as 'IN', 'BE' or 'XK'")
     return code
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from functools import cache
 from importlib import resources
 
@@ -73,7 +73,7 @@ def _amount(cell: str) -> float | None:
     return float(cell) if cell.strip() else None
 
 
-class Comparison(str, Enum):
+class Comparison(StrEnum):
     """Result of comparing a figure with a threshold."""
 
     MEETS = "meets"

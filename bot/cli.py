@@ -1,0 +1,119 @@
+"""The `guichet` command line: assess answers, publish the answers schema, run the product."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, TextIO
+
+from pydantic import ValidationError
+
+from bot.contract import assessment_to_contract
+from bot.engine.answers import Answers
+from bot.engine.assess import assess, today_in_brussels
+from bot.i18n import LANGS, Lang
+from bot.render import render_assessment_text
+
+EXIT_OK, EXIT_USAGE = 0, 2
+
+
+class InputError(Exception):
+    """Input the engine cannot evaluate; its message is the one line shown to the user."""
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "(answers)"
+    if first["type"] == "extra_forbidden":
+        return f"field '{field}': unknown field (see 'guichet schema answers')"
+    return f"field '{field}': {first['msg']}"
+
+
+def load_answers(raw: str) -> Answers:
+    """Parse and validate an answers JSON document, or raise :class:`InputError`."""
+    try:
+        data: Any = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"unreadable JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
+    if not isinstance(data, dict):
+        raise InputError("the answers must be a JSON object")
+    try:
+        return Answers.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(_describe(exc)) from exc
+
+
+def _read(path: str, stdin: TextIO) -> str:
+    if path == "-":
+        return stdin.read()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def _on_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError("a date written YYYY-MM-DD") from exc
+
+
+def cmd_assess(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    """`guichet assess`: evaluate an answers file and print the assessment."""
+    try:
+        answers = load_answers(_read(args.answers, stdin))
+    except InputError as exc:
+        print(f"guichet: {exc}", file=stderr)
+        return EXIT_USAGE
+    lang: Lang = args.lang or answers.lang or "en"
+    assessment = assess(answers, on=args.on or today_in_brussels())
+    if args.format == "text":
+        print(render_assessment_text(assessment, lang), file=stdout)
+    else:
+        print(json.dumps(assessment_to_contract(assessment, lang), ensure_ascii=False, indent=2), file=stdout)
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace, stdout: TextIO) -> int:
+    """`guichet schema answers`: the JSON Schema of the answers."""
+    print(json.dumps(Answers.model_json_schema(), indent=2), file=stdout)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(prog="guichet", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_assess = sub.add_parser("assess", help="assess an answers JSON file (or - for standard input)")
+    p_assess.add_argument("answers")
+    p_assess.add_argument("--on", type=_on_date, help="reference date YYYY-MM-DD (default: today, Brussels)")
+    p_assess.add_argument("--format", choices=("json", "text"), default="json")
+    p_assess.add_argument("--lang", choices=LANGS)
+    p_schema = sub.add_parser("schema", help="print a JSON Schema")
+    p_schema.add_argument("what", choices=("answers",))
+    p_console = sub.add_parser("console", help="the interview in this terminal")
+    p_console.add_argument("--lang", choices=LANGS)
+    p_console.add_argument("--db", help="SQLite file (default: from configuration)")
+    sub.add_parser("run", help="the Telegram bot when a token is configured, otherwise the console")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `guichet` console script."""
+    args = build_parser().parse_args(argv)
+    if args.command == "assess":
+        return cmd_assess(args, sys.stdin, sys.stdout, sys.stderr)
+    if args.command == "schema":
+        return cmd_schema(args, sys.stdout)
+    from bot.launch import run_command  # the channels load only when used
+
+    return run_command(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
