@@ -22,8 +22,51 @@ def run_console_command(lang: Lang | None, db_path: str | None) -> int:
         store.close()
 
 
+def invites_command(args: argparse.Namespace) -> int:
+    """`guichet invites create|list|revoke`."""
+    from bot.invites import PREFILL_FIELDS, deep_link, expiry, validate_prefill
+    from bot.settings import get_settings
+    from bot.store import SessionStore
+
+    settings = get_settings()
+    store = SessionStore(settings.db_path)
+    try:
+        if args.invites_command == "create":
+            facts = {name: getattr(args, name, None) for name in PREFILL_FIELDS}
+            try:
+                prefill = validate_prefill({k: v for k, v in facts.items() if v is not None})
+            except ValueError as exc:
+                print(f"guichet: {str(exc).splitlines()[0]}", file=sys.stderr)
+                return 2
+            token = store.create_invite(args.employer, prefill, expires_at=expiry(args.expires_days))
+            if settings.bot_username:
+                print(deep_link(settings.bot_username, token))
+            else:
+                print(token)
+                print("Set GUICHET_BOT_USERNAME to print the full t.me link.", file=sys.stderr)
+            return 0
+        if args.invites_command == "list":
+            for invite in store.list_invites():
+                state = "revoked" if invite.revoked_at else "active"
+                print(f"{invite.token}\t{invite.employer}\t{state}\texpires={invite.expires_at or '-'}")
+            return 0
+        if store.revoke_invite(args.token):
+            print(f"revoked {args.token}")
+            return 0
+        print(f"guichet: no invite {args.token}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+
+
 def run_command(args: argparse.Namespace) -> int:
     """Dispatch the channel sub-commands of the CLI."""
+    if args.command == "invites":
+        return invites_command(args)
+    if args.command == "health":
+        from bot.health import check_health
+
+        return check_health()
     if args.command == "console":
         return run_console_command(args.lang, args.db)
     if args.command == "run":

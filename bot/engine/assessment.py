@@ -34,7 +34,9 @@ RouteCode = Literal[
     "NO_ROUTE",
 ]
 RouteStatus = Literal["eligible", "review", "not_met"]
-FamilyOutcome = Literal["FAM_NONE", "FAM_EXOFFICIO", "FAM_OE", "FAM_NOT_YET", "FAM_NOT_ELIGIBLE", "FAM_REVIEW"]
+FamilyOutcome = Literal[
+    "FAM_NONE", "FAM_EXOFFICIO", "FAM_OE", "FAM_NOT_YET", "FAM_NOT_ELIGIBLE", "FAM_REVIEW"
+]
 RuleSet = Literal["OLD", "NEW"]
 
 # Least favourable first (contract.md): the family outcome is the minimum over members.

@@ -1,0 +1,152 @@
+"""AsyncSessionStore: the same API for asyncio code, every call run on one dedicated DB thread."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, ParamSpec, TypeVar
+
+from bot.engine.assessment import Assessment
+from bot.store.records import (
+    IN_PROGRESS,
+    Clock,
+    Invite,
+    StoredAnswer,
+    StoredSession,
+    TranscriptLine,
+    utc_now,
+)
+from bot.store.sessions import SessionStore
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class AsyncSessionStore:
+    """Awaitable wrapper of :class:`SessionStore`.
+
+    The store is opened on, and only ever used from, a single-thread executor, so its sqlite3
+    connection stays on its own thread and calls run one at a time in the order they were made.
+    A call whose awaiting task is cancelled after it started still finishes (a turn is never torn).
+    """
+
+    def __init__(self, path: str | Path, *, clock: Clock = utc_now) -> None:
+        """Open the store on its DB thread (blocks briefly while migrations run)."""
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="guichet-db")
+        try:
+            self._store = self._executor.submit(SessionStore, path, clock=clock).result()
+        except BaseException:
+            self._executor.shutdown(wait=False)
+            raise
+        self.path = self._store.path
+
+    async def _call(self, method: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(method, *args, **kwargs))
+
+    async def load_state(self, channel: str, user_key: str) -> StoredSession | None:
+        """See :meth:`SessionStore.load_state`."""
+        return await self._call(self._store.load_state, channel, user_key)
+
+    async def save_turn(
+        self,
+        channel: str,
+        user_key: str,
+        state: dict[str, Any],
+        *,
+        lang: str,
+        status: str = IN_PROGRESS,
+        answers: Sequence[tuple[str, Any]] = (),
+        incoming: str | None = None,
+        outgoing: Sequence[str] = (),
+        update_id: int | None = None,
+        invite_token: str | None = None,
+    ) -> int:
+        """See :meth:`SessionStore.save_turn`."""
+        return await self._call(
+            self._store.save_turn,
+            channel,
+            user_key,
+            state,
+            lang=lang,
+            status=status,
+            answers=answers,
+            incoming=incoming,
+            outgoing=outgoing,
+            update_id=update_id,
+            invite_token=invite_token,
+        )
+
+    async def is_processed(self, update_id: int) -> bool:
+        """See :meth:`SessionStore.is_processed`."""
+        return await self._call(self._store.is_processed, update_id)
+
+    async def new_session(
+        self, channel: str, user_key: str, *, lang: str, invite_token: str | None = None
+    ) -> int:
+        """See :meth:`SessionStore.new_session`."""
+        return await self._call(
+            self._store.new_session, channel, user_key, lang=lang, invite_token=invite_token
+        )
+
+    async def save_assessment(self, session_id: int, assessment: Assessment) -> None:
+        """See :meth:`SessionStore.save_assessment`."""
+        await self._call(self._store.save_assessment, session_id, assessment)
+
+    async def latest_assessment(self, session_id: int) -> Assessment | None:
+        """See :meth:`SessionStore.latest_assessment`."""
+        return await self._call(self._store.latest_assessment, session_id)
+
+    async def get_answers(self, session_id: int) -> list[StoredAnswer]:
+        """See :meth:`SessionStore.get_answers`."""
+        return await self._call(self._store.get_answers, session_id)
+
+    async def get_transcript(self, session_id: int) -> list[TranscriptLine]:
+        """See :meth:`SessionStore.get_transcript`."""
+        return await self._call(self._store.get_transcript, session_id)
+
+    async def erase_user(self, channel: str, user_key: str) -> int:
+        """See :meth:`SessionStore.erase_user`."""
+        return await self._call(self._store.erase_user, channel, user_key)
+
+    async def purge_older_than(self, days: int, now: datetime | None = None) -> int:
+        """See :meth:`SessionStore.purge_older_than`."""
+        return await self._call(self._store.purge_older_than, days, now)
+
+    async def create_invite(
+        self, employer: str, prefill: dict[str, Any], *, expires_at: datetime | None = None
+    ) -> str:
+        """See :meth:`SessionStore.create_invite`."""
+        return await self._call(self._store.create_invite, employer, prefill, expires_at=expires_at)
+
+    async def get_invite(self, token: str, now: datetime | None = None) -> Invite | None:
+        """See :meth:`SessionStore.get_invite`."""
+        return await self._call(self._store.get_invite, token, now)
+
+    async def list_invites(self) -> list[Invite]:
+        """See :meth:`SessionStore.list_invites`."""
+        return await self._call(self._store.list_invites)
+
+    async def revoke_invite(self, token: str) -> bool:
+        """See :meth:`SessionStore.revoke_invite`."""
+        return await self._call(self._store.revoke_invite, token)
+
+    async def close(self) -> None:
+        """Close the store on its thread, then stop the thread (waiting for queued calls first)."""
+        try:
+            await self._call(self._store.close)
+        finally:
+            self._executor.shutdown(wait=True)
+
+    async def __aenter__(self) -> AsyncSessionStore:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()

@@ -1,0 +1,148 @@
+"""Numbered schema migrations, recorded in ``schema_migrations``; opening an older DB upgrades it.
+
+A migration, once released, never changes: change the schema by appending the next one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+from sqlite_utils import Database
+
+from bot.store.connection import immediate_transaction
+from bot.store.records import SchemaTooNewError, to_iso, utc_now
+
+
+class Migration(NamedTuple):
+    """One schema step: ``apply`` runs inside a transaction together with its record."""
+
+    version: int
+    name: str
+    apply: Callable[[Database], None]
+
+
+def _run(*statements: str) -> Callable[[Database], None]:
+    def apply(db: Database) -> None:
+        for statement in statements:
+            db.execute(statement)
+
+    return apply
+
+
+_V1_CORE = _run(
+    """CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT NOT NULL,
+        user_key TEXT NOT NULL,
+        status TEXT NOT NULL
+            CHECK (status IN ('in_progress', 'completed', 'abandoned', 'needs_review')),
+        lang TEXT NOT NULL,
+        state_json TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        completed_at TEXT
+    )""",
+    "CREATE INDEX sessions_by_user ON sessions (channel, user_key, id)",
+    "CREATE INDEX sessions_by_updated_at ON sessions (updated_at)",
+    """CREATE TABLE answers (
+        session_id INTEGER NOT NULL REFERENCES sessions (id),
+        seq INTEGER NOT NULL,
+        field TEXT NOT NULL,
+        value_json TEXT NOT NULL,
+        answered_at TEXT NOT NULL,
+        PRIMARY KEY (session_id, seq)
+    )""",
+    """CREATE TABLE transcript (
+        session_id INTEGER NOT NULL REFERENCES sessions (id),
+        seq INTEGER NOT NULL,
+        direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        update_id INTEGER,
+        PRIMARY KEY (session_id, seq)
+    )""",
+    """CREATE TABLE processed_updates (
+        update_id INTEGER PRIMARY KEY,
+        processed_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX processed_updates_by_time ON processed_updates (processed_at)",
+)
+
+_V2_ASSESSMENTS = _run(
+    """CREATE TABLE assessments (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id INTEGER NOT NULL REFERENCES sessions (id),
+        created_at TEXT NOT NULL,
+        rules_version TEXT NOT NULL,
+        reference_date TEXT NOT NULL,
+        route_code TEXT NOT NULL,
+        family_outcome TEXT NOT NULL,
+        review_codes TEXT NOT NULL,
+        assessment_json TEXT NOT NULL
+    )""",
+    "CREATE INDEX assessments_by_session ON assessments (session_id, id)",
+    "CREATE INDEX assessments_by_route ON assessments (route_code, created_at)",
+    "CREATE INDEX assessments_by_time ON assessments (created_at)",
+)
+
+_V3_INVITES = _run(
+    """CREATE TABLE invites (
+        token TEXT PRIMARY KEY,
+        employer TEXT NOT NULL,
+        prefill_json TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT,
+        revoked_at TEXT
+    )""",
+    "CREATE INDEX invites_by_created_at ON invites (created_at)",
+    "ALTER TABLE sessions ADD COLUMN invite_token TEXT",
+    "CREATE INDEX sessions_by_invite ON sessions (invite_token) WHERE invite_token IS NOT NULL",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "core: sessions, answers, transcript, processed_updates", _V1_CORE),
+    Migration(2, "assessments", _V2_ASSESSMENTS),
+    Migration(3, "invites, sessions.invite_token", _V3_INVITES),
+)
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def schema_version(db: Database) -> int:
+    """The highest migration applied to ``db`` (0 for an empty database)."""
+    if not db.table("schema_migrations").exists():
+        return 0
+    row = db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(db: Database, *, upto: int | None = None, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Apply, in order, each migration newer than ``db``'s version (up to ``upto``); return the version.
+
+    Everything runs in one ``BEGIN IMMEDIATE`` transaction, so two processes opening the same file
+    cannot both migrate it and a failure leaves the database as it was. A database newer than
+    ``migrations`` raises SchemaTooNewError.
+    """
+    versions = [m.version for m in migrations]
+    if versions != list(range(1, len(versions) + 1)):
+        raise ValueError(f"migrations must be numbered 1, 2, 3… in order, got {versions}")
+    with immediate_transaction(db):
+        db.execute(
+            """CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                applied_at TEXT NOT NULL
+            )"""
+        )
+        current = schema_version(db)
+        known = len(migrations)
+        if current > known:
+            raise SchemaTooNewError(f"database schema version {current} is newer than this code ({known})")
+        target = known if upto is None else min(upto, known)
+        for migration in migrations[current:target]:
+            migration.apply(db)
+            db.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                [migration.version, migration.name, to_iso(utc_now())],
+            )
+    return schema_version(db)

@@ -1,0 +1,463 @@
+"""The durable sessions store: one SQLite file, used from one thread (see AsyncSessionStore)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.engine.assessment import Assessment
+from bot.store.connection import checkpoint_truncate, immediate_transaction, open_database
+from bot.store.records import (
+    ABANDONED,
+    COMPLETED,
+    FINISHED_STATUSES,
+    IN_PROGRESS,
+    NEEDS_REVIEW,
+    SESSION_STATUSES,
+    Clock,
+    DuplicateUpdateError,
+    Invite,
+    StoredAnswer,
+    StoredSession,
+    TranscriptLine,
+    UnknownSessionError,
+    dump_json,
+    from_iso,
+    load_json,
+    optional_from_iso,
+    to_iso,
+    utc_now,
+)
+from bot.store.schema import migrate
+
+log = logging.getLogger(__name__)
+
+INVITE_TOKEN_BYTES = 24  # secrets.token_urlsafe(24) → 32 characters of A-Za-z0-9_-
+INVITE_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+# The tables holding a session's personal data, children before their parent.
+_SESSION_CHILD_TABLES = ("answers", "transcript", "assessments")
+
+
+class SessionStore:
+    """Sessions, their append-only answers and transcript, assessments, update dedupe and invites.
+
+    Every public write is one transaction. The underlying sqlite3 connection refuses use from any
+    thread but the one that opened the store: from asyncio, use :class:`AsyncSessionStore`.
+    """
+
+    def __init__(self, path: str | Path, *, clock: Clock = utc_now) -> None:
+        """Open or create the database at ``path`` (and its folder) and bring its schema up to date."""
+        self.path = Path(path)
+        self._clock = clock
+        self._db = open_database(self.path)
+        self._closed = False
+        try:
+            migrate(self._db)
+        except BaseException:
+            self._db.close()
+            raise
+
+    # -- sessions -------------------------------------------------------------------------------
+
+    def load_state(self, channel: str, user_key: str) -> StoredSession | None:
+        """The user's latest session (whatever its status), or None if they have none."""
+        row = self._latest_session_row(channel, user_key)
+        return None if row is None else _session_from_row(row)
+
+    def save_turn(
+        self,
+        channel: str,
+        user_key: str,
+        state: dict[str, Any],
+        *,
+        lang: str,
+        status: str = IN_PROGRESS,
+        answers: Sequence[tuple[str, Any]] = (),
+        incoming: str | None = None,
+        outgoing: Sequence[str] = (),
+        update_id: int | None = None,
+        invite_token: str | None = None,
+    ) -> int:
+        """Save one dialogue turn in ONE transaction and return the session id.
+
+        Upserts the user's latest session (a new one if they have none, or if the latest was
+        abandoned): state, language, status (as given) and, when given, the invite token. Appends
+        ``answers`` to the answer log, then ``incoming`` and ``outgoing`` to the transcript, and marks
+        ``update_id`` processed. Raises DuplicateUpdateError (writing nothing) for an update already
+        processed.
+        """
+        _check_status(status)
+        state_json = dump_json(state)
+        answer_rows = [(field, dump_json(value)) for field, value in answers]
+        lines = ([("in", incoming)] if incoming is not None else []) + [("out", text) for text in outgoing]
+        now = self._now()
+        with immediate_transaction(self._db):
+            if update_id is not None and self._is_processed(update_id):
+                raise DuplicateUpdateError(update_id)
+            latest = self._latest_session_row(channel, user_key)
+            if latest is None or latest["status"] == ABANDONED:
+                session_id = self._insert_session(
+                    channel,
+                    user_key,
+                    lang=lang,
+                    status=status,
+                    state_json=state_json,
+                    invite_token=invite_token,
+                    now=now,
+                )
+            else:
+                session_id = int(latest["id"])
+                self._update_session(
+                    latest,
+                    lang=lang,
+                    status=status,
+                    state_json=state_json,
+                    invite_token=invite_token,
+                    now=now,
+                )
+            self._append_answers(session_id, answer_rows, now)
+            self._append_transcript(session_id, lines, now, update_id)
+            if update_id is not None:
+                self._db.execute(
+                    "INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?)", [update_id, now]
+                )
+        return session_id
+
+    def is_processed(self, update_id: int) -> bool:
+        """True when a turn for this Telegram update was already saved."""
+        return self._is_processed(update_id)
+
+    def new_session(self, channel: str, user_key: str, *, lang: str, invite_token: str | None = None) -> int:
+        """Start the user afresh with an empty state; their in-progress session becomes abandoned.
+
+        A completed or needs_review session keeps its status. Returns the new session id.
+        """
+        now = self._now()
+        with immediate_transaction(self._db):
+            self._db.execute(
+                "UPDATE sessions SET status = ?, updated_at = ? "
+                "WHERE channel = ? AND user_key = ? AND status = ?",
+                [ABANDONED, now, channel, user_key, IN_PROGRESS],
+            )
+            return self._insert_session(
+                channel,
+                user_key,
+                lang=lang,
+                status=IN_PROGRESS,
+                state_json=dump_json({}),
+                invite_token=invite_token,
+                now=now,
+            )
+
+    def save_assessment(self, session_id: int, assessment: Assessment) -> None:
+        """Store the assessment (JSON and indexed columns) and mark the session completed, or
+        needs_review when the assessment lists reviews. Raises UnknownSessionError."""
+        now = self._now()
+        status = NEEDS_REVIEW if assessment.review else COMPLETED
+        with immediate_transaction(self._db):
+            updated = self._db.execute(
+                "UPDATE sessions SET status = ?, updated_at = ?, completed_at = ? WHERE id = ?",
+                [status, now, now, session_id],
+            ).rowcount
+            if updated == 0:
+                raise UnknownSessionError(f"no session {session_id}")
+            self._db.table("assessments").insert(
+                {
+                    "session_id": session_id,
+                    "created_at": now,
+                    "rules_version": assessment.rules_version,
+                    "reference_date": assessment.reference_date.isoformat(),
+                    "route_code": assessment.route_code,
+                    "family_outcome": assessment.family.outcome,
+                    "review_codes": dump_json(sorted({review.code for review in assessment.review})),
+                    "assessment_json": assessment.model_dump_json(),
+                }
+            )
+
+    def latest_assessment(self, session_id: int) -> Assessment | None:
+        """The session's most recent assessment, or None."""
+        row = self._db.execute(
+            "SELECT assessment_json FROM assessments WHERE session_id = ? ORDER BY id DESC LIMIT 1",
+            [session_id],
+        ).fetchone()
+        return None if row is None else Assessment.model_validate_json(row[0])
+
+    def get_answers(self, session_id: int) -> list[StoredAnswer]:
+        """The session's answer log in the order given (for "back" and audit replay)."""
+        return [
+            StoredAnswer(
+                seq=row["seq"],
+                field=row["field"],
+                value=load_json(row["value_json"]),
+                answered_at=from_iso(row["answered_at"]),
+            )
+            for row in self._db.query(
+                "SELECT seq, field, value_json, answered_at FROM answers WHERE session_id = ? ORDER BY seq",
+                [session_id],
+            )
+        ]
+
+    def get_transcript(self, session_id: int) -> list[TranscriptLine]:
+        """The session's messages in and out, in order."""
+        return [
+            TranscriptLine(
+                seq=row["seq"],
+                direction=row["direction"],
+                text=row["text"],
+                created_at=from_iso(row["created_at"]),
+                update_id=row["update_id"],
+            )
+            for row in self._db.query(
+                "SELECT seq, direction, text, created_at, update_id FROM transcript "
+                "WHERE session_id = ? ORDER BY seq",
+                [session_id],
+            )
+        ]
+
+    # -- erasure and retention ------------------------------------------------------------------
+
+    def erase_user(self, channel: str, user_key: str) -> int:
+        """Delete every session of the user with its answers, transcript and assessments, zeroing
+        the freed content and truncating the WAL; return the number of rows deleted."""
+        self._db.execute("PRAGMA secure_delete = ON")
+        with immediate_transaction(self._db):
+            deleted = self._delete_sessions("channel = ? AND user_key = ?", [channel, user_key])
+        self._checkpoint()
+        return deleted
+
+    def purge_older_than(self, days: int, now: datetime | None = None) -> int:
+        """Delete sessions untouched for ``days`` days (with all their rows), dedupe records older
+        than that, and invites expired or revoked before then; return the number of rows deleted."""
+        if days < 0:
+            raise ValueError("days must be zero or more")
+        cutoff = to_iso((now or self._clock()) - timedelta(days=days))
+        self._db.execute("PRAGMA secure_delete = ON")
+        with immediate_transaction(self._db):
+            deleted = self._delete_sessions("updated_at < ?", [cutoff])
+            deleted += self._db.execute(
+                "DELETE FROM processed_updates WHERE processed_at < ?", [cutoff]
+            ).rowcount
+            deleted += self._db.execute(
+                "DELETE FROM invites WHERE expires_at < ? OR revoked_at < ?", [cutoff, cutoff]
+            ).rowcount
+        self._checkpoint()
+        return deleted
+
+    # -- invites --------------------------------------------------------------------------------
+
+    def create_invite(
+        self, employer: str, prefill: dict[str, Any], *, expires_at: datetime | None = None
+    ) -> str:
+        """Record an employer's invitation and return its random token (deep-link safe, 32 chars).
+
+        Without ``expires_at`` the invite never expires (it can still be revoked).
+        """
+        if not employer.strip():
+            raise ValueError("an invite needs the employer's name")
+        now = self._clock()
+        expiry = None if expires_at is None else to_iso(expires_at)
+        prefill_json = dump_json(prefill)
+        while True:
+            token = secrets.token_urlsafe(INVITE_TOKEN_BYTES)
+            try:
+                with immediate_transaction(self._db):
+                    self._db.execute(
+                        "INSERT INTO invites (token, employer, prefill_json, created_at, expires_at) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        [token, employer.strip(), prefill_json, to_iso(now), expiry],
+                    )
+            except sqlite3.IntegrityError:  # pragma: no cover - a 192-bit collision
+                continue
+            return token
+
+    def get_invite(self, token: str, now: datetime | None = None) -> Invite | None:
+        """The invite, or None when the token is malformed, unknown, expired or revoked."""
+        if not INVITE_TOKEN_PATTERN.fullmatch(token):
+            return None
+        row = next(self._db.query("SELECT * FROM invites WHERE token = ?", [token]), None)
+        if row is None:
+            return None
+        invite = _invite_from_row(row)
+        moment = from_iso(to_iso(now or self._clock()))  # rejects a naive ``now``
+        return invite if invite.is_usable(moment) else None
+
+    def list_invites(self) -> list[Invite]:
+        """Every invite still stored (usable or not), oldest first."""
+        return [
+            _invite_from_row(row)
+            for row in self._db.query("SELECT * FROM invites ORDER BY created_at, token")
+        ]
+
+    def revoke_invite(self, token: str) -> bool:
+        """Revoke the invite; False when it is unknown or was already revoked."""
+        with immediate_transaction(self._db):
+            cursor = self._db.execute(
+                "UPDATE invites SET revoked_at = ? WHERE token = ? AND revoked_at IS NULL",
+                [self._now(), token],
+            )
+        return cursor.rowcount > 0
+
+    def close(self) -> None:
+        """Checkpoint the WAL and close the connection (a second call does nothing)."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._checkpoint()
+        finally:
+            self._db.close()
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _now(self) -> str:
+        return to_iso(self._clock())
+
+    def _is_processed(self, update_id: int) -> bool:
+        return (
+            self._db.execute("SELECT 1 FROM processed_updates WHERE update_id = ?", [update_id]).fetchone()
+            is not None
+        )
+
+    def _latest_session_row(self, channel: str, user_key: str) -> dict[str, Any] | None:
+        return next(
+            self._db.query(
+                "SELECT * FROM sessions WHERE channel = ? AND user_key = ? ORDER BY id DESC LIMIT 1",
+                [channel, user_key],
+            ),
+            None,
+        )
+
+    def _insert_session(
+        self,
+        channel: str,
+        user_key: str,
+        *,
+        lang: str,
+        status: str,
+        state_json: str,
+        invite_token: str | None,
+        now: str,
+    ) -> int:
+        cursor = self._db.execute(
+            "INSERT INTO sessions (channel, user_key, status, lang, state_json, invite_token, "
+            "created_at, updated_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                channel,
+                user_key,
+                status,
+                lang,
+                state_json,
+                invite_token,
+                now,
+                now,
+                now if status in FINISHED_STATUSES else None,
+            ],
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def _update_session(
+        self,
+        row: dict[str, Any],
+        *,
+        lang: str,
+        status: str,
+        state_json: str,
+        invite_token: str | None,
+        now: str,
+    ) -> None:
+        if status in FINISHED_STATUSES:
+            completed_at = row["completed_at"] if row["status"] in FINISHED_STATUSES else now
+        else:
+            completed_at = None
+        self._db.execute(
+            "UPDATE sessions SET lang = ?, status = ?, state_json = ?, invite_token = ?, "
+            "updated_at = ?, completed_at = ? WHERE id = ?",
+            [lang, status, state_json, invite_token or row["invite_token"], now, completed_at, row["id"]],
+        )
+
+    def _append_answers(self, session_id: int, rows: Sequence[tuple[str, str]], now: str) -> None:
+        first = self._next_seq("answers", session_id)
+        self._db.table("answers").insert_all(
+            {
+                "session_id": session_id,
+                "seq": seq,
+                "field": field,
+                "value_json": value_json,
+                "answered_at": now,
+            }
+            for seq, (field, value_json) in enumerate(rows, start=first)
+        )
+
+    def _append_transcript(
+        self, session_id: int, lines: Sequence[tuple[str, str]], now: str, update_id: int | None
+    ) -> None:
+        first = self._next_seq("transcript", session_id)
+        self._db.table("transcript").insert_all(
+            {
+                "session_id": session_id,
+                "seq": seq,
+                "direction": direction,
+                "text": text,
+                "created_at": now,
+                "update_id": update_id,
+            }
+            for seq, (direction, text) in enumerate(lines, start=first)
+        )
+
+    def _next_seq(self, table: str, session_id: int) -> int:
+        row = self._db.execute(f"SELECT MAX(seq) FROM {table} WHERE session_id = ?", [session_id]).fetchone()
+        return int(row[0] or 0) + 1
+
+    def _delete_sessions(self, where: str, params: list[Any]) -> int:
+        """Delete the sessions matching ``where`` and their child rows (inside a transaction)."""
+        selected = f"SELECT id FROM sessions WHERE {where}"
+        deleted = 0
+        for table in _SESSION_CHILD_TABLES:
+            deleted += self._db.execute(
+                f"DELETE FROM {table} WHERE session_id IN ({selected})", params
+            ).rowcount
+        deleted += self._db.execute(f"DELETE FROM sessions WHERE {where}", params).rowcount
+        return deleted
+
+    def _checkpoint(self) -> None:
+        if not checkpoint_truncate(self._db):
+            log.warning("WAL checkpoint blocked by another reader; erased data may linger in the WAL")
+
+
+def _check_status(status: str) -> None:
+    if status not in SESSION_STATUSES:
+        raise ValueError(f"unknown session status {status!r}; expected one of {sorted(SESSION_STATUSES)}")
+
+
+def _session_from_row(row: dict[str, Any]) -> StoredSession:
+    return StoredSession(
+        id=row["id"],
+        channel=row["channel"],
+        user_key=row["user_key"],
+        status=row["status"],
+        lang=row["lang"],
+        state=load_json(row["state_json"]),
+        invite_token=row["invite_token"],
+        created_at=from_iso(row["created_at"]),
+        updated_at=from_iso(row["updated_at"]),
+        completed_at=optional_from_iso(row["completed_at"]),
+    )
+
+
+def _invite_from_row(row: dict[str, Any]) -> Invite:
+    return Invite(
+        token=row["token"],
+        employer=row["employer"],
+        prefill=load_json(row["prefill_json"]),
+        created_at=from_iso(row["created_at"]),
+        expires_at=optional_from_iso(row["expires_at"]),
+        revoked_at=optional_from_iso(row["revoked_at"]),
+    )

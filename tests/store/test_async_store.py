@@ -1,0 +1,132 @@
+"""AsyncSessionStore: every call on one DB thread, concurrent callers from asyncio, clean shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.engine.assessment import Assessment, FamilyResult, RouteResult
+from bot.store import AsyncSessionStore, DuplicateUpdateError, SessionStore
+
+USERS = 20
+TURNS = 15
+
+
+async def _conversation(store: AsyncSessionStore, user: int) -> int:
+    """One user's turns, one after the other, as a Telegram handler would save them."""
+    session_id = 0
+    for turn in range(TURNS):
+        update_id = user * 1000 + turn
+        assert not await store.is_processed(update_id)
+        session_id = await store.save_turn(
+            "telegram",
+            str(user),
+            {"turn": turn},
+            lang="fr",
+            answers=[(f"field_{turn}", user)],
+            incoming=f"u{user} t{turn}",
+            outgoing=[f"reply u{user} t{turn}"],
+            update_id=update_id,
+        )
+        await asyncio.sleep(0)
+    return session_id
+
+
+async def test_concurrent_users_from_asyncio(tmp_path: Path) -> None:
+    async with AsyncSessionStore(tmp_path / "g.sqlite3") as store:
+        session_ids = await asyncio.gather(*(_conversation(store, user) for user in range(USERS)))
+        assert len(set(session_ids)) == USERS
+        for user, session_id in enumerate(session_ids):
+            loaded = await store.load_state("telegram", str(user))
+            assert loaded is not None and (loaded.id, loaded.state) == (session_id, {"turn": TURNS - 1})
+            answers = await store.get_answers(session_id)
+            assert [(a.seq, a.field, a.value) for a in answers] == [
+                (turn + 1, f"field_{turn}", user) for turn in range(TURNS)
+            ]
+            lines = await store.get_transcript(session_id)
+            assert [line.text for line in lines] == [
+                text for turn in range(TURNS) for text in (f"u{user} t{turn}", f"reply u{user} t{turn}")
+            ]
+
+
+async def test_the_same_update_delivered_twice_at_once_is_saved_once(tmp_path: Path) -> None:
+    async with AsyncSessionStore(tmp_path / "g.sqlite3") as store:
+        results = await asyncio.gather(
+            *(
+                store.save_turn("telegram", "1", {}, lang="nl", incoming="hallo", update_id=555)
+                for _ in range(5)
+            ),
+            return_exceptions=True,
+        )
+        assert sum(isinstance(r, int) for r in results) == 1
+        assert sum(isinstance(r, DuplicateUpdateError) for r in results) == 4
+        session = await store.load_state("telegram", "1")
+        assert session is not None
+        assert [line.text for line in await store.get_transcript(session.id)] == ["hallo"]
+
+
+async def test_all_calls_run_on_one_thread_that_is_not_the_event_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: set[int] = set()
+    original = SessionStore.save_turn
+
+    def spying_save_turn(self: SessionStore, *args: object, **kwargs: object) -> int:
+        threads.add(threading.get_ident())
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SessionStore, "save_turn", spying_save_turn)
+    async with AsyncSessionStore(tmp_path / "g.sqlite3") as store:
+        await asyncio.gather(*(store.save_turn("console", f"u{i}", {}, lang="en") for i in range(30)))
+    assert len(threads) == 1
+    assert threading.get_ident() not in threads
+
+
+async def test_every_method_is_available(tmp_path: Path) -> None:
+    store = AsyncSessionStore(tmp_path / "g.sqlite3")
+    try:
+        sid = await store.new_session("telegram", "9", lang="en", invite_token=None)
+        await store.save_turn("telegram", "9", {"q": 1}, lang="en", answers=[("a", 1)])
+        assessment = Assessment(
+            rules_version="v",
+            reference_date=date(2025, 1, 1),
+            routes=[RouteResult(code="NO_ROUTE", rule="R-NONE", status="not_met")],
+            route_code="NO_ROUTE",
+            family=FamilyResult(),
+        )
+        await store.save_assessment(sid, assessment)
+        assert await store.latest_assessment(sid) == assessment
+        token = await store.create_invite("ACME", {"region": "wallonia"})
+        assert (await store.get_invite(token)) is not None
+        assert [i.token for i in await store.list_invites()] == [token]
+        assert await store.revoke_invite(token)
+        assert await store.purge_older_than(365) == 0
+        assert await store.erase_user("telegram", "9") == 3  # the session, its answer and its assessment
+    finally:
+        await store.close()
+
+
+async def test_a_cancelled_caller_does_not_tear_a_turn(tmp_path: Path) -> None:
+    async with AsyncSessionStore(tmp_path / "g.sqlite3") as store:
+        task = asyncio.create_task(
+            store.save_turn("telegram", "1", {}, lang="fr", answers=[("a", 1), ("b", 2)], incoming="x")
+        )
+        await asyncio.sleep(0)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        session = await store.load_state("telegram", "1")
+        if session is not None:  # the call had started: it finished whole
+            assert len(await store.get_answers(session.id)) == 2
+            assert len(await store.get_transcript(session.id)) == 1
+
+
+def test_opening_errors_surface_at_once(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(OSError):
+        AsyncSessionStore(blocker / "g.sqlite3")
