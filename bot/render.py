@@ -145,6 +145,7 @@ def render_assessment_text(assessment: Assessment, lang: Lang) -> str:
         text(
             lang,
             "outcome.reference",
+            on_date=(assessment.assessed_on or assessment.reference_date).isoformat(),
             reference_date=assessment.reference_date.isoformat(),
             version=assessment.rules_version,
         ),
@@ -157,7 +158,7 @@ def render_assessment_text(assessment: Assessment, lang: Lang) -> str:
     if assessment.next_steps:
         out += ["", text(lang, "outcome.heading.next_steps")]
         for index, step in enumerate(assessment.next_steps, start=1):
-            out += _step_lines(index, step, lang, assessment.reference_date)
+            out += _step_lines(index, step, lang, assessment.assessed_on or assessment.reference_date)
     if assessment.review:
         out += ["", text(lang, "review.heading"), text(lang, "review.intro")]
         for item in assessment.review:

@@ -42,6 +42,7 @@ def assess(
     return Assessment(
         rules_version=ctx.table.version,
         reference_date=ctx.ref_date,
+        assessed_on=ctx.on,
         routes=routes,
         route_code=routes[0].code,
         family=family,

@@ -131,6 +131,7 @@ class Assessment(_Model):
     contract_version: int = CONTRACT_VERSION
     rules_version: str
     reference_date: date
+    assessed_on: date | None = None  # the day the question was asked (older records: unknown)
     routes: list[RouteResult]
     route_code: RouteCode
     family: FamilyResult
