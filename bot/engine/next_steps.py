@@ -1,14 +1,596 @@
-"""Next steps (rules.md §5). PLACEHOLDER: being written."""
+"""Next steps with dates, fees and documents (rules.md §5).
+
+The catalogue (which steps a route or family outcome selects, their deadlines, fees, documents
+and sources) is data in ``data/next_steps.toml``; wording is in ``locales/*/steps.toml``. This
+module only decides which steps apply, computes the dates from the answers and looks the fees up
+in the dated thresholds table on the day they are paid.
+"""
 
 from __future__ import annotations
 
-from bot.engine.answers import Answers
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.engine.answers import Answers, Region
 from bot.engine.assessment import FamilyResult, NextStep, RouteResult
+from bot.engine.calendar import PeriodUnit, next_first_of_january, shift, window_before
 from bot.engine.context import Context
+from bot.engine.derive import academic_year_date, add_months, age_at, in_list, nth_birthday, work_region
+from bot.engine.message import Message, ParamValue, msg
+from bot.engine.thresholds import ThresholdRow
+
+TimingKind = Literal["deadline", "indicative"]
+
+# ---------------------------------------------------------------------------------------------
+# The catalogue as typed data
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Constant(_Data):
+    """A deadline or reported duration of rules.md §5.10."""
+
+    unit: Literal["days", "working_days", "months", "weeks", "years"]
+    count: int | None = None
+    earliest: int | None = None
+    min: int | None = None
+    max: int | None = None
+    extension: int | None = None
+    extensions: int | None = None
+    since: date | None = None
+    region: str | None = None
+    routes: list[str] = Field(default_factory=list)
+    sources: list[str]
+    confidence: str
+
+    def field_value(self, name: str) -> int:
+        """The integer value of one of the constant's fields (for message parameters)."""
+        value = getattr(self, name)
+        if not isinstance(value, int):
+            raise ValueError(f"constant field {name!r} has no integer value")
+        return value
+
+    def period(self) -> tuple[int, PeriodUnit]:
+        """(count, unit) for date arithmetic."""
+        if self.count is None or self.unit not in ("days", "working_days", "months"):
+            raise ValueError("this constant is not a date offset")
+        unit: PeriodUnit = self.unit
+        return self.count, unit
+
+
+class ConditionalDocument(_Data):
+    """A document needed only for some routes, regions, purposes or family relations."""
+
+    name: str
+    routes: list[str] = Field(default_factory=list)
+    regions: list[str] = Field(default_factory=list)
+    purposes: list[str] = Field(default_factory=list)
+    relations: list[str] = Field(default_factory=list)
+
+
+class StepSpec(_Data):
+    """One step of the catalogue."""
+
+    timing_kind: TimingKind
+    constant: str | None = None
+    due: str | None = None
+    when: str | None = None
+    fee: str | None = None
+    fee_day: Literal["application", "family_application", "due"] = "application"
+    cards: list[str] = Field(default_factory=list)
+    params: dict[str, str] = Field(default_factory=dict)
+    title_variants: dict[str, str] = Field(default_factory=dict)
+    documents: list[str] = Field(default_factory=list)
+    conditional_documents: list[ConditionalDocument] = Field(default_factory=list)
+    sources: list[str]
+
+
+class OeFee(_Data):
+    """The Immigration Office fee of one route."""
+
+    id: str
+    alternative: str | None = None
+    not_if_card: list[str] = Field(default_factory=list)
+
+
+class Plans(_Data):
+    """Step codes selected by the best route and by the family outcome, in order."""
+
+    routes: dict[str, list[str]]
+    family: dict[str, list[str]]
+
+
+class Catalogue(_Data):
+    """The whole ``data/next_steps.toml``."""
+
+    constants: dict[str, Constant]
+    fee_ids: dict[str, str]
+    oe_fees: dict[str, OeFee]
+    plans: Plans
+    steps: dict[str, StepSpec]
+
+    def value(self, path: str) -> int:
+        """A constant's field by its 'CONSTANT.field' path."""
+        name, _, field_name = path.partition(".")
+        return self.constants[name].field_value(field_name)
+
+
+@cache
+def catalogue() -> Catalogue:
+    """The next-steps catalogue shipped with the package."""
+    text = resources.files("bot.engine").joinpath("data/next_steps.toml").read_text(encoding="utf-8")
+    return Catalogue.model_validate(tomllib.loads(text))
+
+
+# ---------------------------------------------------------------------------------------------
+# What every rule sees
+
+
+@dataclass(frozen=True)
+class Situation:
+    """The answers and results the steps are planned from."""
+
+    answers: Answers
+    ctx: Context
+    route: RouteResult
+    family: FamilyResult
+    cat: Catalogue
+
+    @property
+    def region(self) -> Region | None:
+        """Region of the activity: the business's for a professional card, else the workplace's."""
+        if self.route.code == "PROFESSIONAL_CARD" and self.answers.se_region is not None:
+            return self.answers.se_region
+        return work_region(self.answers)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A computed date with the parameters its timing sentence needs."""
+
+    day: date
+    params: dict[str, ParamValue] = field(default_factory=dict)
+    variant: str = "dated"
+    kind: TimingKind | None = None
+
+
+@dataclass(frozen=True)
+class Fee:
+    """What a step costs: the amount (None when not a single figure), the sentence, the sources."""
+
+    amount: float | None
+    message: Message
+    sources: tuple[str, ...] = ()
+
+
+def _iso(day: date) -> str:
+    return day.isoformat()
+
+
+# ---------------------------------------------------------------------------------------------
+# Predicates (`when`)
+
+
+def _arriving(s: Situation) -> bool:
+    return s.answers.current_location != "belgium" or s.answers.card_type == "none"
+
+
+def _oe_fee_due(s: Situation) -> bool:
+    entry = s.cat.oe_fees.get(s.route.code)
+    return entry is not None and s.answers.card_type not in entry.not_if_card
+
+
+def _fl_fast_lane(s: Situation) -> bool:
+    lane = s.cat.constants["FL_FASTLANE"]
+    return (
+        s.route.code in lane.routes
+        and s.region == lane.region
+        and (lane.since is None or s.ctx.ref_date >= lane.since)
+    )
+
+
+def _age_based_reduced_rate(s: Situation) -> bool:
+    rate = s.cat.constants["REDUCED_RATE_AGE"]
+    return s.region == rate.region and not (
+        s.answers.has_special("nurse") or s.answers.has_special("teacher")
+    )
+
+
+def _graduated_abroad_after_mobility(s: Situation) -> bool:
+    return s.answers.mobility_programme is True and s.answers.graduated_be is not True
+
+
+PREDICATES: dict[str, Callable[[Situation], bool]] = {
+    "arriving": _arriving,
+    "oe_fee_due": _oe_fee_due,
+    "fl_fast_lane": _fl_fast_lane,
+    "not_fl_fast_lane": lambda s: not _fl_fast_lane(s),
+    "age_based_reduced_rate": _age_based_reduced_rate,
+    "graduated_abroad_after_mobility": _graduated_abroad_after_mobility,
+    "graduated_in_belgium": lambda s: not _graduated_abroad_after_mobility(s),
+}
+
+# ---------------------------------------------------------------------------------------------
+# Due-date rules (`due`)
+
+DueRule = Callable[[Situation, StepSpec], Due | None]
+
+
+def _constant(s: Situation, spec: StepSpec) -> Constant:
+    if spec.constant is None:
+        raise ValueError("this due rule needs a constant")
+    return s.cat.constants[spec.constant]
+
+
+def _offset(s: Situation, spec: StepSpec, day: date, sign: int) -> date:
+    count, unit = _constant(s, spec).period()
+    return shift(day, sign * count, unit)
+
+
+def _held_card_expiry(s: Situation, spec: StepSpec) -> date | None:
+    """The expiry of the card the person holds now, when the step concerns that kind of card."""
+    if s.answers.card_type in spec.cards and s.answers.current_location != "abroad":
+        return s.answers.card_expiry
+    return None
+
+
+def _arrival_example(s: Situation, spec: StepSpec) -> Due | None:
+    start = s.answers.start_date
+    if start is None:
+        return None
+    return Due(_offset(s, spec, start, +1), {"start_date": _iso(start)})
+
+
+def _before_start(s: Situation, spec: StepSpec) -> Due | None:
+    start = s.answers.start_date
+    if start is None:
+        return None
+    return Due(_offset(s, spec, start, -1), {"start_date": _iso(start)})
+
+
+def _after_application(s: Situation, spec: StepSpec) -> Due | None:
+    filed = s.answers.application_date
+    if filed is None:
+        return None
+    return Due(_offset(s, spec, filed, +1), {"application_date": _iso(filed)})
+
+
+def _before_card_expiry(s: Situation, spec: StepSpec) -> Due | None:
+    expiry = _held_card_expiry(s, spec)
+    if expiry is None:
+        return None
+    return Due(_offset(s, spec, expiry, -1), {"expiry_date": _iso(expiry)})
+
+
+def _renewal_window(s: Situation, spec: StepSpec) -> Due | None:
+    expiry = _held_card_expiry(s, spec)
+    if expiry is None:
+        return None
+    window = _constant(s, spec)
+    opens, closes = window_before(expiry, window.field_value("earliest"), window.field_value("count"))
+    return Due(closes, {"window_start_date": _iso(opens), "expiry_date": _iso(expiry)})
+
+
+def _card_expiry(s: Situation, spec: StepSpec) -> Due | None:
+    expiry = _held_card_expiry(s, spec)
+    return None if expiry is None else Due(expiry, {"expiry_date": _iso(expiry)})
+
+
+def _exofficio_window(s: Situation, spec: StepSpec) -> Due | None:
+    visa = s.answers.worker_visa_date
+    if visa is None:
+        return None
+    end = _offset(s, spec, visa, +1)
+    if s.family.outcome == "FAM_EXOFFICIO":
+        return Due(end, {"visa_date": _iso(visa)})
+    return Due(end, {"visa_date": _iso(visa)}, variant="dated_oe", kind="indicative")
+
+
+def _family_oe_decision(s: Situation, spec: StepSpec) -> Due | None:
+    filed = s.answers.family_application_date
+    if filed is None:
+        return None
+    decision = _constant(s, spec)
+    months = decision.field_value("count")
+    longest = months + decision.field_value("extension") * decision.field_value("extensions")
+    return Due(
+        add_months(filed, months),
+        {"application_date": _iso(filed), "max_date": _iso(add_months(filed, longest))},
+    )
+
+
+def _after_graduation(s: Situation, spec: StepSpec) -> Due | None:
+    graduated = s.answers.graduation_date
+    if graduated is None:
+        return None
+    return Due(_offset(s, spec, graduated, +1), {"graduation_date": _iso(graduated)})
+
+
+def _academic_year_start(s: Situation, spec: StepSpec) -> Due | None:
+    year = s.answers.academic_year
+    if year is None:
+        return None
+    return Due(academic_year_date(year), {"academic_year": year})
+
+
+def _next_new_year(s: Situation, spec: StepSpec) -> Due | None:
+    return Due(next_first_of_january(max(s.ctx.ref_date, s.ctx.on)))
+
+
+def _birthday(s: Situation, spec: StepSpec) -> Due | None:
+    dob = s.answers.dob
+    if dob is None:
+        return None
+    return Due(nth_birthday(dob, _constant(s, spec).field_value("count")))
+
+
+def _family_eligible_from(s: Situation, spec: StepSpec) -> Due | None:
+    dates = [m.eligible_from for m in s.family.members if m.outcome == "FAM_NOT_YET" and m.eligible_from]
+    return Due(max(dates)) if dates else None
+
+
+DUE_RULES: dict[str, DueRule] = {
+    "arrival_example": _arrival_example,
+    "before_start": _before_start,
+    "after_application": _after_application,
+    "before_card_expiry": _before_card_expiry,
+    "renewal_window": _renewal_window,
+    "card_expiry": _card_expiry,
+    "exofficio_window": _exofficio_window,
+    "family_oe_decision": _family_oe_decision,
+    "after_graduation": _after_graduation,
+    "academic_year_start": _academic_year_start,
+    "next_first_of_january": _next_new_year,
+    "birthday": _birthday,
+    "family_eligible_from": _family_eligible_from,
+}
+
+# ---------------------------------------------------------------------------------------------
+# Fees (`fee`): amounts from the thresholds table, valid on the day the fee is paid
+
+FeeBuilder = Callable[[Situation, date], Fee | None]
+
+
+def _name_key(row: ThresholdRow) -> str:
+    return f"step.fee_name.{row.id}"
+
+
+def _priced(
+    row: ThresholdRow,
+    day: date,
+    key: str = "step.fee.single",
+    *,
+    total: float | None = None,
+    extra_sources: tuple[str, ...] = (),
+    **params: ParamValue,
+) -> Fee:
+    """A fee sentence; a stale amount (e.g. the 2025 OE fee after 1 January 2026) says so (K-13)."""
+    amount = row.amount if total is None else total
+    values: dict[str, ParamValue] = {"name_key": _name_key(row), "fee_eur": amount, **params}
+    if row.stale_on(day):
+        key += "_stale"
+        values["year"] = row.valid_from.year if row.valid_from else None
+    return Fee(amount, Message(key=key, params=values), row.sources + extra_sources)
+
+
+def _exempt(row: ThresholdRow, reason: str) -> Fee:
+    return Fee(
+        0.0, msg("step.fee.exempt", name_key=_name_key(row), reason_key=f"step.exempt.{reason}"), row.sources
+    )
+
+
+def _unknown_fee(s: Situation, day: date) -> Fee:
+    return Fee(None, msg("step.fee.unknown"))
+
+
+def _is_minor(dob: date | None, day: date, s: Situation) -> bool:
+    return dob is not None and age_at(dob, day) < s.cat.value("OE_FEE_MINOR_AGE.count")
+
+
+def _oe_fee(s: Situation, day: date) -> Fee | None:
+    entry = s.cat.oe_fees.get(s.route.code)
+    row = s.ctx.table.find(entry.id, day) if entry else None
+    if entry is None or row is None:
+        return _unknown_fee(s, day)
+    if _is_minor(s.answers.dob, day, s):
+        return _exempt(row, "minor")
+    if in_list(s.answers.nationalities, "turkey"):
+        return _exempt(row, "turkey")
+    other = s.ctx.table.find(entry.alternative, day) if entry.alternative else None
+    if other is not None:
+        return _priced(row, day, "step.fee.oe_choice", extra_sources=other.sources, other_eur=other.amount)
+    return _priced(row, day)
+
+
+def _region_fee(s: Situation, day: date) -> Fee | None:
+    row = s.ctx.table.find(s.cat.fee_ids["region"], day)
+    regions = {part.strip() for part in row.region.split(";")} if row else set()
+    if row is None or s.region not in regions:
+        return None
+    return _priced(row, day)
+
+
+def _visa_fee(s: Situation, day: date) -> Fee | None:
+    row = s.ctx.table.find(s.cat.fee_ids["visa"], day)
+    if row is None:
+        return None
+    centre = s.ctx.table.find(s.cat.fee_ids["visa_centre"], day)
+    if centre is None or centre.amount_max is None:
+        return _priced(row, day)
+    return _priced(
+        row,
+        day,
+        "step.fee.visa",
+        extra_sources=centre.sources,
+        centre_min_eur=centre.amount,
+        centre_max_eur=centre.amount_max,
+    )
+
+
+def _member_exempt(s: Situation, relation: str, dob: date | None, nationality: str | None, day: date) -> bool:
+    minor = _is_minor(dob, day, s) if dob is not None else relation == "child_minor"
+    return minor or in_list(nationality, "turkey") or in_list(nationality, "eu_eea_ch")
+
+
+def _family_fee(s: Situation, day: date) -> Fee | None:
+    row = s.ctx.table.find(s.cat.fee_ids["family"], day)
+    if row is None:
+        return _unknown_fee(s, day)
+    if s.answers.sponsor_type == "eu_eea_ch":
+        return _exempt(row, "eu_family")
+    members = s.answers.members
+    if not members:
+        return _priced(row, day, "step.fee.per_adult")
+    results = s.family.members if len(s.family.members) == len(members) else None
+    payers = 0
+    for index, member in enumerate(members):
+        not_joining = member.resident_with_sponsor or (
+            results is not None and results[index].outcome == "FAM_NOT_ELIGIBLE"
+        )
+        if not not_joining and not _member_exempt(s, member.relation, member.dob, member.nationality, day):
+            payers += 1
+    if payers == 0:
+        return _exempt(row, "family_all")
+    per_person = row.amount or 0.0
+    return _priced(
+        row, day, "step.fee.family", total=per_person * payers, per_person_eur=per_person, payers=payers
+    )
+
+
+def _commune_card_fee(s: Situation, day: date) -> Fee | None:
+    row = s.ctx.table.find(s.cat.fee_ids["commune_card"], day)
+    if row is None or row.amount_max is None:
+        return None
+    return Fee(None, msg("step.fee.range", min_eur=row.amount, max_eur=row.amount_max), row.sources)
+
+
+def _profcard_fee(s: Situation, day: date) -> Fee | None:
+    apply_row = s.ctx.table.find(s.cat.fee_ids["profcard_app"], day)
+    year_row = s.ctx.table.find(s.cat.fee_ids["profcard_year"], day)
+    if apply_row is None or year_row is None:
+        return _unknown_fee(s, day)
+    key = "step.fee.profcard" if s.region == "FL" else "step.fee.profcard_other"
+    message = msg(key, fee_eur=apply_row.amount, year_eur=year_row.amount)
+    return Fee(apply_row.amount, message, apply_row.sources + year_row.sources)
+
+
+def _profcard_year_fee(s: Situation, day: date) -> Fee | None:
+    row = s.ctx.table.find(s.cat.fee_ids["profcard_year"], day)
+    return None if row is None else _priced(row, day, "step.fee.per_year")
+
+
+def _eu_register_fee(s: Situation, day: date) -> Fee | None:
+    row = s.ctx.table.find(s.cat.fee_ids["eu_fine"], day)
+    if row is None:
+        return None
+    return Fee(None, msg("step.fee.eu_register", fine_eur=row.amount), row.sources)
+
+
+FEE_BUILDERS: dict[str, FeeBuilder] = {
+    "oe": _oe_fee,
+    "region": _region_fee,
+    "visa": _visa_fee,
+    "family": _family_fee,
+    "commune_card": _commune_card_fee,
+    "profcard": _profcard_fee,
+    "profcard_year": _profcard_year_fee,
+    "eu_register": _eu_register_fee,
+    "unknown": _unknown_fee,
+}
+
+# ---------------------------------------------------------------------------------------------
+# Building one step
+
+
+def _fee_day(s: Situation, spec: StepSpec, due: Due | None) -> date:
+    if spec.fee_day == "due" and due is not None:
+        return due.day
+    if spec.fee_day == "family_application":
+        return s.answers.family_application_date or s.ctx.on
+    return s.answers.application_date or s.ctx.on
+
+
+def _documents(s: Situation, spec: StepSpec) -> list[Message]:
+    relations = {m.relation for m in s.answers.members or []}
+    names = list(spec.documents)
+    for doc in spec.conditional_documents:
+        if (
+            (not doc.routes or s.route.code in doc.routes)
+            and (not doc.regions or s.region in doc.regions)
+            and (not doc.purposes or set(s.answers.purposes or []) & set(doc.purposes))
+            and (not doc.relations or relations & set(doc.relations))
+        ):
+            names.append(doc.name)
+    return [msg(f"step.doc.{name}") for name in names]
+
+
+def _timing(
+    code: str, spec: StepSpec, s: Situation, due: Due | None, params: dict[str, ParamValue]
+) -> tuple[Message, TimingKind]:
+    if due is None:
+        return Message(key=f"step.{code}.timing", params=params), spec.timing_kind
+    dated = params | due.params | {"due_date": _iso(due.day)}
+    variant = "passed" if due.day < s.ctx.on else due.variant
+    return Message(key=f"step.{code}.timing_{variant}", params=dated), due.kind or spec.timing_kind
+
+
+def _sources(*groups: tuple[str, ...] | list[str]) -> list[str]:
+    return list(dict.fromkeys(source for group in groups for source in group))
+
+
+def build_step(code: str, s: Situation) -> NextStep:
+    """One catalogue step, with its due date, timing sentence, fee and documents for this case."""
+    spec = s.cat.steps[code]
+    params: dict[str, ParamValue] = {name: s.cat.value(path) for name, path in spec.params.items()}
+    due = DUE_RULES[spec.due](s, spec) if spec.due else None
+    timing, kind = _timing(code, spec, s, due, params)
+    fee = FEE_BUILDERS[spec.fee](s, _fee_day(s, spec, due)) if spec.fee else None
+    constant_sources = s.cat.constants[spec.constant].sources if spec.constant else []
+    return NextStep(
+        code=code,
+        title=Message(key=f"step.{code}.{spec.title_variants.get(s.route.code, 'title')}", params=params),
+        due=due.day if due else None,
+        timing=timing,
+        timing_kind=kind,
+        fee_eur=fee.amount if fee else None,
+        fee=fee.message if fee else None,
+        documents=_documents(s, spec),
+        sources=_sources(spec.sources, constant_sources, fee.sources if fee else ()),
+    )
+
+
+def step_codes(s: Situation) -> list[str]:
+    """The codes of the steps that apply, in order: the best route's, then the family's."""
+    plans = s.cat.plans
+    if s.route.status == "not_met":
+        route_plan = ["ADVISER_CHECK"]
+    elif s.route.code == "NO_ROUTE" and s.family.outcome != "FAM_NONE":
+        route_plan = []  # the family outcome is the person's route
+    else:
+        route_plan = plans.routes.get(s.route.code, ["ADVISER_CHECK"])
+        if s.route.status == "review":
+            route_plan = ["ADVISER_CHECK", *route_plan]
+    codes = [*route_plan, *plans.family.get(s.family.outcome, [])]
+    selected: list[str] = []
+    for code in codes:
+        when = s.cat.steps[code].when
+        if code not in selected and (when is None or PREDICATES[when](s)):
+            selected.append(code)
+    return selected
 
 
 def plan_next_steps(
     answers: Answers, ctx: Context, routes: list[RouteResult], family: FamilyResult
 ) -> list[NextStep]:
     """Concrete steps for the best route and the family, with due dates where a date is known."""
-    return []
+    situation = Situation(answers=answers, ctx=ctx, route=routes[0], family=family, cat=catalogue())
+    return [build_step(code, situation) for code in step_codes(situation)]
