@@ -1,0 +1,26 @@
+"""Parsers for what people type in French, Dutch or English: money, dates, postcodes, countries,
+numbers, yes/no and academic years. Each returns a :class:`Parsed` holding a value or an error
+:class:`~bot.engine.message.Message` (key ``parse.<kind>.<problem>``, always with an example).
+"""
+
+from flows.parsing.choices import parse_yes_no
+from flows.parsing.common import Parsed
+from flows.parsing.countries import parse_countries, parse_country
+from flows.parsing.dates import parse_academic_year, parse_date
+from flows.parsing.money import MoneyAmount, parse_money
+from flows.parsing.numbers import parse_int, parse_number
+from flows.parsing.places import parse_postcode
+
+__all__ = [
+    "MoneyAmount",
+    "Parsed",
+    "parse_academic_year",
+    "parse_countries",
+    "parse_country",
+    "parse_date",
+    "parse_int",
+    "parse_money",
+    "parse_number",
+    "parse_postcode",
+    "parse_yes_no",
+]

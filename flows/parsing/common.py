@@ -1,0 +1,63 @@
+"""Shared pieces of the parsers: the result type and text normalisation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from bot.engine.message import Message, ParamValue
+
+T = TypeVar("T")
+
+MAX_INPUT = 500
+"""Longer messages are cut to this many characters before parsing (answers are short)."""
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+@dataclass(frozen=True)
+class Parsed(Generic[T]):
+    """A parsed value, or a message explaining what went wrong (with an example)."""
+
+    value: T | None = None
+    error: Message | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when a value was understood."""
+        return self.error is None and self.value is not None
+
+
+def success(value: T) -> Parsed[T]:
+    """A successful parse."""
+    return Parsed(value=value)
+
+
+def failure(key: str, **params: ParamValue) -> Parsed[T]:
+    """A failed parse with the locale key ``parse.<key>`` and its parameters."""
+    return Parsed(error=Message(key=f"parse.{key}", params=params))
+
+
+def clean(text: str) -> str:
+    """The text cut to a sane length, with control characters replaced by spaces."""
+    cut = text[:MAX_INPUT]
+    return "".join(" " if unicodedata.category(char)[0] == "C" else char for char in cut).strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case text without accents (``Côte d’Ivoire`` → ``cote d’ivoire``)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def words(text: str) -> str:
+    """Folded text reduced to words of ``[0-9a-z]`` separated by single spaces."""
+    return _NON_WORD.sub(" ", fold(text)).strip()
+
+
+def excerpt(text: str, limit: int = 40) -> str:
+    """A short, single-line quote of what the user typed, for an error message."""
+    single = " ".join(clean(text).split())
+    return single if len(single) <= limit else single[: limit - 1] + "…"

@@ -1,0 +1,275 @@
+"""Countries and nationalities in FR/NL/EN → ISO 3166-1 alpha-2 codes ('Maroc', 'Marokkaans', 'MAR' → 'MA').
+
+Names come from CLDR (Babel, in French, Dutch, English and German) and pycountry, plus the aliases
+and nationality words of ``flows/data/demonyms.toml``. Matching ignores case, accents, punctuation
+and connecting words ('Bosnia & Herzegovina' = 'Bosnie-et-Herzégovine'). Names are tried before
+ISO codes, and alpha-2 before alpha-3 codes; a close misspelling of a name (≥ 5 letters) is accepted.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from functools import cache
+from importlib import resources
+
+import pycountry
+from babel import Locale
+
+from bot.i18n import Lang
+from flows.parsing.common import Parsed, clean, excerpt, failure, success, words
+
+Index = dict[str, frozenset[str]]
+
+_CONNECTORS = frozenset({"and", "et", "en", "und"})
+_SEPARATOR = re.compile(r"[,;/+&\n]|\band\b|\bet\b|\ben\b|\bund\b", re.IGNORECASE)
+_FILLER = frozenset(
+    [
+        "i",
+        "am",
+        "im",
+        "m",
+        "je",
+        "suis",
+        "ik",
+        "ben",
+        "a",
+        "an",
+        "de",
+        "la",
+        "le",
+        "les",
+        "l",
+        "het",
+        "the",
+        "van",
+        "of",
+        "du",
+        "des",
+        "d",
+        "my",
+        "ma",
+        "mon",
+        "mijn",
+        "is",
+        "est",
+        "c",
+        "ce",
+        "nationality",
+        "nationalite",
+        "nationaliteit",
+        "citizen",
+        "citizens",
+        "citoyen",
+        "citoyenne",
+        "ressortissant",
+        "ressortissante",
+        "onderdaan",
+        "staatsburger",
+        "national",
+        "passport",
+        "passeport",
+        "paspoort",
+        "from",
+        "uit",
+        "kom",
+        "come",
+        "viens",
+        "origin",
+        "origine",
+        "afkomst",
+        "j",
+        "ai",
+        "have",
+        "heb",
+        "il",
+        "elle",
+        "hij",
+        "zij",
+        "born",
+        "ne",
+        "nee",
+        "geboren",
+        "in",
+        "au",
+        "aux",
+        "by",
+        "birth",
+        "only",
+        "seulement",
+        "alleen",
+        "just",
+        "juste",
+        "country",
+        "pays",
+        "land",
+    ]
+)
+_FUZZY_CUTOFF = 0.85
+_MAX_SEGMENTS = 20
+_MAX_GROUP = 6
+EXAMPLE_KEY = "parse.example.country"
+EXAMPLE_SEVERAL_KEY = "parse.example.countries"
+
+
+def country_key(name: str) -> str:
+    """A country name folded for comparison: no case, accents, punctuation or 'and'/'et'/'en'."""
+    return " ".join(token for token in words(name).split() if token not in _CONNECTORS)
+
+
+@cache
+def known_codes() -> frozenset[str]:
+    """Every alpha-2 code the parser may return: pycountry's countries plus Kosovo (XK)."""
+    return frozenset(country.alpha_2 for country in pycountry.countries) | {"XK"}
+
+
+@cache
+def _extra_names() -> dict[str, dict[str, list[str]]]:
+    text = resources.files("flows").joinpath("data/demonyms.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _name_variants(name: str) -> set[str]:
+    variants = {name}
+    if "(" in name:
+        before, _, inside = name.partition("(")
+        variants |= {before, inside.rstrip(")")}
+    return {key for key in map(country_key, variants) if key}
+
+
+def _add(index: dict[str, set[str]], name: str, code: str) -> None:
+    for key in _name_variants(name):
+        index.setdefault(key, set()).add(code)
+
+
+@cache
+def name_index() -> Index:
+    """Folded country name or nationality word → code(s); several codes mean the word is ambiguous."""
+    index: dict[str, set[str]] = {}
+    codes = known_codes()
+    for lang in ("fr", "nl", "en", "de"):
+        for code, name in Locale.parse(lang).territories.items():
+            if code in codes:
+                _add(index, name, code)
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            if name := getattr(country, attribute, None):
+                _add(index, name, country.alpha_2)
+    extra = _extra_names()
+    for table in ("aliases", "demonyms"):
+        for code, names in extra[table].items():
+            for name in names:
+                _add(index, name, code)
+    return {key: frozenset(found) for key, found in index.items()}
+
+
+@cache
+def code_index() -> tuple[Index, Index]:
+    """ISO alpha-2 and alpha-3 codes (lower case) → code."""
+    alpha2 = {code.lower(): frozenset({code}) for code in known_codes()}
+    alpha3 = {country.alpha_3.lower(): frozenset({country.alpha_2}) for country in pycountry.countries}
+    alpha3["xkx"] = frozenset({"XK"})
+    return alpha2, alpha3
+
+
+@cache
+def _fuzzy_keys() -> list[str]:
+    return [key for key in name_index() if 5 <= len(key) <= 40]
+
+
+def _strip_filler(key: str) -> str:
+    tokens = key.split()
+    while tokens and tokens[0] in _FILLER:
+        tokens = tokens[1:]
+    while tokens and tokens[-1] in _FILLER:
+        tokens = tokens[:-1]
+    return " ".join(tokens)
+
+
+def _fuzzy(key: str) -> frozenset[str]:
+    if not 5 <= len(key) <= 40:
+        return frozenset()
+    matches = difflib.get_close_matches(key, _fuzzy_keys(), n=3, cutoff=_FUZZY_CUTOFF)
+    found = {code for match in matches for code in name_index()[match]}
+    return frozenset(found) if len(found) == 1 else frozenset()
+
+
+def lookup_country(text: str, *, fuzzy: bool = True) -> frozenset[str]:
+    """The code(s) a piece of text may name: empty when unknown, several when ambiguous."""
+    key = country_key(text)
+    alpha2, alpha3 = code_index()
+    for index in (name_index(), alpha2, alpha3):
+        if key in index:
+            return index[key]
+    stripped = _strip_filler(key)  # 'je suis marocain', 'I am Indian': names only, never codes
+    if stripped in name_index():
+        return name_index()[stripped]
+    return _fuzzy(stripped) if fuzzy else frozenset()
+
+
+def country_name(code: str, lang: Lang) -> str:
+    """The country's name in the user's language (CLDR)."""
+    return str(Locale.parse(lang).territories.get(code, code))
+
+
+def _ambiguous(segment: str, codes: frozenset[str], lang: Lang) -> Parsed[list[str]]:
+    names = sorted(country_name(code, lang) for code in codes)
+    return failure("country.ambiguous", name=excerpt(segment), options=" / ".join(names), example=names[0])
+
+
+def _partition(segments: list[str]) -> list[tuple[str, frozenset[str]]] | None:
+    """Fewest consecutive groups of segments that each name a country ('Trinidad' + 'Tobago')."""
+    best: list[list[tuple[str, frozenset[str]]] | None] = [[]] + [None] * len(segments)
+    for end in range(1, len(segments) + 1):
+        for start in range(max(0, end - _MAX_GROUP), end):
+            before = best[start]
+            if before is None:
+                continue
+            group = " ".join(segments[start:end])
+            codes = lookup_country(group, fuzzy=end - start == 1)
+            if not codes:
+                continue
+            candidate = [*before, (group, codes)]
+            current = best[end]
+            if current is None or len(candidate) < len(current):
+                best[end] = candidate
+    return best[-1]
+
+
+def parse_countries(text: str, lang: Lang) -> Parsed[list[str]]:
+    """Several countries or nationalities separated by commas, 'and'/'et'/'en', '/', '+' (no duplicates)."""
+    return _countries(text, lang, EXAMPLE_SEVERAL_KEY)
+
+
+def _countries(text: str, lang: Lang, example_key: str) -> Parsed[list[str]]:
+    cleaned = clean(text)
+    if not words(cleaned):
+        return failure("country.empty", example_key=example_key)
+    whole = lookup_country(cleaned)
+    if len(whole) == 1:
+        return success(sorted(whole))
+    if whole:
+        return _ambiguous(cleaned, whole, lang)
+    segments = [part.strip() for part in _SEPARATOR.split(cleaned) if words(part)]
+    if not segments or len(segments) > _MAX_SEGMENTS:
+        return failure("country.unknown", name=excerpt(cleaned), example_key=example_key)
+    groups = _partition(segments)
+    if groups is None:
+        unknown = next((s for s in segments if not lookup_country(s)), cleaned)
+        return failure("country.unknown", name=excerpt(unknown), example_key=example_key)
+    for group, codes in groups:
+        if len(codes) > 1:
+            return _ambiguous(group, codes, lang)
+    return success(list(dict.fromkeys(next(iter(codes)) for _, codes in groups)))
+
+
+def parse_country(text: str, lang: Lang) -> Parsed[str]:
+    """One country or nationality ('Maroc', 'marocaine', 'Marokkaans', 'Moroccan', 'MA', 'MAR')."""
+    several = _countries(text, lang, EXAMPLE_KEY)
+    if several.error is not None:
+        return Parsed(error=several.error)
+    found = several.value or []
+    if len(found) != 1:
+        return failure("country.one_only", example_key=EXAMPLE_KEY)
+    return success(found[0])

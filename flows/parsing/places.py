@@ -1,0 +1,118 @@
+"""Belgian postcodes, or a municipality name in French, Dutch or German ('1050', 'B-1050', 'Elsene')."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from importlib import resources
+
+from bot.engine.derive import region_of_postcode
+from bot.i18n import Lang
+from flows.parsing.common import Parsed, clean, excerpt, failure, success, words
+
+_FOUR_DIGITS = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
+_DIGITS = re.compile(r"[0-9]+")
+_DUTCH_POSTCODE = re.compile(r"^[0-9]{4}\s?[a-z]{2}$", re.IGNORECASE)
+_SAINTS = {"saint": "st", "sint": "st", "sankt": "st", "st": "st", "sainte": "ste", "ste": "ste"}
+_FILLER = frozenset(
+    [
+        "a",
+        "in",
+        "te",
+        "op",
+        "bij",
+        "near",
+        "pres",
+        "de",
+        "du",
+        "in",
+        "the",
+        "of",
+        "commune",
+        "gemeente",
+        "gemeinde",
+        "ville",
+        "stad",
+        "city",
+        "town",
+        "municipality",
+        "belgium",
+        "belgique",
+        "belgie",
+        "belgien",
+        "region",
+        "province",
+    ]
+)
+EXAMPLE_KEY = "parse.example.postcode"
+
+
+def place_key(name: str) -> str:
+    """A municipality name folded for comparison: no case, accents or hyphens; 'Saint'/'Sint'/'St' alike."""
+    return " ".join(_SAINTS.get(token, token) for token in words(name).split())
+
+
+@cache
+def communes() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(postcode, names) of the municipalities in ``flows/data/municipalities.toml``."""
+    text = resources.files("flows").joinpath("data/municipalities.toml").read_text(encoding="utf-8")
+    rows = tomllib.loads(text)["commune"]
+    return tuple((row["postcode"], tuple(row["names"])) for row in rows)
+
+
+@cache
+def place_index() -> dict[str, tuple[str, ...]]:
+    """Folded municipality name → the postcode(s) it may designate."""
+    index: dict[str, list[str]] = {}
+    for postcode, names in communes():
+        for name in names:
+            index.setdefault(place_key(name), []).append(postcode)
+    return {name: tuple(dict.fromkeys(codes)) for name, codes in index.items()}
+
+
+def _display(postcode: str) -> str:
+    names = next(names for code, names in communes() if code == postcode)
+    return f"{postcode} {names[0]}"
+
+
+def _lookup(text: str) -> tuple[str, ...]:
+    if "/" in text:  # 'Amel/Amblève': every part must name the same commune
+        found = {_lookup_one(part) for part in text.split("/")}
+        return found.pop() if len(found) == 1 else ()
+    return _lookup_one(text)
+
+
+def _lookup_one(text: str) -> tuple[str, ...]:
+    key = place_key(text)
+    index = place_index()
+    if key in index:
+        return index[key]
+    tokens = key.split()
+    while tokens and tokens[0] in _FILLER:
+        tokens = tokens[1:]
+    while tokens and tokens[-1] in _FILLER:
+        tokens = tokens[:-1]
+    return index.get(" ".join(tokens), ())
+
+
+def parse_postcode(text: str, lang: Lang) -> Parsed[str]:
+    """A Belgian postcode (1000–9999), from the digits typed or from a municipality name."""
+    cleaned = clean(text)
+    if _DUTCH_POSTCODE.match(cleaned):
+        return failure("postcode.invalid", example_key=EXAMPLE_KEY)
+    candidates = set(_FOUR_DIGITS.findall(cleaned))
+    if len(candidates) == 1:
+        postcode = candidates.pop()
+        if region_of_postcode(postcode) is None:
+            return failure("postcode.invalid", example_key=EXAMPLE_KEY)
+        return success(postcode)
+    if candidates or _DIGITS.search(cleaned) or not words(cleaned):
+        return failure("postcode.invalid", example_key=EXAMPLE_KEY)
+    found = _lookup(cleaned)
+    if len(found) == 1:
+        return success(found[0])
+    if found:
+        options = ", ".join(_display(code) for code in found)
+        return failure("postcode.ambiguous", place=excerpt(cleaned), options=options, example=found[0])
+    return failure("postcode.unknown_place", place=excerpt(cleaned), example_key=EXAMPLE_KEY)
