@@ -100,7 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_console.add_argument("--lang", choices=LANGS)
     p_console.add_argument("--db", help="SQLite file (default: from configuration)")
     sub.add_parser("run", help="the Telegram bot when a token is configured, otherwise the console")
-    sub.add_parser("health", help="exit 0 when the store is usable and the bot is alive (Docker health check)")
+    sub.add_parser(
+        "health", help="exit 0 when the store is usable and the bot is alive (Docker health check)"
+    )
     p_invites = sub.add_parser("invites", help="HR invites: deep links with the employer's facts")
     inv = p_invites.add_subparsers(dest="invites_command", required=True)
     p_create = inv.add_parser("create", help="create an invite and print its link")
@@ -108,7 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     where = p_create.add_mutually_exclusive_group()
     where.add_argument("--postcode", dest="work_postcode", help="postcode of the workplace")
     where.add_argument("--region", choices=("BXL", "FL", "WAL", "DG"))
-    p_create.add_argument("--salary-month", dest="salary_month_base", type=float, help="gross monthly base salary")
+    p_create.add_argument(
+        "--salary-month", dest="salary_month_base", type=float, help="gross monthly base salary"
+    )
     p_create.add_argument("--salary-year", dest="salary_year", type=float, help="gross annual salary")
     p_create.add_argument("--contract-months", type=int, help="contract length in months (0 = open-ended)")
     p_create.add_argument("--job-title", dest="occupation")

@@ -69,8 +69,11 @@ def number(value: float, lang: Lang) -> str:
 
 
 def long_date(day: date, lang: Lang) -> str:
-    """A date such as '18 août 2025' / '18 augustus 2025' / '18 August 2025'."""
-    return format_date(day, "long", locale=BABEL_LOCALES[lang])
+    """A date such as '18 août 2025' / '18 augustus 2025' / '18 August 2025' ('1er mars' in French)."""
+    formatted = format_date(day, "long", locale=BABEL_LOCALES[lang])
+    if lang == "fr" and day.day == 1 and formatted.startswith("1 "):
+        formatted = "1er" + formatted[1:]
+    return formatted
 
 
 def format_param(name: str, value: ParamValue, lang: Lang) -> str:

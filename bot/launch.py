@@ -74,7 +74,10 @@ def run_command(args: argparse.Namespace) -> int:
 
         settings = get_settings()
         if settings.telegram_bot_token is None:
-            print("No TELEGRAM_BOT_TOKEN configured: starting the console conversation instead.", file=sys.stderr)
+            print(
+                "No TELEGRAM_BOT_TOKEN configured: starting the console conversation instead.",
+                file=sys.stderr,
+            )
             return run_console_command(None, None)
         from bot.telegram.app import run_bot
 

@@ -47,3 +47,5 @@ def test_money_and_dates_follow_the_locale() -> None:
     )
     assert text("en", "outcome.eligible_from", from_date="2025-08-18") == "(from 18 August 2025)"
     assert text("fr", "outcome.eligible_from", from_date="2025-08-18") == "(à partir du 18 août 2025)"
+    assert text("fr", "outcome.eligible_from", from_date="2026-03-01") == "(à partir du 1er mars 2026)"
+    assert text("nl", "outcome.eligible_from", from_date="2026-03-01") == "(vanaf 1 maart 2026)"

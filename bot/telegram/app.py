@@ -1,0 +1,194 @@
+"""Build and run the python-telegram-bot Application (polling or webhook)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.health import beat
+from bot.i18n import LANGS, text
+from bot.settings import Settings
+from bot.store import AsyncSessionStore
+from bot.telegram.handlers import DIALOGUE_COMMANDS, BotContext, Handlers
+from flows.dialogue import Dialogue
+
+COMMANDS = ("start", "restart", "back", "language", "summary", "help", "privacy", "delete")
+POLL_TIMEOUT_S = 25
+HEARTBEAT_EVERY_S = 30.0
+
+log = logging.getLogger(__name__)
+
+BotApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+def quiet_logging() -> None:
+    """httpx logs request URLs, which contain the bot token, at INFO: keep them out of the logs."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def build_application(
+    settings: Settings, store: AsyncSessionStore, dialogue: Dialogue | None = None
+) -> BotApp:
+    """The Application with every handler registered (private chats only for the interview)."""
+    if settings.telegram_bot_token is None:
+        raise InvalidToken("TELEGRAM_BOT_TOKEN is not configured")
+    quiet_logging()
+    app = (
+        Application.builder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_api_file_url)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .build()
+    )
+    handlers = Handlers(BotContext(dialogue or Dialogue(), store, settings.retention_days))
+    private = filters.ChatType.PRIVATE
+    app.add_handler(MessageHandler(filters.ChatType.GROUPS, handlers.group))
+    app.add_handler(CommandHandler("start", handlers.start, filters=private))
+    app.add_handler(CommandHandler(list(DIALOGUE_COMMANDS), handlers.dialogue_command, filters=private))
+    app.add_handler(CommandHandler("privacy", handlers.privacy, filters=private))
+    app.add_handler(CommandHandler("delete", handlers.delete, filters=private))
+    app.add_handler(CallbackQueryHandler(handlers.button))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED & private, handlers.edited))
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & private, handlers.text))
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT & private, handlers.not_text))
+    app.add_error_handler(handlers.error)
+    return app
+
+
+async def register_commands(app: BotApp) -> None:
+    """Commands and descriptions in each language (and English as the default)."""
+    for lang in (*LANGS, None):
+        shown = lang or "en"
+        commands = [BotCommand(name, text(shown, f"telegram.command.{name}")) for name in COMMANDS]
+        await app.bot.set_my_commands(commands, language_code=lang)
+        await app.bot.set_my_description(text(shown, "telegram.description"), language_code=lang)
+        await app.bot.set_my_short_description(text(shown, "telegram.short_description"), language_code=lang)
+
+
+async def poll_updates(app: BotApp, stop: asyncio.Event, *, timeout: int = POLL_TIMEOUT_S) -> None:
+    """Long polling that confirms an update only after it was processed.
+
+    python-telegram-bot's own poller confirms updates as soon as they are queued in memory, so a
+    crash loses them; here the next offset moves past an update only once its turn is committed.
+    Redelivered updates are recognised by their id in the store.
+    """
+    offset: int | None = None
+    backoff = 1.0
+    while not stop.is_set():
+        fetch = asyncio.ensure_future(
+            app.bot.get_updates(offset=offset, timeout=timeout, allowed_updates=Update.ALL_TYPES)
+        )
+        stopped = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({fetch, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if not fetch.done():
+            fetch.cancel()
+            with contextlib.suppress(asyncio.CancelledError, TelegramError):
+                await fetch
+            break
+        try:
+            updates = fetch.result()
+            backoff = 1.0
+        except RetryAfter as exc:
+            await _sleep_or_stop(
+                stop, float(exc.retry_after if isinstance(exc.retry_after, int | float) else 1)
+            )
+            continue
+        except (TimedOut, NetworkError, TelegramError) as exc:
+            if isinstance(exc, InvalidToken):
+                raise
+            log.warning("getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, backoff)
+            await _sleep_or_stop(stop, backoff)
+            backoff = min(backoff * 2, 30.0)
+            continue
+        for update in updates:
+            await app.process_update(update)
+            offset = update.update_id + 1
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+
+
+async def _heartbeat(settings: Settings, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        beat(settings.data_dir)
+        await _sleep_or_stop(stop, HEARTBEAT_EVERY_S)
+
+
+async def serve(
+    settings: Settings,
+    *,
+    stop: asyncio.Event,
+    dialogue: Dialogue | None = None,
+    ready: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """Run the bot until ``stop`` is set: polling by default, webhook when configured."""
+    store = AsyncSessionStore(settings.db_path)
+    app = build_application(settings, store, dialogue)
+    try:
+        async with app:
+            await app.start()
+            await register_commands(app)
+            beats = asyncio.create_task(_heartbeat(settings, stop))
+            if settings.mode == "webhook":
+                assert settings.webhook_url and settings.webhook_secret
+                assert app.updater is not None
+                url_path = settings.webhook_url.rstrip("/").rsplit("/", 1)[-1]
+                await app.updater.start_webhook(
+                    listen=settings.webhook_listen,
+                    port=settings.webhook_port,
+                    url_path=url_path,
+                    webhook_url=settings.webhook_url,
+                    secret_token=settings.webhook_secret.get_secret_value(),
+                    allowed_updates=Update.ALL_TYPES,
+                    max_connections=1,
+                )
+                if ready:
+                    await ready()
+                await stop.wait()
+                await app.updater.stop()
+            else:
+                await app.bot.delete_webhook()
+                if ready:
+                    await ready()
+                await poll_updates(app, stop)
+            beats.cancel()
+            await app.stop()
+    finally:
+        await store.close()
+
+
+def run_bot(settings: Settings) -> int:
+    """`guichet run` with a token: serve until SIGINT/SIGTERM."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    quiet_logging()
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        log.info("guichet bot starting in %s mode", settings.mode)
+        await serve(settings, stop=stop)
+
+    asyncio.run(main())
+    return 0

@@ -1,0 +1,95 @@
+"""Dialogue replies → Telegram messages (HTML text and inline keyboards). No network here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import Lang, render, text
+from bot.render import render_assessment_text
+from bot.telegram.callback import NAV_BACK, NAV_LANGUAGE, encode
+from bot.telegram.formatting import escape, split_message
+from flows.dialogue import Reply
+
+NAV_TAG_ID = "!nav"
+SHORT_LABEL = 18
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """One message to send: HTML text and an optional keyboard (only on the last chunk)."""
+
+    html: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+    @property
+    def plain(self) -> str:
+        """The text as kept in the transcript."""
+        return self.html
+
+
+def assessment_html(reply: Reply, lang: Lang) -> str:
+    """The result as HTML: headings (upper-case lines) in bold, everything else escaped."""
+    assert reply.assessment is not None
+    lines = []
+    for line in render_assessment_text(reply.assessment, lang).splitlines():
+        stripped = line.strip()
+        is_heading = stripped and stripped == stripped.upper() and any(c.isalpha() for c in stripped)
+        lines.append(f"<b>{escape(line)}</b>" if is_heading else escape(line))
+    return "\n".join(lines)
+
+
+def keyboard_for(
+    reply: Reply, lang: Lang, state_version: int, *, navigation: bool
+) -> InlineKeyboardMarkup | None:
+    """One button per option (two per row when labels are short), plus back / language buttons."""
+    rows: list[list[InlineKeyboardButton]] = []
+    row: list[InlineKeyboardButton] = []
+    for index, option in enumerate(reply.options):
+        label = render(option.label, lang)
+        button = InlineKeyboardButton(
+            label[:64], callback_data=encode(option.question_id, option.state_version, option.value, index)
+        )
+        if len(label) <= SHORT_LABEL:
+            row.append(button)
+            if len(row) == 2:
+                rows.append(row)
+                row = []
+        else:
+            if row:
+                rows.append(row)
+                row = []
+            rows.append([button])
+    if row:
+        rows.append(row)
+    if navigation:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text(lang, "telegram.button.back"),
+                    callback_data=encode(NAV_TAG_ID, state_version, NAV_BACK, 0),
+                ),
+                InlineKeyboardButton(
+                    text(lang, "telegram.button.language"),
+                    callback_data=encode(NAV_TAG_ID, state_version, NAV_LANGUAGE, 1),
+                ),
+            ]
+        )
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def messages_for(replies: list[Reply], lang: Lang, state_version: int) -> list[OutgoingMessage]:
+    """Every reply of a turn as Telegram messages within the 4096-character limit."""
+    out: list[OutgoingMessage] = []
+    for reply in replies:
+        body = "\n".join(escape(render(message, lang)) for message in reply.messages)
+        if reply.assessment is not None:
+            body = f"{body}\n\n{assessment_html(reply, lang)}" if body else assessment_html(reply, lang)
+        language_menu = bool(reply.options) and all(o.question_id == "language" for o in reply.options)
+        navigation = reply.kind == "question" and not language_menu
+        keyboard = keyboard_for(reply, lang, state_version, navigation=navigation)
+        chunks = split_message(body) or ["…"]
+        out += [OutgoingMessage(chunk) for chunk in chunks[:-1]]
+        out.append(OutgoingMessage(chunks[-1], keyboard))
+    return out

@@ -1,0 +1,168 @@
+"""Reading an answer: typed text goes to the parser of the question's kind, free text where a choice
+is expected is matched against the option labels in the user's language (or their numbers)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from bot.engine.message import Message, msg
+from bot.i18n import Lang, text
+from flows import parsing
+from flows.questions import VALUE_OF_OPTION, Choice, Question
+
+SKIP = "__none__"
+DONE = "__done__"
+_SEPARATORS = re.compile(r"\s*(?:[,;/+&]|\bet\b|\ben\b|\band\b)\s*")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An accepted answer value (JSON) or the error to show."""
+
+    value: Any = None
+    error: Message | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def fold(words: str) -> str:
+    """Lower case, no accents, single spaces, no surrounding punctuation: for label matching."""
+    plain = unicodedata.normalize("NFKD", words.casefold())
+    plain = "".join(char for char in plain if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[^\w\s+-]", " ", plain).split())
+
+
+def choices(question: Question) -> tuple[Choice, ...]:
+    """The options offered for a question, the "none / not yet" answer included."""
+    skip = (Choice(SKIP, f"question.{question.id}.skip"),) if question.skip else ()
+    return question.options + skip
+
+
+def stored_value(question: Question, option_value: str) -> Any:
+    """The answer value an option stands for (yes/no → bool; "none" → None)."""
+    if option_value == SKIP:
+        return None
+    return VALUE_OF_OPTION.get(question.kind, {}).get(option_value, option_value)
+
+
+def match_option(question: Question, words: str, lang: Lang) -> str | None:
+    """The option value the user meant: its number, its label, its value, or a unique label part."""
+    wanted = fold(words)
+    if not wanted:
+        return None
+    offered = choices(question)
+    if wanted.isdigit() and 1 <= int(wanted) <= len(offered):
+        return offered[int(wanted) - 1].value
+    labels = {option.value: fold(text(lang, option.key)) for option in offered}
+    for value, label in labels.items():
+        if wanted in (label, fold(value)):
+            return value
+    partial = [
+        value for value, label in labels.items() if wanted in label.split() or label.startswith(wanted)
+    ]
+    return partial[0] if len(partial) == 1 else None
+
+
+def _bounds(question: Question, today: date) -> tuple[date | None, date | None]:
+    rule = question.validation
+    earliest = today + timedelta(days=rule.earliest_days) if rule.earliest_days is not None else None
+    latest = today + timedelta(days=rule.latest_days) if rule.latest_days is not None else None
+    return earliest, latest
+
+
+def _from_parsed(parsed: Any, convert: Any = lambda value: value) -> Reading:
+    if not parsed.ok or parsed.error is not None:
+        return Reading(error=parsed.error or msg("dialogue.error.unreadable"))
+    return Reading(value=convert(parsed.value))
+
+
+def read_multi(question: Question, words: str, lang: Lang) -> Reading:
+    """Several options at once: "1, 3", "employee, study" (any of , ; / + and/et/en)."""
+    values: list[str] = []
+    for part in _SEPARATORS.split(words.strip()):
+        if not part:
+            continue
+        value = match_option(question, part, lang)
+        if value is None:
+            return Reading(error=msg("dialogue.error.choose_several"))
+        if value not in values:
+            values.append(value)
+    return check_multi(question, values)
+
+
+def check_multi(question: Question, values: list[str]) -> Reading:
+    """A multi-choice answer that respects the declared minimum and exclusive options."""
+    known = set(question.option_values())
+    if any(value not in known for value in values):
+        return Reading(error=msg("dialogue.error.choose_several"))
+    if len(values) < question.validation.min_choices:
+        return Reading(error=msg("dialogue.error.choose_several"))
+    exclusive = [value for value in values if value in question.exclusive]
+    if exclusive and len(values) > 1:
+        return Reading(value=[exclusive[0]])
+    return Reading(value=[value for value in question.option_values() if value in values])
+
+
+def read_text(question: Question, words: str, lang: Lang, today: date) -> Reading:
+    """The value typed for ``question``, or the error to show (with an example) and re-ask."""
+    kind = question.kind
+    if kind == "multi_choice":
+        return read_multi(question, words, lang)
+    if kind in ("yes_no", "yes_no_unsure", "choice") or question.skip:
+        option = match_option(question, words, lang)
+        if option is None and kind in ("yes_no", "yes_no_unsure"):
+            parsed = parsing.parse_yes_no(words, lang, allow_unsure=kind == "yes_no_unsure")
+            if parsed.ok and parsed.value is not None:
+                option = str(parsed.value)
+        if option is not None:
+            return Reading(value=stored_value(question, option))
+        if kind in ("yes_no", "yes_no_unsure", "choice"):
+            return Reading(error=msg("dialogue.error.choose"))
+    rule = question.validation
+    if kind == "date":
+        earliest, latest = _bounds(question, today)
+        return _from_parsed(
+            parsing.parse_date(words, lang, earliest=earliest, latest=latest), lambda day: day.isoformat()
+        )
+    if kind == "money":
+        money = parsing.parse_money(
+            words,
+            lang,
+            period=rule.period,
+            minimum=rule.minimum if rule.minimum is not None else 0,
+            maximum=rule.maximum if rule.maximum is not None else 100_000_000,
+        )
+        if not money.ok or money.value is None:
+            return Reading(error=money.error or msg("dialogue.error.unreadable"))
+        if rule.period and money.value.period not in (None, rule.period):  # the parser refuses it too
+            return Reading(error=msg(f"dialogue.error.period_{rule.period}"))
+        return Reading(value=float(money.value.amount))
+    if kind == "number":
+        return _from_parsed(
+            parsing.parse_number(words, lang, minimum=rule.minimum or 0, maximum=rule.maximum or 1e9), float
+        )
+    if kind == "integer":
+        return _from_parsed(
+            parsing.parse_int(
+                words, lang, minimum=int(rule.minimum or 0), maximum=int(rule.maximum or 10**9)
+            ),
+            int,
+        )
+    if kind == "postcode":
+        return _from_parsed(parsing.parse_postcode(words, lang))
+    if kind == "country":
+        return _from_parsed(parsing.parse_country(words, lang))
+    if kind == "countries":
+        return _from_parsed(parsing.parse_countries(words, lang), list)
+    if kind == "academic_year":
+        return _from_parsed(parsing.parse_academic_year(words, lang))
+    cleaned = " ".join(words.split())
+    if not cleaned or len(cleaned) > 200:
+        return Reading(error=msg("dialogue.error.text_length", maximum=200))
+    return Reading(value=cleaned)

@@ -1,0 +1,191 @@
+"""Routing: where the interview goes next, computed from the declaration in :mod:`flows.questions`,
+and one shared ``transitions`` machine that admits only the declared moves.
+
+The machine's states are the question ids plus ``prefill`` (confirm an HR invite's facts),
+``summary`` and ``result``. It is built once; each event wraps the saved state in a throw-away
+:class:`Walker` (``add_model`` with ``initial=<saved state>``, trigger, ``remove_model``), so no
+session lives in memory between events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from transitions import Machine, MachineError
+
+from flows.questions import FLOW, GROUPS, MEMBER_QUESTIONS, QUESTIONS, Facts, Group, Question
+from flows.session import PREFILL, RESULT, SUMMARY, SessionState
+
+QUESTION_STATES: tuple[str, ...] = tuple(QUESTIONS)
+STATES: tuple[str, ...] = (PREFILL, *QUESTION_STATES, SUMMARY, RESULT)
+TRIGGERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # trigger: (sources, destinations)
+    "advance": ((PREFILL, *QUESTION_STATES), (*QUESTION_STATES, SUMMARY)),
+    "back": ((*QUESTION_STATES, SUMMARY), (PREFILL, *QUESTION_STATES)),
+    "reopen": ((RESULT,), (SUMMARY,)),
+    "change": ((SUMMARY, RESULT), QUESTION_STATES),
+    "finish": ((SUMMARY,), (RESULT,)),
+    "restart": (STATES, (PREFILL, *QUESTION_STATES)),
+}
+
+
+class IllegalMove(Exception):
+    """The machine does not allow this move from the current state."""
+
+
+class Walker:
+    """The plain model the shared machine drives for the length of one event."""
+
+    def __init__(self) -> None:
+        self.state: str = ""
+
+    @staticmethod
+    def heading_to(dest: str) -> Any:
+        def check(target: str) -> bool:
+            return target == dest
+
+        return check
+
+
+@cache
+def machine() -> Machine:
+    """The one machine for every session (built on first use)."""
+    shared = Machine(model=None, states=list(STATES), initial=PREFILL, auto_transitions=False)
+    for trigger, (sources, dests) in TRIGGERS.items():
+        for dest in dests:
+            shared.add_transition(trigger, list(sources), dest, conditions=[Walker.heading_to(dest)])
+    return shared
+
+
+def move(current: str, trigger: str, target: str) -> str:
+    """Take ``trigger`` from ``current`` to ``target``; :class:`IllegalMove` if not declared."""
+    shared = machine()
+    walker = Walker()
+    shared.add_model(walker, initial=current)
+    try:
+        moved = walker.trigger(trigger, target=target)  # type: ignore[attr-defined]
+    except MachineError as error:
+        raise IllegalMove(f"{trigger}: {current} → {target}") from error
+    finally:
+        shared.remove_model(walker)
+    if not moved or walker.state != target:
+        raise IllegalMove(f"{trigger}: {current} → {target}")
+    return walker.state
+
+
+# --- where next ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Position:
+    """A place in the interview: a question (with the member it is about) or a fixed state."""
+
+    state: str
+    member_index: int | None = None
+
+    @property
+    def ref(self) -> str:
+        """The history reference: ``qid`` or ``qid@index`` for member questions."""
+        return self.state if self.member_index is None else f"{self.state}@{self.member_index}"
+
+    @classmethod
+    def from_ref(cls, ref: str) -> Position:
+        state, _, index = ref.partition("@")
+        return cls(state, int(index) if index else None)
+
+
+def applies(question: Question, answers: dict[str, Any], member: dict[str, Any] | None = None) -> bool:
+    """True when the question's condition holds on these answers (and member)."""
+    return question.condition(Facts(answers, member or {}))
+
+
+def _next_member_question(group: Group, answers: dict[str, Any], member: dict[str, Any]) -> Question | None:
+    for question in group.questions:
+        if applies(question, answers, member) and not question.answered_in(member):
+            return question
+    return None
+
+
+def _group_position(group: Group, state: SessionState) -> Position | None:
+    answers = state.answers
+    members = state.members
+    if "members" not in answers:
+        first = _next_member_question(group, answers, {})
+        return Position(first.id, 0) if first else None
+    for index, member in enumerate(members):
+        pending = _next_member_question(group, answers, member)
+        if pending is not None:
+            return Position(pending.id, index)
+    if state.member_index is not None and state.member_mode == "adding" and len(members) < group.max_items:
+        return Position(group.more.id, len(members) - 1)
+    return None
+
+
+def next_position(state: SessionState) -> Position:
+    """The first question whose condition holds and that is unanswered; else the summary."""
+    if state.prefill_status == "pending":
+        return Position(PREFILL)
+    for step in FLOW:
+        facts = Facts(state.answers)
+        if isinstance(step, Group):
+            if step.condition(facts):
+                found = _group_position(step, state)
+                if found is not None:
+                    return found
+        elif step.condition(facts) and not step.answered_in(state.answers):
+            return Position(step.id)
+    return Position(SUMMARY)
+
+
+def is_live(position: Position, state: SessionState) -> bool:
+    """True when the question at this position would still be asked (its condition holds)."""
+    if position.state not in QUESTIONS:
+        return position.state == PREFILL and state.prefill_status != "none"
+    question = QUESTIONS[position.state]
+    if position.state in MEMBER_QUESTIONS:
+        group = GROUPS["members"]
+        index = position.member_index
+        if index is None or index >= len(state.members) or not group.condition(Facts(state.answers)):
+            return False
+        return applies(question, state.answers, state.members[index])
+    return applies(question, state.answers)
+
+
+# --- dropping answers that no longer apply ------------------------------------------------------
+
+DECLARED_FIELDS: frozenset[str] = frozenset(
+    name for step in FLOW if isinstance(step, Question) for name in step.fields
+)
+
+
+def _prune_fields(values: dict[str, Any], questions: tuple[Question, ...], live: Any) -> list[str]:
+    declared = {name for question in questions for name in question.fields}
+    dropped: list[str] = []
+    while True:
+        kept = {name for question in questions if live(question) for name in question.fields}
+        stale = [name for name in values if name in declared and name not in kept]
+        if not stale:
+            return dropped
+        for name in stale:
+            del values[name]
+            dropped.append(name)
+
+
+def prune(state: SessionState) -> list[str]:
+    """Drop every answer whose question no longer applies; the dropped field names (in place)."""
+    answers = state.answers
+    top = tuple(step for step in FLOW if isinstance(step, Question))
+    dropped = _prune_fields(answers, top, lambda question: applies(question, answers))
+    group = GROUPS["members"]
+    if "members" in answers and not group.condition(Facts(answers)):
+        del answers["members"]
+        state.member_index = state.member_mode = None
+        dropped.append("members")
+    for index, member in enumerate(state.members):
+        lost = _prune_fields(
+            member, group.questions, lambda question, m=member: applies(question, answers, m)
+        )
+        dropped += [f"members[{index}].{name}" for name in lost]
+    return dropped

@@ -1,0 +1,894 @@
+"""The interview, declared once as data: every question, its answer field(s), kind, options,
+validation and the condition under which it is asked (rules.md §1, blocks A, B, C, D, F).
+
+Routing lives here and only here: the next question is always "the first question of
+:data:`FLOW` whose condition holds and that is still unanswered" (see :mod:`flows.machine`).
+Conditions read the answers only through :class:`Facts` *features* (named derived values), so a
+path generator can tell two conversations apart by their features alone (``Facts.signature``).
+
+Wording lives in ``locales/*/questions.toml``: ``question.<id>.text`` (the question),
+``question.<id>.label`` (its name in the summary), ``question.<id>.help`` ("why do we ask this?"),
+``question.<id>.option.<value>`` (choice labels) and ``question.<id>.skip`` (a "none" answer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
+
+from bot.engine.answers import (
+    CardType,
+    EmployerType,
+    IctRole,
+    IncomeSource,
+    MeansType,
+    Purpose,
+    Qualification,
+    Region,
+    Relation,
+    SponsorCategory,
+    SponsorType,
+)
+from bot.engine.derive import NatGroup, nat_group, region_of_postcode
+
+Kind = Literal[
+    "choice",
+    "multi_choice",
+    "date",
+    "money",
+    "number",
+    "integer",
+    "postcode",
+    "country",
+    "countries",
+    "yes_no",
+    "yes_no_unsure",
+    "text",
+    "academic_year",
+]
+Scope = Literal["answers", "member"]
+CardClass = Literal["none", "limited_work", "student", "researcher", "search_year", "family", "free", "other"]
+
+DAY = 1
+YEAR = 365
+
+# Cards grouped by what they mean for the interview (rules.md §2.2 R0-3…R0-5).
+CARD_CLASS: dict[str, CardClass] = {
+    "none": "none",
+    "A-single-permit": "limited_work",
+    "H-Blue-Card": "limited_work",
+    "A-student": "student",
+    "A-researcher": "researcher",
+    "A-search-year": "search_year",
+    "A-family-reunification": "family",
+    "B": "free",
+    "C": "free",
+    "D": "free",
+    "K": "free",
+    "L": "free",
+    "EU": "free",
+    "EU+": "free",
+    "F": "free",
+    "F+": "free",
+    "other": "other",
+}
+LIMITED_CARDS: frozenset[CardClass] = frozenset(
+    {"limited_work", "student", "researcher", "search_year", "family"}
+)
+PARTNERS: frozenset[str] = frozenset(
+    {"spouse", "partner_registered_equivalent", "partner_registered_other", "partner_unregistered"}
+)
+DURABLE_PROOF: frozenset[str] = PARTNERS - {"spouse"}
+YearsBand = Literal["lt2", "2to4", "ge4"]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What conditions may read: named features derived from the answers so far.
+
+    ``answers`` holds JSON values (dates as ISO strings); ``member`` is the family member being
+    described (for member questions). Conditions must use the features below, never raw fields.
+    """
+
+    answers: Mapping[str, Any]
+    member: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def nat(self) -> NatGroup | None:
+        codes = self.answers.get("nationalities")
+        return nat_group(list(codes)) if codes else None
+
+    @property
+    def location(self) -> str | None:
+        return self.answers.get("current_location")
+
+    @property
+    def card_class(self) -> CardClass | None:
+        card = self.answers.get("card_type")
+        return CARD_CLASS.get(card) if card else None
+
+    @property
+    def purposes(self) -> frozenset[str]:
+        return frozenset(self.answers.get("purposes") or ())
+
+    @property
+    def region(self) -> Region | None:
+        """The region of the place of work (explicit, or from the postcode)."""
+        region = self.answers.get("region")
+        if region:
+            return region  # type: ignore[no-any-return]
+        postcode = self.answers.get("work_postcode")
+        return region_of_postcode(postcode) if postcode else None
+
+    @property
+    def employer(self) -> str | None:
+        return self.answers.get("employer_type")
+
+    @property
+    def qualification(self) -> str | None:
+        return self.answers.get("qualification")
+
+    @property
+    def years_band(self) -> YearsBand | None:
+        years = self.answers.get("years_worked_be")
+        if years is None:
+            return None
+        return "lt2" if years < 2 else "2to4" if years < 4 else "ge4"
+
+    @property
+    def study_admitted(self) -> bool | None:
+        return self.answers.get("study_admitted")
+
+    @property
+    def hosting_agreement(self) -> bool | None:
+        return self.answers.get("hosting_agreement")
+
+    @property
+    def graduated_be(self) -> bool | None:
+        return self.answers.get("graduated_be")
+
+    @property
+    def mobility_programme(self) -> bool | None:
+        return self.answers.get("mobility_programme")
+
+    @property
+    def user_is_sponsor(self) -> bool:
+        """The person lives (or will live) in Belgium and brings family, rather than joining."""
+        return "bring_family" in self.purposes and "join_family" not in self.purposes
+
+    @property
+    def sponsor_type(self) -> str | None:
+        """The sponsor's type: answered, or implied when a Belgian / EU citizen brings family."""
+        given = self.answers.get("sponsor_type")
+        if given or not self.user_is_sponsor:
+            return given
+        return {"BE": "belgian", "EU": "eu_eea_ch"}.get(self.nat or "")
+
+    @property
+    def relation(self) -> str | None:
+        return self.member.get("relation")
+
+    @property
+    def cohabited_a_year(self) -> bool | None:
+        months = self.member.get("cohabitation_months")
+        return None if months is None else months >= 12
+
+    @property
+    def common_child(self) -> bool | None:
+        return self.member.get("common_child")
+
+    def signature(self) -> tuple[Any, ...]:
+        """Every feature's value: two states with equal signatures route identically."""
+        return tuple(getattr(self, name) for name in FEATURES)
+
+
+FEATURES: tuple[str, ...] = (
+    "nat",
+    "location",
+    "card_class",
+    "purposes",
+    "region",
+    "employer",
+    "qualification",
+    "years_band",
+    "study_admitted",
+    "hosting_agreement",
+    "graduated_be",
+    "mobility_programme",
+    "user_is_sponsor",
+    "sponsor_type",
+    "relation",
+    "cohabited_a_year",
+    "common_child",
+)
+
+Condition = Callable[[Facts], bool]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a choice question: the stored value and its locale key."""
+
+    value: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Validation:
+    """Bounds of a typed answer; dates are relative to today (in days, negative = past)."""
+
+    minimum: float | None = None
+    maximum: float | None = None
+    earliest_days: int | None = None
+    latest_days: int | None = None
+    period: Literal["month", "year"] | None = None
+    min_choices: int = 1
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question: what it asks, what it writes, when it is asked."""
+
+    id: str
+    kind: Kind
+    field: str
+    condition: Condition = lambda facts: True
+    options: tuple[Choice, ...] = ()
+    validation: Validation = Validation()
+    scope: Scope = "answers"
+    # value → {field: value} written; default {self.field: value}. Dotted fields ("on_list.FOREM")
+    # are nested when the answers are built.
+    encode: Callable[[Any], dict[str, Any]] | None = None
+    # fields whose presence means the question is answered (default: the fields it writes)
+    answered_by: tuple[str, ...] = ()
+    skip: bool = False  # offers a "none / not yet" answer stored as None
+    exclusive: frozenset[str] = frozenset()  # multi-choice values that exclude the others
+    samples: tuple[Any, ...] = ()  # representative valid answers (typed kinds), for path walks
+
+    def writes(self, value: Any) -> dict[str, Any]:
+        """The fields this answer sets."""
+        return self.encode(value) if self.encode else {self.field: value}
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Every field the question may write."""
+        if self.encode is None:
+            return (self.field,)
+        names: dict[str, None] = {}
+        for value in self.option_values() or self.samples:
+            names.update(dict.fromkeys(self.encode(value)))
+        return tuple(names)
+
+    def answered_in(self, scope_values: Mapping[str, Any]) -> bool:
+        """True when the answers (or the member) already hold this question's answer."""
+        if self.answered_by:
+            return any(name in scope_values for name in self.answered_by)
+        return all(name in scope_values for name in self.fields)
+
+    def option_values(self) -> tuple[str, ...]:
+        """The values of the choice options (yes/no kinds included)."""
+        return tuple(option.value for option in self.options)
+
+    def sample_values(self) -> tuple[Any, ...]:
+        """Representative answers: every option for choice kinds, else the declared samples."""
+        if self.kind == "multi_choice":
+            singles = tuple([value] for value in self.option_values())
+            return singles + tuple(self.samples)
+        if self.kind in ("choice", "yes_no", "yes_no_unsure"):
+            values = [VALUE_OF_OPTION[self.kind].get(v, v) for v in self.option_values()]
+            return (*values, *((None,) if self.skip else ()))
+        return (*self.samples, *((None,) if self.skip else ()))
+
+
+@dataclass(frozen=True)
+class Group:
+    """A repeatable group of member questions building ``members[]`` ("add another member?")."""
+
+    id: str
+    field: str
+    condition: Condition
+    questions: tuple[Question, ...]
+    more: Question
+    max_items: int = 20
+
+
+Step = Question | Group
+
+VALUE_OF_OPTION: dict[str, dict[str, Any]] = {
+    "yes_no": {"yes": True, "no": False},
+    "yes_no_unsure": {},
+    "choice": {},
+}
+
+
+def _choices(qid: str, values: tuple[str, ...]) -> tuple[Choice, ...]:
+    return tuple(Choice(value, f"question.{qid}.option.{value}") for value in values)
+
+
+def _literal(qid: str, literal: Any) -> tuple[Choice, ...]:
+    return _choices(qid, tuple(get_args(literal)))
+
+
+YES_NO = (Choice("yes", "dialogue.answer.yes"), Choice("no", "dialogue.answer.no"))
+YES_NO_UNSURE = (*YES_NO, Choice("unsure", "dialogue.answer.unsure"))
+
+
+def _q(qid: str, kind: Kind, fieldname: str | None = None, **more: Any) -> Question:
+    if kind == "yes_no":
+        more.setdefault("options", YES_NO)
+    elif kind == "yes_no_unsure":
+        more.setdefault("options", YES_NO_UNSURE)
+    return Question(id=qid, kind=kind, field=fieldname or qid, **more)
+
+
+# --- conditions (block triggers of rules.md §1) -------------------------------------------------
+
+
+def is_tcn(f: Facts) -> bool:
+    return f.nat == "TCN"
+
+
+def not_belgian(f: Facts) -> bool:
+    return f.nat in ("EU", "TCN")
+
+
+def tcn_in_belgium(f: Facts) -> bool:
+    return is_tcn(f) and f.location == "belgium"
+
+
+def holds_limited_card(f: Facts) -> bool:
+    return is_tcn(f) and f.card_class in LIMITED_CARDS
+
+
+def needs_permit(f: Facts) -> bool:
+    """A third-country national whose residence card does not already give access to work."""
+    return is_tcn(f) and f.card_class not in ("free", "family")
+
+
+def employee(f: Facts) -> bool:
+    """Block B: a third-country national who wants a job and needs a work authorisation."""
+    return needs_permit(f) and "employee" in f.purposes
+
+
+def employee_in_region(f: Facts) -> bool:
+    """Employee block beyond the postcode: not in the German-speaking Community (always REVIEW)."""
+    return employee(f) and f.region in ("BXL", "FL", "WAL")
+
+
+def regular_employee(f: Facts) -> bool:
+    """Region table (§2.4–2.6) applies: any employer except an intra-corporate transfer."""
+    return (
+        employee_in_region(f) and f.employer is not None and f.employer != "group_transfer_from_non_EU_entity"
+    )
+
+
+def higher_educated(f: Facts) -> bool:
+    return regular_employee(f) and f.qualification == "higher_ed_3y_plus"
+
+
+def asks_dob(f: Facts) -> bool:
+    """Age decides the under-30 rates (employees) and the age-21 rule (sponsor bringing family)."""
+    return employee(f) or f.user_is_sponsor
+
+
+def asks_years_worked(f: Facts) -> bool:
+    """Unlimited single permit (§2.12) for workers already here, or long-term status (§2.13)."""
+    return is_tcn(f) and (
+        (employee(f) and f.card_class == "limited_work") or "long_term_status" in f.purposes
+    )
+
+
+def worked_two_years(f: Facts) -> bool:
+    return asks_years_worked(f) and f.years_band in ("2to4", "ge4")
+
+
+def long_term_block(f: Facts) -> bool:
+    """Block D: long-term status asked for, or at least four years of work already (§1)."""
+    return asks_years_worked(f) and ("long_term_status" in f.purposes or f.years_band == "ge4")
+
+
+def not_settled(f: Facts) -> bool:
+    """A third-country national without an unlimited or EU card (family cards included)."""
+    return is_tcn(f) and f.card_class != "free"
+
+
+def self_employed(f: Facts) -> bool:
+    return not_settled(f) and "self_employed" in f.purposes
+
+
+def student(f: Facts) -> bool:
+    return not_settled(f) and "study" in f.purposes
+
+
+def admitted_student(f: Facts) -> bool:
+    return student(f) and f.study_admitted is True
+
+
+def researcher(f: Facts) -> bool:
+    return is_tcn(f) and "research" in f.purposes
+
+
+def graduate(f: Facts) -> bool:
+    return is_tcn(f) and "job_search_after_graduation" in f.purposes
+
+
+def family(f: Facts) -> bool:
+    """Block F: bringing or joining family."""
+    return bool({"bring_family", "join_family"} & f.purposes)
+
+
+def long_term_only(f: Facts) -> bool:
+    """EU long-term status also needs health insurance and no public-order threat (§2.13); with a
+    family, the family questions ask it for everyone."""
+    return long_term_block(f) and not family(f)
+
+
+def residence_region_needed(f: Facts) -> bool:
+    """The unlimited single permit is filed in the region of residence (§2.12) when no job says it."""
+    return asks_years_worked(f) and not employee(f)
+
+
+def family_joining(f: Facts) -> bool:
+    return family(f) and not f.user_is_sponsor
+
+
+def tcn_sponsor_self(f: Facts) -> bool:
+    """A third-country national bringing family: their own status is asked."""
+    return family(f) and f.user_is_sponsor and f.nat == "TCN"
+
+
+def sponsor_has_right_date(f: Facts) -> bool:
+    return family(f) and f.sponsor_type in ("tcn_limited", "tcn_unlimited", "eu_eea_ch")
+
+
+def limited_sponsor(f: Facts) -> bool:
+    return family(f) and f.sponsor_type == "tcn_limited"
+
+
+def asks_sponsor_category(f: Facts) -> bool:
+    """Ex-officio category (§3.6); for a worker bringing family the engine takes it from the route."""
+    return limited_sponsor(f) and not (f.user_is_sponsor and "employee" in f.purposes)
+
+
+def income_test(f: Facts) -> bool:
+    """Family income (§3.4): not for EU sponsors (FR-INC-7) nor protection cases (RV-08)."""
+    return family(f) and f.sponsor_type in ("tcn_limited", "tcn_unlimited", "belgian", "other")
+
+
+def partner(f: Facts) -> bool:
+    return f.relation in PARTNERS
+
+
+def durable_proof(f: Facts) -> bool:
+    return f.relation in DURABLE_PROOF
+
+
+def short_cohabitation(f: Facts) -> bool:
+    return durable_proof(f) and f.cohabited_a_year is False
+
+
+def meetings_needed(f: Facts) -> bool:
+    return short_cohabitation(f) and f.common_child is False
+
+
+def dependency_matters(f: Facts) -> bool:
+    """Adult descendants and ascendants of Belgians / EU citizens must be dependent (FR-CH-4)."""
+    return f.relation in ("child_adult", "parent", "other") and f.sponsor_type in ("belgian", "eu_eea_ch")
+
+
+# --- encoders for the shortage-list questions (write ``on_list[<list>]``) ------------------------
+
+
+def _one_list(name: str) -> Callable[[Any], dict[str, Any]]:
+    def encode(value: Any) -> dict[str, Any]:
+        return {f"on_list.{name}": value}
+
+    return encode
+
+
+def _flemish_lists(value: Any) -> dict[str, Any]:
+    medium, vdab = {
+        "medium": ("yes", "no"),
+        "vdab": ("no", "yes"),
+        "neither": ("no", "no"),
+        "unknown": ("unknown", "unknown"),
+    }[value]
+    return {"on_list.FL_MEDIUM": medium, "on_list.FL_VDAB": vdab}
+
+
+LIST_ANSWERS = ("yes", "no", "unknown")
+
+
+# --- the flow ------------------------------------------------------------------------------------
+
+PAST = Validation(earliest_days=-120 * YEAR, latest_days=0)
+ADULT_DOB = Validation(earliest_days=-100 * YEAR, latest_days=-15 * YEAR)
+SOON = Validation(earliest_days=-2 * YEAR, latest_days=5 * YEAR)
+
+MEMBERS = Group(
+    id="members",
+    field="members",
+    condition=family,
+    questions=(
+        _q(
+            "member_relation",
+            "choice",
+            "relation",
+            scope="member",
+            options=_literal("member_relation", Relation),
+        ),
+        _q(
+            "member_dob", "date", "dob", scope="member", validation=PAST, samples=("2015-03-01", "1995-06-15")
+        ),
+        _q("member_nationality", "country", "nationality", scope="member", samples=("MA", "SY")),
+        _q(
+            "member_relation_start_date",
+            "date",
+            "relation_start_date",
+            scope="member",
+            condition=partner,
+            validation=PAST,
+            samples=("2020-05-20",),
+        ),
+        _q("member_resident_with_sponsor", "yes_no", "resident_with_sponsor", scope="member"),
+        _q("member_dependent", "yes_no", "dependent", scope="member", condition=dependency_matters),
+        _q(
+            "member_cohabitation_months",
+            "integer",
+            "cohabitation_months",
+            scope="member",
+            condition=durable_proof,
+            validation=Validation(minimum=0, maximum=1200),
+            samples=(0, 24),
+        ),
+        _q("member_common_child", "yes_no", "common_child", scope="member", condition=short_cohabitation),
+        _q(
+            "member_known_since",
+            "date",
+            "known_since",
+            scope="member",
+            condition=meetings_needed,
+            validation=PAST,
+            samples=("2021-01-10",),
+        ),
+        _q(
+            "member_meetings_count",
+            "integer",
+            "meetings_count",
+            scope="member",
+            condition=meetings_needed,
+            validation=Validation(minimum=0, maximum=10_000),
+            samples=(3,),
+        ),
+        _q(
+            "member_meetings_days_total",
+            "integer",
+            "meetings_days_total",
+            scope="member",
+            condition=meetings_needed,
+            validation=Validation(minimum=0, maximum=100_000),
+            samples=(45,),
+        ),
+    ),
+    more=_q("member_more", "yes_no", "_more", scope="member"),
+)
+
+FLOW: tuple[Step, ...] = (
+    # Block A — about the person
+    _q("nationalities", "countries", samples=(["IN"], ["FR"], ["BE"])),
+    _q(
+        "current_location",
+        "choice",
+        condition=not_belgian,
+        options=_choices("current_location", ("abroad", "belgium")),
+    ),
+    _q("card_type", "choice", condition=tcn_in_belgium, options=_literal("card_type", CardType)),
+    _q(
+        "card_expiry",
+        "date",
+        condition=holds_limited_card,
+        validation=Validation(earliest_days=-YEAR, latest_days=10 * YEAR),
+        samples=("2027-01-31",),
+    ),
+    _q(
+        "purposes",
+        "multi_choice",
+        options=_literal("purposes", Purpose),
+        samples=(["employee", "bring_family"], ["employee", "long_term_status"]),
+    ),
+    _q("dob", "date", condition=asks_dob, validation=ADULT_DOB, samples=("1990-04-12", "2000-02-29")),
+    # Block B — employee
+    _q(
+        "work_postcode",
+        "postcode",
+        condition=employee,
+        answered_by=("work_postcode", "region"),
+        samples=("1000", "2000", "4000", "4700"),
+    ),
+    _q(
+        "employer_type",
+        "choice",
+        condition=employee_in_region,
+        options=_literal("employer_type", EmployerType),
+    ),
+    _q(
+        "ict_role",
+        "choice",
+        condition=lambda f: employee_in_region(f) and f.employer == "group_transfer_from_non_EU_entity",
+        options=_literal("ict_role", IctRole),
+    ),
+    _q(
+        "qualification",
+        "choice",
+        condition=regular_employee,
+        options=_literal("qualification", Qualification),
+    ),
+    _q(
+        "job_is_highly_qualified",
+        "yes_no_unsure",
+        condition=lambda f: higher_educated(f) and f.region == "FL",
+    ),
+    _q(
+        "work_experience_years",
+        "number",
+        condition=lambda f: higher_educated(f) and f.region == "WAL",
+        validation=Validation(minimum=0, maximum=70),
+        samples=(2,),
+    ),
+    _q(
+        "salary_month_base",
+        "money",
+        condition=lambda f: employee_in_region(f) and f.region == "BXL",
+        validation=Validation(minimum=100, maximum=1_000_000, period="month"),
+        samples=(4100.0,),
+    ),
+    _q(
+        "salary_year",
+        "money",
+        condition=lambda f: employee_in_region(f) and f.region in ("FL", "WAL"),
+        validation=Validation(minimum=1_000, maximum=10_000_000, period="year"),
+        samples=(55_000.0,),
+    ),
+    _q(
+        "contract_months",
+        "integer",
+        condition=lambda f: (
+            regular_employee(f) and f.qualification in ("higher_ed_3y_plus", "ict_experience_3y_in_last_7y")
+        ),
+        validation=Validation(minimum=0, maximum=600),
+        samples=(24,),
+    ),
+    _q(
+        "shortage_bxl",
+        "choice",
+        "on_list",
+        condition=lambda f: regular_employee(f) and f.region == "BXL",
+        options=_choices("shortage_bxl", LIST_ANSWERS),
+        encode=_one_list("ACTIRIS"),
+    ),
+    _q(
+        "shortage_wal",
+        "choice",
+        "on_list",
+        condition=lambda f: regular_employee(f) and f.region == "WAL",
+        options=_choices("shortage_wal", LIST_ANSWERS),
+        encode=_one_list("FOREM"),
+    ),
+    _q(
+        "shortage_fl",
+        "choice",
+        "on_list",
+        condition=lambda f: (
+            regular_employee(f)
+            and f.region == "FL"
+            and f.qualification in ("vocational_level_3_4", "higher_ed_3y_plus")
+        ),
+        options=_choices("shortage_fl", ("medium", "vdab", "neither", "unknown")),
+        encode=_flemish_lists,
+    ),
+    _q(
+        "special",
+        "multi_choice",
+        condition=regular_employee,
+        exclusive=frozenset({"none"}),
+        options=_choices(
+            "special",
+            (
+                "executive_director",
+                "nurse",
+                "teacher",
+                "professional_athlete_or_coach",
+                "international_agreement",
+                "seasonal",
+                "none",
+            ),
+        ),
+    ),
+    _q("start_date", "date", condition=employee_in_region, validation=SOON, samples=("2026-09-01",)),
+    # Unlimited single permit (B9) and Block D — long-term status
+    _q(
+        "years_worked_be",
+        "number",
+        condition=asks_years_worked,
+        validation=Validation(minimum=0, maximum=70),
+        samples=(1, 3, 5),
+    ),
+    _q(
+        "residence_postcode",
+        "postcode",
+        "work_postcode",
+        condition=residence_region_needed,
+        answered_by=("work_postcode", "region"),
+        samples=("1000", "9000"),
+    ),
+    _q(
+        "legal_residence_since",
+        "date",
+        condition=asks_years_worked,
+        validation=PAST,
+        samples=("2019-09-01",),
+    ),
+    _q(
+        "worked_in_region_months",
+        "integer",
+        condition=lambda f: asks_years_worked(f) and f.region == "BXL",
+        validation=Validation(minimum=0, maximum=840),
+        samples=(36,),
+    ),
+    _q("family_legally_resident", "yes_no", condition=worked_two_years),
+    _q(
+        "longest_absence_months",
+        "number",
+        condition=long_term_block,
+        validation=Validation(minimum=0, maximum=600),
+        samples=(2,),
+    ),
+    _q(
+        "total_absence_months",
+        "number",
+        condition=long_term_block,
+        validation=Validation(minimum=0, maximum=600),
+        samples=(5,),
+    ),
+    _q(
+        "net_income_month",
+        "money",
+        condition=long_term_block,
+        validation=Validation(minimum=0, maximum=1_000_000, period="month"),
+        samples=(2200.0,),
+    ),
+    _q(
+        "dependants",
+        "integer",
+        condition=long_term_block,
+        validation=Validation(minimum=0, maximum=30),
+        samples=(1,),
+    ),
+    _q("ltr_insurance_ok", "yes_no_unsure", "insurance_ok", condition=long_term_only),
+    _q("ltr_red_flags", "yes_no", "red_flags", condition=long_term_only),
+    # Block C — self-employed, student, researcher, graduate
+    _q(
+        "se_region",
+        "choice",
+        condition=self_employed,
+        options=_choices("se_region", ("BXL", "FL", "WAL", "DG")),
+    ),
+    _q("se_access_ok", "yes_no_unsure", condition=self_employed),
+    _q("study_admitted", "yes_no", condition=student),
+    _q("academic_year", "academic_year", condition=admitted_student, samples=("2026-2027",)),
+    _q("means_type", "choice", condition=admitted_student, options=_literal("means_type", MeansType)),
+    _q(
+        "means_month",
+        "money",
+        condition=admitted_student,
+        validation=Validation(minimum=0, maximum=1_000_000, period="month"),
+        samples=(900.0,),
+    ),
+    _q("hosting_agreement", "yes_no", condition=researcher),
+    _q("postdoc", "yes_no", condition=lambda f: researcher(f) and f.hosting_agreement is False),
+    _q("graduated_be", "yes_no", condition=graduate),
+    _q("mobility_programme", "yes_no", condition=lambda f: graduate(f) and f.graduated_be is False),
+    _q(
+        "graduation_date",
+        "date",
+        condition=lambda f: graduate(f) and (f.graduated_be is True or f.mobility_programme is True),
+        validation=Validation(earliest_days=-5 * YEAR, latest_days=YEAR),
+        samples=("2026-06-30",),
+    ),
+    _q(
+        "application_date",
+        "date",
+        condition=lambda f: graduate(f) and f.graduated_be is True and f.location == "belgium",
+        validation=SOON,
+        samples=("2026-08-01",),
+    ),
+    # Block F — family
+    _q(
+        "sponsor_type_self",
+        "choice",
+        "sponsor_type",
+        condition=tcn_sponsor_self,
+        options=_choices(
+            "sponsor_type_self",
+            ("tcn_limited", "tcn_unlimited", "international_protection", "temporary_protection", "other"),
+        ),
+    ),
+    _q("sponsor_type", "choice", condition=family_joining, options=_literal("sponsor_type", SponsorType)),
+    _q(
+        "sponsor_category",
+        "choice",
+        condition=asks_sponsor_category,
+        options=_literal("sponsor_category", SponsorCategory),
+    ),
+    _q("sponsor_dob", "date", condition=family_joining, validation=ADULT_DOB, samples=("1988-11-02",)),
+    _q(
+        "sponsor_right_date",
+        "date",
+        condition=sponsor_has_right_date,
+        validation=Validation(earliest_days=-80 * YEAR, latest_days=2 * YEAR),
+        samples=("2025-10-01",),
+    ),
+    _q(
+        "worker_visa_date",
+        "date",
+        condition=limited_sponsor,
+        skip=True,
+        validation=Validation(earliest_days=-10 * YEAR, latest_days=YEAR),
+        samples=("2025-11-15",),
+    ),
+    MEMBERS,
+    _q("family_application_date", "date", condition=family, validation=SOON, samples=("2026-03-01",)),
+    _q(
+        "sponsor_net_income",
+        "money",
+        condition=income_test,
+        validation=Validation(minimum=0, maximum=1_000_000, period="month"),
+        samples=(2900.0,),
+    ),
+    _q("income_source", "choice", condition=income_test, options=_literal("income_source", IncomeSource)),
+    _q("housing_ok", "yes_no_unsure", condition=family),
+    _q("insurance_ok", "yes_no_unsure", condition=family),
+    _q("red_flags", "yes_no", condition=family),
+)
+
+# Facts an HR invite may give (shown once for confirmation) and how each is displayed.
+PREFILL_FIELDS: tuple[str, ...] = (
+    "work_postcode",
+    "region",
+    "employer_type",
+    "salary_month_base",
+    "salary_year",
+    "contract_months",
+    "occupation",
+)
+
+
+def iter_questions() -> Iterator[Question]:
+    """Every question of the flow, member questions and "add another member?" included."""
+    for step in FLOW:
+        if isinstance(step, Group):
+            yield from step.questions
+            yield step.more
+        else:
+            yield step
+
+
+QUESTIONS: dict[str, Question] = {question.id: question for question in iter_questions()}
+GROUPS: dict[str, Group] = {step.id: step for step in FLOW if isinstance(step, Group)}
+MEMBER_QUESTIONS: frozenset[str] = frozenset(
+    question.id for group in GROUPS.values() for question in (*group.questions, group.more)
+)
+
+
+def question(qid: str) -> Question:
+    """The question with this id (KeyError if unknown)."""
+    return QUESTIONS[qid]
+
+
+def question_for_field(name: str) -> Question | None:
+    """The first top-level question that writes this answer field, if any."""
+    for step in FLOW:
+        if isinstance(step, Question) and (name in step.fields or name in step.answered_by):
+            return step
+    return None

@@ -1,0 +1,85 @@
+"""The real bot against the emulator: start, commands, bad input, privacy, deletion, groups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.i18n import text
+from bot.store import SessionStore
+from bot.telegram.app import COMMANDS
+from tests.telegram.bot_harness import Chat, running_bot
+from tests.telegram.emulator import BotApiEmulator, FakeChat, FakeUser
+
+
+async def test_start_registers_localised_commands_and_greets(emu: BotApiEmulator, tmp_path: Path) -> None:
+    async with running_bot(emu, tmp_path):
+        for lang in ("fr", "nl", "en"):
+            commands = {c["command"]: c["description"] for c in emu.commands(lang)}
+            assert set(commands) == set(COMMANDS)
+            assert commands["delete"] == text(lang, "telegram.command.delete")
+        chat = Chat(emu, FakeUser(1001, language_code="fr"))
+        replies = await chat.send("/start")
+        assert replies, "the bot answered /start"
+        assert replies[-1].buttons or replies[-1].text  # a first question
+        assert any(text("fr", "dialogue.welcome")[:20] in m.text for m in replies)
+
+
+async def test_sticker_and_forged_button_change_nothing(emu: BotApiEmulator, tmp_path: Path) -> None:
+    async with running_bot(emu, tmp_path) as settings:
+        chat = Chat(emu, FakeUser(1002, language_code="en"))
+        await chat.send("/start")
+        store = SessionStore(settings.db_path)
+        before = store.load_state("telegram", "1002")
+        store.close()
+        assert before is not None
+        replies = await chat.sticker()
+        assert replies[0].text == text("en", "telegram.not_text")
+        question = chat.last_with_buttons() if any(m.buttons for m in chat.messages) else chat.messages[-1]
+        for forged in ("g1|999|abcdef|yes", "garbage", "g1|0|zzzzzz|x" * 3):
+            replies = await chat.press_data(question, forged)
+            assert replies[0].text == text("en", "telegram.stale_button")
+        store = SessionStore(settings.db_path)
+        after = store.load_state("telegram", "1002")
+        store.close()
+        assert after is not None and after.state == before.state
+
+
+async def test_privacy_then_delete_erases_everything(emu: BotApiEmulator, tmp_path: Path) -> None:
+    async with running_bot(emu, tmp_path) as settings:
+        chat = Chat(emu, FakeUser(1003, language_code="nl"))
+        await chat.send("/start")
+        replies = await chat.send("/privacy")
+        assert replies[0].text == text("nl", "telegram.privacy", days=settings.retention_days)
+        replies = await chat.send("/delete")
+        assert replies[0].text.startswith(text("nl", "telegram.deleted", count=0)[:10])
+        store = SessionStore(settings.db_path)
+        assert store.load_state("telegram", "1003") is None
+        store.close()
+
+
+async def test_group_chats_are_refused_politely(emu: BotApiEmulator, tmp_path: Path) -> None:
+    async with running_bot(emu, tmp_path):
+        group = FakeChat(-5001)
+        user = FakeUser(1004, language_code="en")
+        emu.user_sends_command(user, "/start", chat=group)
+        await emu.wait_until_idle(timeout=10)
+        sent = emu.sent_messages(group.id)
+        assert [m.text for m in sent] == [text("en", "telegram.group_chat")]
+        assert emu.sent_messages(user.id) == []
+
+
+async def test_too_long_message_is_refused_without_losing_anything(
+    emu: BotApiEmulator, tmp_path: Path
+) -> None:
+    async with running_bot(emu, tmp_path) as settings:
+        chat = Chat(emu, FakeUser(1005, language_code="en"))
+        await chat.send("/start")
+        store = SessionStore(settings.db_path)
+        before = store.load_state("telegram", "1005")
+        store.close()
+        replies = await chat.send("x" * 5000)
+        assert replies[0].text == text("en", "telegram.too_long", limit=1000)
+        store = SessionStore(settings.db_path)
+        after = store.load_state("telegram", "1005")
+        store.close()
+        assert before is not None and after is not None and after.state == before.state
