@@ -11,6 +11,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
@@ -76,6 +77,12 @@ def long_date(day: date, lang: Lang) -> str:
     return formatted
 
 
+def country_name(code: str, lang: Lang) -> str:
+    """A country's name in the language (CLDR via Babel); the code itself when unknown."""
+    territories: dict[str, str] = Locale.parse(BABEL_LOCALES[lang]).territories
+    return territories.get(code.strip().upper(), code)
+
+
 def format_param(name: str, value: ParamValue, lang: Lang) -> str:
     """Format one placeholder value according to its name (see :class:`Message`)."""
     if value is None:
@@ -89,6 +96,8 @@ def format_param(name: str, value: ParamValue, lang: Lang) -> str:
             return value
     if name.endswith("_key") and isinstance(value, str):
         return text(lang, value)
+    if name.endswith("_countries") and isinstance(value, str):
+        return ", ".join(country_name(code, lang) for code in value.split(",") if code)
     if isinstance(value, float):
         return number(value, lang)
     return str(value)

@@ -602,7 +602,9 @@ def _value_messages(question: Question, value: Any) -> tuple[str, dict[str, Any]
     if question.kind == "money":
         return ("eur", {"value_eur": float(value)})
     if question.kind == "countries":
-        return ("text", {"value": ", ".join(value)})
+        return ("countries", {"value_countries": ",".join(value)})
+    if question.kind == "country":
+        return ("countries", {"value_countries": value})
     return ("text", {"value": value})
 
 

@@ -49,3 +49,9 @@ def test_money_and_dates_follow_the_locale() -> None:
     assert text("fr", "outcome.eligible_from", from_date="2025-08-18") == "(à partir du 18 août 2025)"
     assert text("fr", "outcome.eligible_from", from_date="2026-03-01") == "(à partir du 1er mars 2026)"
     assert text("nl", "outcome.eligible_from", from_date="2026-03-01") == "(vanaf 1 maart 2026)"
+
+
+def test_country_codes_are_shown_as_names_in_each_language() -> None:
+    assert text("en", "dialogue.value.countries", value_countries="IN,MA") == "India, Morocco"
+    assert text("fr", "dialogue.value.countries", value_countries="IN,MA") == "Inde, Maroc"
+    assert text("nl", "dialogue.value.countries", value_countries="XK") == "Kosovo"

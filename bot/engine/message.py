@@ -12,7 +12,8 @@ class Message(BaseModel):
 
     Parameter naming convention (used by the renderer to format values per locale):
     names ending in ``_eur`` are amounts in euros, names ending in ``_date`` are ISO dates,
-    other values are shown as given (message keys can be passed with names ending in ``_key``).
+    names ending in ``_key`` are message keys, names ending in ``_countries`` are comma-separated
+    ISO country codes (shown as country names); other values are shown as given.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)

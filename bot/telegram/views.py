@@ -14,6 +14,7 @@ from flows.dialogue import Reply
 
 NAV_TAG_ID = "!nav"
 SHORT_LABEL = 18
+LONG_LABEL = 40
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,21 @@ def assessment_html(reply: Reply, lang: Lang) -> str:
     return "\n".join(lines)
 
 
+def button_label(index: int, label: str) -> str:
+    """A label that fits on a phone: long ones are numbered and cut (listed in full in the text)."""
+    if len(label) <= LONG_LABEL:
+        return label
+    return f"{index + 1}. {label[: LONG_LABEL - 4].rstrip()}…"
+
+
+def long_option_list(reply: Reply, lang: Lang) -> str:
+    """The full labels, numbered, when some are too long for a button ('' otherwise)."""
+    labels = [render(option.label, lang) for option in reply.options]
+    if all(len(label) <= LONG_LABEL for label in labels):
+        return ""
+    return "\n".join(f"{number}. {escape(label)}" for number, label in enumerate(labels, 1))
+
+
 def keyboard_for(
     reply: Reply, lang: Lang, state_version: int, *, navigation: bool
 ) -> InlineKeyboardMarkup | None:
@@ -47,9 +63,9 @@ def keyboard_for(
     rows: list[list[InlineKeyboardButton]] = []
     row: list[InlineKeyboardButton] = []
     for index, option in enumerate(reply.options):
-        label = render(option.label, lang)
+        label = button_label(index, render(option.label, lang))
         button = InlineKeyboardButton(
-            label[:64], callback_data=encode(option.question_id, option.state_version, option.value, index)
+            label, callback_data=encode(option.question_id, option.state_version, option.value, index)
         )
         if len(label) <= SHORT_LABEL:
             row.append(button)
@@ -84,6 +100,9 @@ def messages_for(replies: list[Reply], lang: Lang, state_version: int) -> list[O
     out: list[OutgoingMessage] = []
     for reply in replies:
         body = "\n".join(escape(render(message, lang)) for message in reply.messages)
+        listing = long_option_list(reply, lang)
+        if listing:
+            body = f"{body}\n\n{listing}"
         if reply.assessment is not None:
             body = f"{body}\n\n{assessment_html(reply, lang)}" if body else assessment_html(reply, lang)
         language_menu = bool(reply.options) and all(o.question_id == "language" for o in reply.options)

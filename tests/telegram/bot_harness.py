@@ -9,9 +9,14 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from bot.i18n import text
 from bot.settings import Settings
+from bot.store import SessionStore
 from bot.telegram.app import serve
 from flows.dialogue import Dialogue
+from flows.interpret import choices
+from flows.questions import QUESTIONS
+from flows.session import PREFILL, RESULT, SUMMARY, SessionState
 from tests.telegram.emulator import BotApiEmulator, FakeUser, SentMessage, free_port
 
 TODAY = date(2026, 11, 23)
@@ -69,10 +74,17 @@ async def running_bot(
 
 
 class Chat:
-    """One user talking to the bot; every call waits until the bot has answered."""
+    """One user talking to the bot; every call waits until the bot has answered.
 
-    def __init__(self, emu: BotApiEmulator, user: FakeUser) -> None:
+    In polling mode the bot confirms an update only after processing it, so "the emulator has no
+    pending update" means "answered". In webhook mode delivery is confirmed on receipt, so the chat
+    also waits until the store records the update as processed and the bot stops sending.
+    """
+
+    def __init__(self, emu: BotApiEmulator, user: FakeUser, settings: Settings | None = None) -> None:
         self.emu, self.user = emu, user
+        self.webhook_db = settings.db_path if settings is not None and settings.mode == "webhook" else None
+        self._last_update: int | None = None
 
     @property
     def messages(self) -> list[SentMessage]:
@@ -81,37 +93,132 @@ class Chat:
 
     async def _settle(self, before: int) -> list[SentMessage]:
         await self.emu.wait_until_idle(timeout=10)
+        if self.webhook_db is not None and self._last_update is not None:
+            await self._wait_processed(self.webhook_db, self._last_update)
         return self.messages[before:]
+
+    async def _wait_processed(self, db_path: Path, update_id: int, timeout: float = 10.0) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        store = SessionStore(db_path)
+        try:
+            while not store.is_processed(update_id) and loop.time() < deadline:
+                await asyncio.sleep(0.02)
+        finally:
+            store.close()
+        count = -1
+        while count != len(self.messages) and loop.time() < deadline:
+            count = len(self.messages)
+            await asyncio.sleep(0.15)
+
+    def _track(self, update: dict[str, object]) -> None:
+        update_id = update.get("update_id")
+        self._last_update = update_id if isinstance(update_id, int) else None
 
     async def send(self, text: str) -> list[SentMessage]:
         """Type ``text`` (a leading /command is sent as a command)."""
         before = len(self.messages)
         if text.startswith("/"):
             command, _, payload = text.partition(" ")
-            self.emu.user_sends_command(self.user, command, payload or None)
+            self._track(self.emu.user_sends_command(self.user, command, payload or None))
         else:
-            self.emu.user_sends_text(self.user, text)
+            self._track(self.emu.user_sends_text(self.user, text))
         return await self._settle(before)
 
     async def press(self, label: str, message: SentMessage | None = None) -> list[SentMessage]:
         """Press the button labelled ``label`` on ``message`` (default: the last message with buttons)."""
         target = message or next(m for m in reversed(self.messages) if m.buttons)
         before = len(self.messages)
-        self.emu.user_presses_button(self.user, target, label)
+        self._track(self.emu.user_presses(self.user, target, self._data_for(target, label)))
         return await self._settle(before)
+
+    @staticmethod
+    def _data_for(message: SentMessage, label: str) -> str:
+        """The button showing ``label``, or its numbered, shortened form ("3. Un diplôme…")."""
+        for shown, data in message.buttons:
+            if data is None:
+                continue
+            cut = shown.split(". ", 1)[1].rstrip("…") if shown.endswith("…") and ". " in shown else None
+            if shown == label or (cut and label.startswith(cut)):
+                return data
+        raise KeyError(f"no button {label!r} in {message.buttons!r}")
 
     async def press_data(self, message: SentMessage, data: str) -> list[SentMessage]:
         """Press a button with arbitrary (possibly forged) callback data."""
         before = len(self.messages)
-        self.emu.user_presses(self.user, message, data)
+        self._track(self.emu.user_presses(self.user, message, data))
         return await self._settle(before)
 
     async def sticker(self) -> list[SentMessage]:
         """Send a sticker."""
         before = len(self.messages)
-        self.emu.user_sends_sticker(self.user)
+        self._track(self.emu.user_sends_sticker(self.user))
         return await self._settle(before)
 
     def last_with_buttons(self) -> SentMessage:
         """The latest message that has inline buttons."""
         return next(m for m in reversed(self.messages) if m.buttons)
+
+
+# -- playing a whole interview by question id ---------------------------------------------------
+
+Script = dict[str, "str | list[str]"]
+
+
+def current_state(db_path: Path, user_id: int) -> SessionState | None:
+    """The user's saved dialogue state, read from the bot's SQLite store."""
+    store = SessionStore(db_path)
+    try:
+        stored = store.load_state("telegram", str(user_id))
+    finally:
+        store.close()
+    return SessionState.from_dict(stored.state) if stored and stored.state else None
+
+
+def _script_value(script: Script, state: SessionState) -> str | list[str]:
+    member_key = f"{state.current}@{state.member_index or 0}"
+    if member_key in script:
+        return script[member_key]
+    return script[state.current]
+
+
+async def play(chat: Chat, db_path: Path, script: Script, *, max_steps: int = 80) -> list[str]:
+    """Answer every question the bot asks from ``script`` (question id → option value or typed
+    text; member questions as ``id@index``), pressing buttons for choices, until the result.
+    Returns the ids of the questions asked, in order."""
+    asked: list[str] = []
+    for _ in range(max_steps):
+        state = current_state(db_path, chat.user.id)
+        assert state is not None, "no session"
+        lang = state.lang
+        if state.current == RESULT:
+            return asked
+        if state.current == SUMMARY:
+            await chat.press(text(lang, "dialogue.summary.confirm"))
+            continue
+        if state.current == PREFILL:
+            await chat.press(text(lang, "dialogue.answer.yes"))
+            continue
+        asked.append(state.current)
+        question = QUESTIONS[state.current]
+        value = _script_value(script, state)
+        labels = {option.value: text(lang, option.key) for option in choices(question)}
+        if question.kind == "multi_choice":
+            for item in value:
+                await chat.press(labels[item])
+            await chat.press(text(lang, "dialogue.option.done"))
+        elif (
+            question.kind in ("choice", "yes_no", "yes_no_unsure")
+            and isinstance(value, str)
+            and value in labels
+        ):
+            await chat.press(labels[value])
+        else:
+            assert isinstance(value, str)
+            await chat.send(value)
+        after = current_state(db_path, chat.user.id)
+        assert after is not None
+        assert (after.current, after.member_index) != (state.current, state.member_index), (
+            f"the bot did not accept {value!r} for {state.current}: {chat.messages[-1].text}"
+        )
+    raise AssertionError(f"no result after {max_steps} steps; asked {asked}")
