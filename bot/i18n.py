@@ -79,8 +79,8 @@ def long_date(day: date, lang: Lang) -> str:
 
 def country_name(code: str, lang: Lang) -> str:
     """A country's name in the language (CLDR via Babel); the code itself when unknown."""
-    territories: dict[str, str] = Locale.parse(BABEL_LOCALES[lang]).territories
-    return territories.get(code.strip().upper(), code)
+    name = Locale.parse(BABEL_LOCALES[lang]).territories.get(code.strip().upper())
+    return str(name) if name else code
 
 
 def format_param(name: str, value: ParamValue, lang: Lang) -> str:
