@@ -73,6 +73,17 @@ async def running_bot(
         await asyncio.wait_for(task, timeout=15)
 
 
+def button_data(message: SentMessage, label: str) -> str:
+    """The callback data of the button showing ``label``, or its numbered, shortened form."""
+    for shown, data in message.buttons:
+        if data is None:
+            continue
+        cut = shown.split(". ", 1)[1].rstrip("…") if shown.endswith("…") and ". " in shown else None
+        if shown == label or (cut and label.startswith(cut)):
+            return data
+    raise KeyError(f"no button {label!r} in {message.buttons!r}")
+
+
 class Chat:
     """One user talking to the bot; every call waits until the bot has answered.
 
@@ -129,19 +140,8 @@ class Chat:
         """Press the button labelled ``label`` on ``message`` (default: the last message with buttons)."""
         target = message or next(m for m in reversed(self.messages) if m.buttons)
         before = len(self.messages)
-        self._track(self.emu.user_presses(self.user, target, self._data_for(target, label)))
+        self._track(self.emu.user_presses(self.user, target, button_data(target, label)))
         return await self._settle(before)
-
-    @staticmethod
-    def _data_for(message: SentMessage, label: str) -> str:
-        """The button showing ``label``, or its numbered, shortened form ("3. Un diplôme…")."""
-        for shown, data in message.buttons:
-            if data is None:
-                continue
-            cut = shown.split(". ", 1)[1].rstrip("…") if shown.endswith("…") and ". " in shown else None
-            if shown == label or (cut and label.startswith(cut)):
-                return data
-        raise KeyError(f"no button {label!r} in {message.buttons!r}")
 
     async def press_data(self, message: SentMessage, data: str) -> list[SentMessage]:
         """Press a button with arbitrary (possibly forged) callback data."""
