@@ -48,6 +48,9 @@ async def test_privacy_then_delete_erases_everything(emu: BotApiEmulator, tmp_pa
     async with running_bot(emu, tmp_path) as settings:
         chat = Chat(emu, FakeUser(1003, language_code="nl"))
         await chat.send("/start")
+        await chat.send("Oezbekistan")  # a distinctive answer, kept until /delete
+        files = [settings.db_path, Path(f"{settings.db_path}-wal"), Path(f"{settings.db_path}-shm")]
+        assert any(b"Oezbekistan" in f.read_bytes() for f in files if f.exists())
         replies = await chat.send("/privacy")
         assert replies[0].text == text("nl", "telegram.privacy", days=settings.retention_days)
         replies = await chat.send("/delete")
@@ -55,6 +58,9 @@ async def test_privacy_then_delete_erases_everything(emu: BotApiEmulator, tmp_pa
         store = SessionStore(settings.db_path)
         assert store.load_state("telegram", "1003") is None
         store.close()
+        for f in files:
+            if f.exists():
+                assert b"Oezbekistan" not in f.read_bytes(), f"{f.name} still holds the erased answer"
 
 
 async def test_group_chats_are_refused_politely(emu: BotApiEmulator, tmp_path: Path) -> None:
