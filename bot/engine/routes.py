@@ -63,6 +63,10 @@ def route_drafts(answers: Answers, ctx: Context, findings: Findings) -> list[Dra
     if not answers.purposes:
         findings.need("purposes")
     for purpose, block in PURPOSE_BLOCKS:
+        # R0-5: a family-reunification card gives access to work through the residence itself;
+        # the card's labour-market mention decides, so no single-permit route is assessed.
+        if purpose == "employee" and card == "A-family-reunification":
+            continue
         if answers.has(purpose):
             drafts += block(answers, ctx)
     return drafts

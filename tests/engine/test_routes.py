@@ -1112,3 +1112,24 @@ def test_raising_the_salary_never_worsens_the_result(
     eligible_after = {r.code for r in after.routes if r.status == "eligible"}
     assert eligible_before <= eligible_after
     assert STATUS_RANK[after.routes[0].status] <= STATUS_RANK[before.routes[0].status]
+
+
+def test_family_card_holder_wanting_to_work_is_not_asked_for_salary_facts() -> None:
+    """R0-5: work is allowed through the family card (review of its labour-market mention)."""
+    from datetime import date as _date
+
+    from bot.engine.answers import Answers as _Answers
+    from bot.engine.assess import assess as _assess
+
+    result = _assess(
+        _Answers(
+            nationalities=["MA"],
+            current_location="belgium",
+            card_type="A-family-reunification",
+            purposes=["employee"],
+            work_postcode="1000",
+        ),
+        on=_date(2026, 11, 23),
+    )
+    assert result.routes[0].rule == "R0-5"
+    assert not {"salary_month_base", "salary_year", "employer_type", "qualification"} & set(result.missing)
