@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     inv.add_parser("list", help="list invites")
     p_revoke = inv.add_parser("revoke", help="revoke an invite")
     p_revoke.add_argument("token")
+    from bot.operators.cli import add_operator_commands
+
+    add_operator_commands(sub)
     return parser
 
 
@@ -134,6 +137,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_assess(args, sys.stdin, sys.stdout, sys.stderr)
     if args.command == "schema":
         return cmd_schema(args, sys.stdout)
+    from bot.operators.cli import OPERATOR_COMMANDS, run_operator_command
+
+    if args.command in OPERATOR_COMMANDS:
+        return run_operator_command(args)
     from bot.launch import run_command  # the channels load only when used
 
     return run_command(args)

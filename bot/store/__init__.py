@@ -1,6 +1,19 @@
 """The durable sessions store (SQLite via sqlite-utils): sessions, answers, transcript, invites."""
 
 from bot.store.async_store import AsyncSessionStore
+from bot.store.operators import (
+    SESSION_FLAGS,
+    AuditEntry,
+    InviteCounts,
+    OperatorAccount,
+    OperatorExistsError,
+    OperatorStore,
+    SessionFilters,
+    SessionFlag,
+    SessionNote,
+    SessionPage,
+    SessionSummary,
+)
 from bot.store.records import (
     ABANDONED,
     COMPLETED,
@@ -26,12 +39,23 @@ __all__ = [
     "LATEST_VERSION",
     "MIGRATIONS",
     "NEEDS_REVIEW",
+    "SESSION_FLAGS",
     "SESSION_STATUSES",
     "AsyncSessionStore",
+    "AuditEntry",
     "DuplicateUpdateError",
     "Invite",
+    "InviteCounts",
+    "OperatorAccount",
+    "OperatorExistsError",
+    "OperatorStore",
     "SchemaTooNewError",
+    "SessionFilters",
+    "SessionFlag",
+    "SessionNote",
+    "SessionPage",
     "SessionStore",
+    "SessionSummary",
     "StoreError",
     "StoredAnswer",
     "StoredSession",

@@ -100,10 +100,46 @@ _V3_INVITES = _run(
     "CREATE INDEX sessions_by_invite ON sessions (invite_token) WHERE invite_token IS NOT NULL",
 )
 
+_V4_OPERATORS = _run(
+    """CREATE TABLE operators (
+        name TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        password_changed_at TEXT NOT NULL,
+        disabled_at TEXT
+    )""",
+    """CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        action TEXT NOT NULL,
+        session_id INTEGER,
+        detail TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX audit_log_by_time ON audit_log (at)",
+    "CREATE INDEX audit_log_by_session ON audit_log (session_id) WHERE session_id IS NOT NULL",
+    """CREATE TABLE session_notes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        operator TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        text TEXT NOT NULL
+    )""",
+    "CREATE INDEX session_notes_by_session ON session_notes (session_id, id)",
+    """CREATE TABLE session_flags (
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        flag TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        set_at TEXT NOT NULL,
+        PRIMARY KEY (session_id, flag)
+    )""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core: sessions, answers, transcript, processed_updates", _V1_CORE),
     Migration(2, "assessments", _V2_ASSESSMENTS),
     Migration(3, "invites, sessions.invite_token", _V3_INVITES),
+    Migration(4, "operators, audit_log, session_notes, session_flags", _V4_OPERATORS),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

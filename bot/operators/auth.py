@@ -1,0 +1,140 @@
+"""Operator authentication: scrypt password hashes, the signed expiring console cookie, CSRF tokens."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from bot.store.operators import OperatorAccount
+
+# scrypt with N=2^14, r=8, p=1: 16 MiB and some tens of milliseconds per check (OWASP minimum).
+SCRYPT_N: Final = 2**14
+SCRYPT_R: Final = 8
+SCRYPT_P: Final = 1
+SALT_BYTES: Final = 16
+KEY_BYTES: Final = 32
+MIN_PASSWORD_CHARS: Final = 12
+DEFAULT_SESSION_HOURS: Final = 8.0
+_SCHEME: Final = "scrypt"
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def check_password_strength(password: str) -> None:
+    """Raise ValueError for a password too short to protect immigration data."""
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise ValueError(f"a password has at least {MIN_PASSWORD_CHARS} characters")
+
+
+def hash_password(password: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
+    """A salted scrypt hash of ``password``, written ``scrypt$n$r$p$salt$key`` (base64url)."""
+    salt = secrets.token_bytes(SALT_BYTES)
+    key = hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, dklen=KEY_BYTES, maxmem=2**26)
+    return f"{_SCHEME}${n}${r}${p}${_b64(salt)}${_b64(key)}"
+
+
+def verify_password(password: str, encoded: str) -> bool:
+    """True when ``password`` matches the hash (constant-time); False for any malformed hash."""
+    try:
+        scheme, n, r, p, salt, key = encoded.split("$")
+        if scheme != _SCHEME:
+            return False
+        expected = _unb64(key)
+        actual = hashlib.scrypt(
+            password.encode(),
+            salt=_unb64(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(expected),
+            maxmem=2**26,
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+# A hash to check against when the name is unknown, so that the answer takes as long either way.
+_DUMMY_HASH: Final = hash_password(secrets.token_urlsafe(16))
+
+
+def authenticate(account: OperatorAccount | None, password: str) -> bool:
+    """True only for an active account whose password matches."""
+    matches = verify_password(password, account.password_hash if account else _DUMMY_HASH)
+    return matches and account is not None and account.active
+
+
+def new_token() -> str:
+    """A random token (CSRF tokens, cookie nonces)."""
+    return secrets.token_urlsafe(32)
+
+
+def same_token(given: str | None, expected: str) -> bool:
+    """Constant-time comparison of a submitted token with the expected one."""
+    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
+
+
+@dataclass(frozen=True)
+class ConsoleSession:
+    """What the console cookie carries: who is logged in, since when, and their CSRF token."""
+
+    operator: str
+    csrf: str
+    issued_at: float  # POSIX seconds
+
+    def still_valid_for(self, account: OperatorAccount | None) -> bool:
+        """False once the account is gone, disabled, or its password changed after login."""
+        return (
+            account is not None
+            and account.active
+            and account.name == self.operator
+            and account.password_changed_at.timestamp() <= self.issued_at
+        )
+
+
+class CookieCodec:
+    """Signs and checks the console cookie (itsdangerous, HMAC-SHA1 over a timestamped payload)."""
+
+    def __init__(self, secret_key: str, *, max_age_seconds: float, salt: str = "guichet.console") -> None:
+        self._serializer = URLSafeTimedSerializer(secret_key, salt=salt)
+        self.max_age_seconds = max_age_seconds
+
+    def dump(self, session: ConsoleSession) -> str:
+        """The cookie value for ``session``."""
+        payload = {"op": session.operator, "csrf": session.csrf, "iat": session.issued_at}
+        return str(self._serializer.dumps(payload))
+
+    def load(self, value: str | None, now: datetime) -> ConsoleSession | None:
+        """The session in a cookie value, or None when absent, forged, malformed or expired at ``now``."""
+        if not value:
+            return None
+        try:
+            payload = self._serializer.loads(value)
+        except (BadSignature, SignatureExpired):
+            return None
+        if not isinstance(payload, dict):
+            return None
+        operator, csrf, issued_at = payload.get("op"), payload.get("csrf"), payload.get("iat")
+        if (
+            not isinstance(operator, str)
+            or not isinstance(csrf, str)
+            or not isinstance(issued_at, int | float)
+        ):
+            return None
+        age = now.timestamp() - float(issued_at)
+        if age < -60 or age > self.max_age_seconds:  # a minute of clock skew at most
+            return None
+        return ConsoleSession(operator=operator, csrf=csrf, issued_at=float(issued_at))

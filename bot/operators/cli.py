@@ -1,0 +1,429 @@
+"""Operators' commands: `guichet review`, `guichet operators`, `guichet sessions`, `guichet purge`.
+
+``bot/cli.py`` adds them with :func:`add_operator_commands` and runs them with
+:func:`run_operator_command` when ``args.command`` is in :data:`OPERATOR_COMMANDS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import ipaddress
+import json
+import secrets
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Final, TextIO
+
+from bot.i18n import text
+from bot.operators import audit
+from bot.operators.auth import DEFAULT_SESSION_HOURS, check_password_strength, hash_password
+from bot.operators.export import EXPORT_FORMATS, export
+from bot.operators.filters import CHOICES, FilterError, parse_filters
+from bot.operators.review import answer_lines, rebuild_answers
+from bot.render import render_assessment_text
+from bot.store import SessionStore
+from bot.store.operators import OperatorExistsError, OperatorStore, SessionFilters, SessionSummary
+from bot.store.records import to_iso
+
+OPERATOR_COMMANDS: Final = frozenset({"review", "operators", "sessions", "purge"})
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+DEFAULT_PORT: Final = 8080
+LIST_COLUMNS: Final = (
+    "id",
+    "updated",
+    "status",
+    "lang",
+    "region",
+    "route",
+    "family",
+    "review",
+    "employer",
+    "flags",
+)
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError("a number of days, zero or more")
+    return number
+
+
+def _add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--since", help="last activity on or after this day (YYYY-MM-DD, Brussels)")
+    parser.add_argument("--until", help="last activity on or before this day (YYYY-MM-DD, Brussels)")
+    for name, choices in CHOICES.items():
+        helps = {
+            "invite": "invite token or part of the employer's name",
+            "search": "words in answers or transcript",
+        }
+        parser.add_argument(f"--{name}", choices=choices, help=helps.get(name))
+    parser.add_argument("--queue", action="store_true", help="only the sessions awaiting an adviser's review")
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="SQLite file (default: from configuration)")
+
+
+def add_operator_commands(subparsers: Any) -> None:
+    """Add `review`, `operators`, `sessions` and `purge` to the `guichet` sub-command parsers."""
+    p_review = subparsers.add_parser("review", help="serve the operators' review console")
+    p_review.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    p_review.add_argument("--port", type=int, default=DEFAULT_PORT)
+    p_review.add_argument(
+        "--session-hours", type=float, default=DEFAULT_SESSION_HOURS, help="log-in lifetime (default 8)"
+    )
+    p_review.add_argument(
+        "--secure-cookie", action="store_true", help="mark the cookie Secure (behind HTTPS)"
+    )
+    _add_db(p_review)
+
+    p_ops = subparsers.add_parser("operators", help="review-console accounts")
+    ops = p_ops.add_subparsers(dest="operators_command", required=True)
+    p_create = ops.add_parser("create", help="create an account; the password is read from standard input")
+    p_create.add_argument("name")
+    p_password = ops.add_parser("password", help="set a new password (read from standard input)")
+    p_password.add_argument("name")
+    ops.add_parser("list", help="list accounts")
+    p_disable = ops.add_parser("disable", help="disable an account (its log-ins stop at once)")
+    p_disable.add_argument("name")
+    for parser in (p_create, p_password, p_disable, ops.choices["list"]):
+        _add_db(parser)
+
+    p_sessions = subparsers.add_parser("sessions", help="saved sessions: list, show, export, delete")
+    sess = p_sessions.add_subparsers(dest="sessions_command", required=True)
+    p_list = sess.add_parser("list", help="list sessions, latest activity first")
+    _add_filter_arguments(p_list)
+    p_list.add_argument("--format", choices=("text", *EXPORT_FORMATS), default="text")
+    p_list.add_argument("--limit", type=int, default=50, help="at most this many rows (default 50)")
+    p_list.add_argument("--page", type=int, default=1)
+    p_show = sess.add_parser("show", help="one session: answers, transcript, assessment, notes")
+    p_show.add_argument("session_id", type=int)
+    p_show.add_argument("--format", choices=("text", "json"), default="text")
+    p_export = sess.add_parser("export", help="export the filtered list")
+    _add_filter_arguments(p_export)
+    p_export.add_argument("--format", choices=EXPORT_FORMATS, default="csv")
+    p_export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    p_delete = sess.add_parser("delete", help="erase one session completely")
+    p_delete.add_argument("session_id", type=int)
+    p_delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    for parser in (p_list, p_show, p_export, p_delete):
+        _add_db(parser)
+
+    p_purge = subparsers.add_parser("purge", help="delete sessions older than the retention period")
+    p_purge.add_argument(
+        "--older-than", type=_positive_int, metavar="DAYS", help="days (default: GUICHET_RETENTION_DAYS)"
+    )
+    _add_db(p_purge)
+
+
+# -- helpers ----------------------------------------------------------------------------------------
+
+
+class _Io:
+    def __init__(self, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> None:
+        self.stdin, self.stdout, self.stderr = stdin, stdout, stderr
+
+    def out(self, line: str = "") -> None:
+        print(line, file=self.stdout)
+
+    def fail(self, message: str, code: int = EXIT_USAGE) -> int:
+        print(f"guichet: {message}", file=self.stderr)
+        return code
+
+
+def cli_operator_name() -> str:
+    """The audit name of whoever runs the command line (``cli:<login>``)."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # pragma: no cover - no login name in some containers
+        return "cli:unknown"
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    if getattr(args, "db", None):
+        return Path(args.db)
+    from bot.settings import get_settings
+
+    return get_settings().db_path
+
+
+def _filters(args: argparse.Namespace) -> SessionFilters:
+    names = (*CHOICES, "since", "until")
+    params: dict[str, str | None] = {name: getattr(args, name, None) for name in names}
+    params["queue"] = "1" if getattr(args, "queue", False) else None
+    return parse_filters(params)
+
+
+def _read_password(io: _Io) -> str:
+    """The new password: prompted twice on a terminal, else the first line of standard input."""
+    if io.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != first:
+            raise ValueError("the two passwords differ")
+        return first
+    return io.stdin.readline().rstrip("\r\n")
+
+
+def _list_line(row: SessionSummary) -> str:
+    cells = [
+        str(row.id),
+        to_iso(row.updated_at)[:16].replace("T", " "),
+        row.status,
+        row.lang,
+        row.region or "-",
+        row.route_code or "-",
+        row.family_outcome or "-",
+        ",".join(row.review_codes) or "-",
+        row.employer or "-",
+        ",".join(row.flags) or "-",
+    ]
+    return "\t".join(cells)
+
+
+# -- commands -----------------------------------------------------------------------------------------
+
+
+def _review(args: argparse.Namespace, io: _Io) -> int:
+    import uvicorn
+
+    from bot.operators.web import ConsoleConfig, create_app
+
+    if not _is_loopback(args.host) and not args.secure_cookie:
+        io.fail("serving beyond loopback: put it behind HTTPS and pass --secure-cookie", EXIT_OK)
+    config = ConsoleConfig(
+        db_path=_db_path(args),
+        secret_key=secrets.token_urlsafe(32),  # a restart logs everyone out
+        session_hours=args.session_hours,
+        secure_cookie=args.secure_cookie,
+    )
+    uvicorn.run(
+        create_app(config),
+        host=args.host,
+        port=args.port,
+        server_header=False,
+        proxy_headers=False,
+        access_log=False,  # URLs carry search words: keep them out of the logs
+    )
+    return EXIT_OK
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _operators(args: argparse.Namespace, io: _Io) -> int:
+    store = OperatorStore(_db_path(args))
+    try:
+        command = args.operators_command
+        if command == "list":
+            for account in store.list_operators():
+                disabled = account.disabled_at
+                state = "active" if disabled is None else f"disabled {to_iso(disabled)[:10]}"
+                io.out(f"{account.name}\t{state}\tcreated {to_iso(account.created_at)[:10]}")
+            return EXIT_OK
+        if command == "disable":
+            if not store.disable_operator(args.name):
+                return io.fail(f"no active operator {args.name}")
+            store.audit(cli_operator_name(), audit.OPERATOR_DISABLED, detail=args.name)
+            io.out(f"disabled {args.name}")
+            return EXIT_OK
+        password = _read_password(io)
+        check_password_strength(password)
+        if command == "create":
+            store.create_operator(args.name, hash_password(password))
+            store.audit(cli_operator_name(), audit.OPERATOR_CREATED, detail=args.name)
+            io.out(f"created operator {args.name}")
+            return EXIT_OK
+        if not store.set_password(args.name, hash_password(password)):
+            return io.fail(f"no operator {args.name}")
+        store.audit(cli_operator_name(), audit.PASSWORD_CHANGED, detail=args.name)
+        io.out(f"new password set for {args.name}")
+        return EXIT_OK
+    except OperatorExistsError as exc:
+        return io.fail(str(exc))
+    except ValueError as exc:
+        return io.fail(str(exc))
+    finally:
+        store.close()
+
+
+def _show_text(session_id: int, store: OperatorStore, sessions: SessionStore, io: _Io) -> int:
+    stored = store.get_session(session_id)
+    if stored is None:
+        return io.fail(f"no session {session_id}", EXIT_FAILURE)
+    summary = store.summary(session_id)
+    assert summary is not None
+    io.out(f"Session {stored.id} · {stored.status} · {stored.lang} · {stored.channel} user {stored.user_key}")
+    io.out(f"Started {to_iso(stored.created_at)} · last activity {to_iso(stored.updated_at)}")
+    if summary.invite_token:
+        io.out(f"Invite {summary.invite_token} ({summary.employer or 'invite purged'})")
+    log_entries = sessions.get_answers(session_id)
+    io.out("\nAnswers")
+    try:
+        for label, value in answer_lines(rebuild_answers(stored.state, log_entries).answers):
+            io.out(f"  {label}: {value}")
+    except ValueError as exc:
+        io.out(f"  (not readable: {exc})")
+    io.out("\nTranscript")
+    for line in sessions.get_transcript(session_id):
+        who = "user" if line.direction == "in" else "bot "
+        io.out(f"  [{to_iso(line.created_at)[:16]}] {who}: {line.text}")
+    assessment = sessions.latest_assessment(session_id)
+    io.out("\nAssessment")
+    if assessment is None:
+        io.out("  (none yet)")
+    else:
+        io.out(f"  route {assessment.route_code}, family {assessment.family.outcome}")
+        io.out(f"  rules version {assessment.rules_version}, reference date {assessment.reference_date}")
+        for review in assessment.review:
+            io.out(f"  {review.code}: {text('en', f'review.{review.code}.title')}")
+        io.out(render_assessment_text(assessment, "en"))
+    notes = store.notes(session_id)
+    flags = [flag.flag for flag in store.flags(session_id)]
+    io.out(f"\nFlags: {', '.join(flags) or '-'}")
+    for note in notes:
+        io.out(f"  note by {note.operator}, {to_iso(note.created_at)[:16]}: {note.text}")
+    return EXIT_OK
+
+
+def _show_json(session_id: int, store: OperatorStore, sessions: SessionStore, io: _Io) -> int:
+    stored = store.get_session(session_id)
+    summary = store.summary(session_id)
+    if stored is None or summary is None:
+        return io.fail(f"no session {session_id}", EXIT_FAILURE)
+    assessment = sessions.latest_assessment(session_id)
+    document = {
+        "session": {**summary.as_record(), "user_key": stored.user_key, "state": stored.state},
+        "answers": [
+            {"seq": a.seq, "field": a.field, "value": a.value, "answered_at": to_iso(a.answered_at)}
+            for a in sessions.get_answers(session_id)
+        ],
+        "transcript": [
+            {"seq": t.seq, "direction": t.direction, "text": t.text, "created_at": to_iso(t.created_at)}
+            for t in sessions.get_transcript(session_id)
+        ],
+        "assessment": None if assessment is None else assessment.model_dump(mode="json"),
+        "notes": [
+            {"operator": n.operator, "created_at": to_iso(n.created_at), "text": n.text}
+            for n in store.notes(session_id)
+        ],
+    }
+    io.out(json.dumps(document, ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def _sessions(args: argparse.Namespace, io: _Io) -> int:
+    try:
+        filters = _filters(args) if args.sessions_command in {"list", "export"} else SessionFilters()
+    except FilterError as exc:
+        return io.fail(str(exc))
+    path = _db_path(args)
+    sessions = SessionStore(path)
+    store = OperatorStore(path)
+    who = cli_operator_name()
+    try:
+        command = args.sessions_command
+        if command == "list":
+            page = store.list_sessions(filters, page=args.page, page_size=args.limit)
+            store.audit(who, audit.LIST, detail=audit.describe_filters(filters, page=page.page))
+            if args.format != "text":
+                io.stdout.write(export(page.rows, args.format))
+                return EXIT_OK
+            io.out("\t".join(LIST_COLUMNS))
+            for row in page.rows:
+                io.out(_list_line(row))
+            print(f"{page.total} sessions, page {page.page} of {page.pages}", file=io.stderr)
+            return EXIT_OK
+        if command == "export":
+            rows = list(store.iter_sessions(filters))
+            store.audit(
+                who,
+                audit.EXPORT,
+                detail=f"{args.format}, {len(rows)} rows, " + audit.describe_filters(filters),
+            )
+            content = export(rows, args.format)
+            if args.output:
+                Path(args.output).write_text(content, encoding="utf-8")
+                print(f"{len(rows)} sessions written to {args.output}", file=io.stderr)
+            else:
+                io.stdout.write(content)
+            return EXIT_OK
+        if command == "show":
+            show: Callable[[int, OperatorStore, SessionStore, _Io], int] = (
+                _show_json if args.format == "json" else _show_text
+            )
+            code = show(args.session_id, store, sessions, io)
+            if code == EXIT_OK:
+                store.audit(who, audit.VIEW, session_id=args.session_id)
+            return code
+        return _delete(args, store, io, who)
+    finally:
+        store.close()
+        sessions.close()
+
+
+def _delete(args: argparse.Namespace, store: OperatorStore, io: _Io, who: str) -> int:
+    if store.get_session(args.session_id) is None:
+        return io.fail(f"no session {args.session_id}", EXIT_FAILURE)
+    if not args.yes:
+        if not io.stdin.isatty():
+            return io.fail("add --yes to erase without a question")
+        print(f"Erase session {args.session_id} for good? [y/N] ", end="", file=io.stderr, flush=True)
+        if io.stdin.readline().strip().lower() not in {"y", "yes"}:
+            return io.fail("nothing erased", EXIT_FAILURE)
+    deleted = store.erase_session(args.session_id)
+    store.audit(who, audit.ERASE, session_id=args.session_id, detail=f"{deleted} rows")
+    io.out(f"erased session {args.session_id} ({deleted} rows)")
+    return EXIT_OK
+
+
+def _purge(args: argparse.Namespace, io: _Io) -> int:
+    days = args.older_than
+    if days is None:
+        from bot.settings import get_settings
+
+        days = get_settings().retention_days
+    path = _db_path(args)
+    sessions = SessionStore(path)
+    try:
+        deleted = sessions.purge_older_than(days)
+    finally:
+        sessions.close()
+    store = OperatorStore(path)
+    try:
+        store.audit(cli_operator_name(), audit.PURGE, detail=f"older than {days} days: {deleted} rows")
+    finally:
+        store.close()
+    io.out(f"purged {deleted} rows older than {days} days")
+    return EXIT_OK
+
+
+_COMMANDS: Final[dict[str, Callable[[argparse.Namespace, _Io], int]]] = {
+    "review": _review,
+    "operators": _operators,
+    "sessions": _sessions,
+    "purge": _purge,
+}
+
+
+def run_operator_command(
+    args: argparse.Namespace,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run one of :data:`OPERATOR_COMMANDS`; returns the exit code (0 ok, 1 not found, 2 usage)."""
+    io = _Io(stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr)
+    command = _COMMANDS.get(args.command)
+    if command is None:
+        return io.fail(f"unknown operator command {args.command}")
+    return command(args, io)

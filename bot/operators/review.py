@@ -1,0 +1,193 @@
+"""What an operator reads about one session: its answers rebuilt, a readable summary, and the
+"re-assess today" comparison between the stored assessment and today's rules."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.engine.answers import Answers
+from bot.engine.assess import assess
+from bot.engine.assessment import Assessment
+from bot.store.records import StoredAnswer
+
+log = logging.getLogger(__name__)
+
+_FIELDS = frozenset(Answers.model_fields)
+_MEMBER_PRIVATE_PREFIX = "_"
+
+
+@dataclass(frozen=True)
+class RebuiltAnswers:
+    """The answers the engine would see, and the fields left out because they no longer validate."""
+
+    answers: Answers
+    dropped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One headline of the assessment that today's rules decide differently."""
+
+    what: str
+    stored: str
+    today: str
+
+
+@dataclass(frozen=True)
+class Reassessment:
+    """Today's assessment of the same answers and how it differs from the stored one."""
+
+    on: date
+    assessment: Assessment | None
+    differences: list[Difference] = field(default_factory=list)
+    dropped: tuple[str, ...] = ()
+    error: str | None = None
+
+    @property
+    def same(self) -> bool:
+        """True when today's rules would answer as the stored assessment did."""
+        return self.error is None and not self.differences
+
+
+def _nest(flat: dict[str, Any]) -> dict[str, Any]:
+    """Dotted keys to nested dicts (``on_list.FOREM`` → ``{"on_list": {"FOREM": …}}``)."""
+    out: dict[str, Any] = {}
+    for key, value in flat.items():
+        head, _, tail = key.partition(".")
+        if tail:
+            out.setdefault(head, {})[tail] = value
+        else:
+            out[key] = value
+    return out
+
+
+def _replay(log_entries: Sequence[StoredAnswer]) -> dict[str, Any]:
+    """The answer log replayed: the last value given for each field (None removes it)."""
+    values: dict[str, Any] = {}
+    for entry in log_entries:
+        if entry.value is None:
+            values.pop(entry.field, None)
+        else:
+            values[entry.field] = entry.value
+    return values
+
+
+def _raw_answers(state: dict[str, Any], log_entries: Sequence[StoredAnswer]) -> dict[str, Any]:
+    """The dialogue state's answers (the answer log when the state has none), nested, members
+    complete, with the conversation's language."""
+    flat = state.get("answers")
+    if not isinstance(flat, dict):
+        flat = _replay(log_entries)
+    data = _nest({key: value for key, value in flat.items() if key != "members"})
+    members = flat.get("members")
+    if isinstance(members, list):
+        data["members"] = [
+            {k: v for k, v in member.items() if not k.startswith(_MEMBER_PRIVATE_PREFIX)}
+            for member in members
+            if isinstance(member, dict) and member.get("relation")
+        ]
+    elif members is not None:
+        data["members"] = members  # not a list: validation names it as dropped
+    if isinstance(state.get("lang"), str):
+        data.setdefault("lang", state["lang"])
+    return data
+
+
+def _from_dialogue(state: dict[str, Any]) -> Answers | None:
+    """The dialogue's own rebuild (it adds the fields it derives, e.g. the sponsor's), when the
+    dialogue package is present and the state is one of its states."""
+    try:
+        from flows.session import SessionState, build_answers
+    except ImportError:  # pragma: no cover - the dialogue ships with the bot
+        return None
+    try:
+        return build_answers(SessionState.from_dict(state))
+    except Exception as exc:  # any state the dialogue cannot read: fall back to the stored answers
+        log.info("session state not rebuilt by the dialogue (%s); using the stored answers", exc)
+        return None
+
+
+def rebuild_answers(state: dict[str, Any], log_entries: Sequence[StoredAnswer] = ()) -> RebuiltAnswers:
+    """The engine's :class:`Answers` for a stored session. Fields unknown to today's model, or no
+    longer valid, are dropped and named so the operator can see what the re-assessment ignored."""
+    rebuilt = _from_dialogue(state)
+    if rebuilt is not None:
+        return RebuiltAnswers(rebuilt)
+    data = _raw_answers(state, log_entries)
+    dropped = sorted(set(data) - _FIELDS)
+    data = {key: value for key, value in data.items() if key in _FIELDS}
+    while True:
+        try:
+            return RebuiltAnswers(Answers.model_validate(data), tuple(dropped))
+        except ValidationError as exc:
+            bad = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+            if not bad & set(data):
+                raise
+            dropped.extend(sorted(bad & set(data)))
+            data = {key: value for key, value in data.items() if key not in bad}
+
+
+def _headlines(assessment: Assessment) -> dict[str, str]:
+    members = [f"{m.relation}: {m.outcome}" for m in assessment.family.members]
+    return {
+        "route": assessment.route_code,
+        "routes considered": ", ".join(f"{r.code} ({r.status})" for r in assessment.routes),
+        "family outcome": assessment.family.outcome,
+        "family members": "; ".join(members) or "—",
+        "review codes": ", ".join(sorted({r.code for r in assessment.review})) or "—",
+        "rules version": assessment.rules_version,
+    }
+
+
+def compare(stored: Assessment, today: Assessment) -> list[Difference]:
+    """The headlines (route, routes, family outcome per member, review codes, rules version) that differ."""
+    before, after = _headlines(stored), _headlines(today)
+    return [Difference(name, before[name], after[name]) for name in before if before[name] != after[name]]
+
+
+def reassess(
+    state: dict[str, Any], log_entries: Sequence[StoredAnswer], stored: Assessment | None, on: date
+) -> Reassessment:
+    """Run today's engine on the session's answers and compare with the stored assessment."""
+    try:
+        rebuilt = rebuild_answers(state, log_entries)
+    except ValidationError as exc:
+        return Reassessment(on=on, assessment=None, error=f"the stored answers do not validate: {exc}")
+    fresh = assess(rebuilt.answers, on=on)
+    differences = compare(stored, fresh) if stored is not None else []
+    return Reassessment(on=on, assessment=fresh, differences=differences, dropped=rebuilt.dropped)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(_show(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_show(item)}" for key, item in value.items())
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def label(name: str) -> str:
+    """An answer field's name for people: ``salary_month_base`` → 'Salary month base'."""
+    return name.replace("_", " ").capitalize()
+
+
+def answer_lines(answers: Answers) -> list[tuple[str, str]]:
+    """The answers as (label, value) lines in the model's order; each family member on its own line."""
+    lines: list[tuple[str, str]] = []
+    data = answers.model_dump(mode="json", exclude_none=True, exclude={"members"})
+    for name, value in data.items():
+        lines.append((label(name), _show(value)))
+    for number, member in enumerate(answers.members or [], start=1):
+        details = member.model_dump(mode="json", exclude_none=True)
+        lines.append((f"Family member {number}", _show(details)))
+    return lines

@@ -1,0 +1,128 @@
+"""Rebuilding a session's answers, the readable summary, and "re-assess today"."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from bot.engine.answers import Answers
+from bot.engine.assess import assess
+from bot.operators.review import answer_lines, compare, label, reassess, rebuild_answers
+from bot.store.records import StoredAnswer
+from tests.operators.conftest import ASSESSED_ON, EMPLOYEE
+
+AT = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def log(*pairs: tuple[str, Any]) -> list[StoredAnswer]:
+    return [StoredAnswer(seq=i, field=f, value=v, answered_at=AT) for i, (f, v) in enumerate(pairs, start=1)]
+
+
+@pytest.mark.parametrize(
+    ("state", "entries", "expected", "dropped"),
+    [
+        # a dialogue state: answers nested, the conversation's language added
+        (
+            {
+                "format": 1,
+                "lang": "nl",
+                "current": "x",
+                "answers": {"nationalities": ["IN"], "on_list.FL_VDAB": "yes"},
+            },
+            [],
+            {"nationalities": ["IN"], "on_list": {"FL_VDAB": "yes"}, "lang": "nl"},
+            (),
+        ),
+        # members without a relation are still being described: left out
+        (
+            {
+                "lang": "en",
+                "current": "x",
+                "answers": {"members": [{"relation": "spouse"}, {"dob": "2000-01-01"}]},
+            },
+            [],
+            {"members": [{"relation": "spouse"}], "lang": "en"},
+            (),
+        ),
+        # no answers in the state: the answer log is replayed, the last value wins, None clears
+        (
+            {},
+            log(
+                ("nationalities", ["FR"]),
+                ("region", "FL"),
+                ("region", "WAL"),
+                ("dob", "1990-01-01"),
+                ("dob", None),
+            ),
+            {"nationalities": ["FR"], "region": "WAL"},
+            (),
+        ),
+        # fields that no longer exist or no longer validate are dropped and named
+        (
+            {"unknown": 1, "answers": {"shoe_size": 44, "work_postcode": "12", "region": "BXL"}},
+            [],
+            {"region": "BXL"},
+            ("shoe_size", "work_postcode"),
+        ),
+    ],
+)
+def test_rebuild_answers(
+    state: dict[str, Any], entries: list[StoredAnswer], expected: dict[str, Any], dropped: tuple[str, ...]
+) -> None:
+    rebuilt = rebuild_answers(state, entries)
+    assert rebuilt.answers.model_dump(mode="json", exclude_none=True, exclude_defaults=True) == expected
+    assert rebuilt.dropped == dropped
+
+
+def test_answer_lines_are_readable() -> None:
+    answers = Answers.model_validate(
+        {
+            "nationalities": ["IN", "NP"],
+            "salary_year": 70000,
+            "study_admitted": True,
+            "members": [{"relation": "spouse", "nationality": "IN"}],
+        }
+    )
+    lines = dict(answer_lines(answers))
+    assert lines["Nationalities"] == "IN, NP"
+    assert lines["Salary year"] == "70000"
+    assert lines["Study admitted"] == "yes"
+    assert "relation: spouse" in lines["Family member 1"] and "nationality: IN" in lines["Family member 1"]
+    assert label("work_postcode") == "Work postcode"
+
+
+def state(answers: dict[str, Any]) -> dict[str, Any]:
+    return {"format": 1, "lang": "en", "current": "result", "answers": answers}
+
+
+def test_reassess_today_same_answer() -> None:
+    answers = {**EMPLOYEE, "work_postcode": "1000"}
+    stored = assess(Answers.model_validate({**answers, "lang": "en"}), on=ASSESSED_ON)
+    result = reassess(state(answers), [], stored, ASSESSED_ON)
+    assert result.same and result.assessment is not None and result.assessment.route_code == stored.route_code
+
+
+def test_reassess_today_shows_what_changed() -> None:
+    # The stored assessment said "German-speaking Community: review"; today's answers say Brussels.
+    stored = assess(Answers.model_validate({**EMPLOYEE, "work_postcode": "4700"}), on=ASSESSED_ON)
+    result = reassess(state({**EMPLOYEE, "work_postcode": "1000"}), [], stored, ASSESSED_ON)
+    changed = {d.what: (d.stored, d.today) for d in result.differences}
+    assert not result.same
+    assert changed["route"] == ("DG_REVIEW", result.assessment.route_code)  # type: ignore[union-attr]
+    assert changed["review codes"][0] == "RV-01"
+
+
+def test_compare_names_rules_version_and_members() -> None:
+    base = assess(Answers.model_validate({**EMPLOYEE, "work_postcode": "1000"}), on=ASSESSED_ON)
+    newer = base.model_copy(update={"rules_version": "2027.01-v2"})
+    assert [(d.what, d.today) for d in compare(base, newer)] == [("rules version", "2027.01-v2")]
+    assert compare(base, base) == []
+
+
+def test_reassess_without_stored_assessment_or_with_bad_answers() -> None:
+    fresh = reassess(state({"nationalities": ["FR"]}), [], None, date(2026, 3, 2))
+    assert fresh.assessment is not None and fresh.differences == [] and fresh.error is None
+    broken = reassess(state({"members": "not a list"}), [], None, date(2026, 3, 2))
+    assert broken.assessment is not None and broken.dropped == ("members",)
