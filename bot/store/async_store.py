@@ -86,6 +86,14 @@ class AsyncSessionStore:
         """See :meth:`SessionStore.is_processed`."""
         return await self._call(self._store.is_processed, update_id)
 
+    async def mark_delivered(self, update_id: int) -> None:
+        """See :meth:`SessionStore.mark_delivered`."""
+        await self._call(self._store.mark_delivered, update_id)
+
+    async def is_undelivered(self, update_id: int) -> bool:
+        """See :meth:`SessionStore.is_undelivered`."""
+        return await self._call(self._store.is_undelivered, update_id)
+
     async def new_session(
         self, channel: str, user_key: str, *, lang: str, invite_token: str | None = None
     ) -> int:

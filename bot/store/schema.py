@@ -135,11 +135,18 @@ _V4_OPERATORS = _run(
     )""",
 )
 
+_V5_DELIVERY = _run(
+    # When the replies to an update were sent: a processed update without it was committed but its
+    # replies may never have left (crash between commit and send), so the bot sends the question again.
+    "ALTER TABLE processed_updates ADD COLUMN delivered_at TEXT",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core: sessions, answers, transcript, processed_updates", _V1_CORE),
     Migration(2, "assessments", _V2_ASSESSMENTS),
     Migration(3, "invites, sessions.invite_token", _V3_INVITES),
     Migration(4, "operators, audit_log, session_notes, session_flags", _V4_OPERATORS),
+    Migration(5, "processed_updates.delivered_at", _V5_DELIVERY),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -134,6 +134,20 @@ class SessionStore:
         """True when a turn for this Telegram update was already saved."""
         return self._is_processed(update_id)
 
+    def mark_delivered(self, update_id: int) -> None:
+        """Record that the replies to a processed update were sent."""
+        with immediate_transaction(self._db):
+            self._db.execute(
+                "UPDATE processed_updates SET delivered_at = ? WHERE update_id = ?", [self._now(), update_id]
+            )
+
+    def is_undelivered(self, update_id: int) -> bool:
+        """True when the update was processed but its replies were never recorded as sent."""
+        row = self._db.execute(
+            "SELECT delivered_at FROM processed_updates WHERE update_id = ?", [update_id]
+        ).fetchone()
+        return row is not None and row[0] is None
+
     def new_session(self, channel: str, user_key: str, *, lang: str, invite_token: str | None = None) -> int:
         """Start the user afresh with an empty state; their in-progress session becomes abandoned.
 

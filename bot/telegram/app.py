@@ -30,6 +30,7 @@ from flows.dialogue import Dialogue
 COMMANDS = ("start", "restart", "back", "language", "summary", "help", "privacy", "delete")
 POLL_TIMEOUT_S = 25
 HEARTBEAT_EVERY_S = 30.0
+PURGE_EVERY_S = 24 * 3600.0
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +135,19 @@ async def _heartbeat(settings: Settings, stop: asyncio.Event) -> None:
         await _sleep_or_stop(stop, HEARTBEAT_EVERY_S)
 
 
+async def purge_daily(
+    store: AsyncSessionStore, retention_days: int, stop: asyncio.Event, *, every_s: float = PURGE_EVERY_S
+) -> None:
+    """Delete sessions older than the retention period now, then once a day until stopped."""
+    while not stop.is_set():
+        try:
+            removed = await store.purge_older_than(retention_days)
+            log.info("retention purge: %d rows older than %d days deleted", removed, retention_days)
+        except Exception as exc:  # a failed purge must not stop the bot; it is retried next time
+            log.error("retention purge failed: %s", type(exc).__name__)
+        await _sleep_or_stop(stop, every_s)
+
+
 async def serve(
     settings: Settings,
     *,
@@ -149,6 +163,7 @@ async def serve(
             await app.start()
             await register_commands(app)
             beats = asyncio.create_task(_heartbeat(settings, stop))
+            purges = asyncio.create_task(purge_daily(store, settings.retention_days, stop))
             if settings.mode == "webhook":
                 assert settings.webhook_url and settings.webhook_secret
                 assert app.updater is not None
@@ -172,6 +187,7 @@ async def serve(
                     await ready()
                 await poll_updates(app, stop)
             beats.cancel()
+            purges.cancel()
             await app.stop()
     finally:
         await store.close()

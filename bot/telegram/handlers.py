@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Message, Update, User
+from telegram import Bot, Message, Update, User
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
@@ -128,6 +128,7 @@ class Handlers:
                     replies += messages_for(resumed.replies[1:], state.lang, state.version)
                 await self._mark_processed(update, replies, lang)
                 await self._send(query.message, replies)
+                await self.ctx.store.mark_delivered(update.update_id)
             return
         await query.answer()
         if isinstance(query.message, Message):
@@ -161,6 +162,7 @@ class Handlers:
         notice = text(lang, "telegram.privacy", days=self.ctx.retention_days)
         await self._mark_processed(update, [OutgoingMessage(notice)], lang)
         await self._send(message, [OutgoingMessage(notice)])
+        await self.ctx.store.mark_delivered(update.update_id)
 
     async def delete(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/delete: erase the user's sessions, answers, transcript and assessments for good."""
@@ -248,6 +250,7 @@ class Handlers:
         if at_result and assessment is not None:
             await self.ctx.store.save_assessment(session_id, assessment)
         await self._send(message, outgoing)
+        await self.ctx.store.mark_delivered(update.update_id)
 
     async def _notice(self, update: Update, key: str) -> None:
         message = update.effective_message
@@ -257,6 +260,7 @@ class Handlers:
         notice = [OutgoingMessage(text(lang, key))]
         await self._mark_processed(update, notice, lang)
         await self._send(message, notice)
+        await self.ctx.store.mark_delivered(update.update_id)
 
     async def _mark_processed(self, update: Update, outgoing: list[OutgoingMessage], lang: Lang) -> None:
         """Record a reply that changes no answer (so a redelivered update is not answered twice)."""
@@ -281,8 +285,28 @@ class Handlers:
             return
 
     async def _skip(self, update: Update) -> bool:
-        """True for an update already processed (Telegram delivers at least once)."""
-        return bool(await self.ctx.store.is_processed(update.update_id))
+        """True for an update already processed (Telegram delivers at least once).
+
+        If its turn was committed but its replies were never recorded as sent (the bot stopped in
+        between), the current question is sent again so the person is not left without an answer.
+        """
+        if not await self.ctx.store.is_processed(update.update_id):
+            return False
+        if await self.ctx.store.is_undelivered(update.update_id):
+            await self._resend_current_question(update)
+        return True
+
+    async def _resend_current_question(self, update: Update) -> None:
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None:
+            return
+        stored = await self.ctx.store.load_state(CHANNEL, _user_key(user))
+        if stored is None or not stored.state:
+            return
+        state = SessionState.from_dict(stored.state)
+        prompt = self.ctx.dialogue.resume(state).replies[1:]  # without the "welcome back"
+        await _send_to(chat.get_bot(), chat.id, messages_for(prompt, state.lang, state.version))
+        await self.ctx.store.mark_delivered(update.update_id)
 
     async def _current_lang(self, update: Update) -> Lang:
         user = update.effective_user
@@ -319,14 +343,18 @@ class Handlers:
 
     @staticmethod
     async def _send(message: Message, outgoing: list[OutgoingMessage]) -> None:
-        for item in outgoing:
-            await message.get_bot().send_message(
-                chat_id=message.chat_id,
-                text=item.html,
-                parse_mode=ParseMode.HTML,
-                reply_markup=item.keyboard,
-                disable_web_page_preview=True,
-            )
+        await _send_to(message.get_bot(), message.chat_id, outgoing)
+
+
+async def _send_to(bot: Bot, chat_id: int, outgoing: list[OutgoingMessage]) -> None:
+    for item in outgoing:
+        await bot.send_message(
+            chat_id=chat_id,
+            text=item.html,
+            parse_mode=ParseMode.HTML,
+            reply_markup=item.keyboard,
+            disable_web_page_preview=True,
+        )
 
 
 def _incoming_text(update: Update) -> str | None:
