@@ -57,6 +57,7 @@ class Settings(BaseSettings):
         default=(), validation_alias="GUICHET_OPERATOR_IDS"
     )
     bot_username: str | None = Field(default=None, validation_alias="GUICHET_BOT_USERNAME")
+    review_base_url: str | None = Field(default=None, validation_alias="GUICHET_REVIEW_URL")
 
     @property
     def db_path(self) -> Path:

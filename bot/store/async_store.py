@@ -86,6 +86,22 @@ class AsyncSessionStore:
         """See :meth:`SessionStore.is_processed`."""
         return await self._call(self._store.is_processed, update_id)
 
+    async def create_handoff(self, session_id: int, operator_chat_id: int, operator_message_id: int) -> None:
+        """See :meth:`SessionStore.create_handoff`."""
+        await self._call(self._store.create_handoff, session_id, operator_chat_id, operator_message_id)
+
+    async def find_handoff(self, operator_chat_id: int, operator_message_id: int) -> StoredSession | None:
+        """See :meth:`SessionStore.find_handoff`."""
+        return await self._call(self._store.find_handoff, operator_chat_id, operator_message_id)
+
+    async def append_transcript(self, session_id: int, direction: str, text: str) -> None:
+        """See :meth:`SessionStore.append_transcript`."""
+        await self._call(self._store.append_transcript, session_id, direction, text)
+
+    async def record_update(self, update_id: int) -> bool:
+        """See :meth:`SessionStore.record_update`."""
+        return await self._call(self._store.record_update, update_id)
+
     async def mark_delivered(self, update_id: int) -> None:
         """See :meth:`SessionStore.mark_delivered`."""
         await self._call(self._store.mark_delivered, update_id)

@@ -141,12 +141,26 @@ _V5_DELIVERY = _run(
     "ALTER TABLE processed_updates ADD COLUMN delivered_at TEXT",
 )
 
+_V6_HANDOFFS = _run(
+    # A request to talk to an adviser: the message posted in the operators' chat, so an operator's
+    # reply to it can be routed back to the person (no personal data is stored here).
+    """CREATE TABLE handoffs (
+        operator_chat_id INTEGER NOT NULL,
+        operator_message_id INTEGER NOT NULL,
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (operator_chat_id, operator_message_id)
+    )""",
+    "CREATE INDEX handoffs_by_session ON handoffs (session_id)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core: sessions, answers, transcript, processed_updates", _V1_CORE),
     Migration(2, "assessments", _V2_ASSESSMENTS),
     Migration(3, "invites, sessions.invite_token", _V3_INVITES),
     Migration(4, "operators, audit_log, session_notes, session_flags", _V4_OPERATORS),
     Migration(5, "processed_updates.delivered_at", _V5_DELIVERY),
+    Migration(6, "handoffs", _V6_HANDOFFS),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -42,7 +42,7 @@ INVITE_TOKEN_BYTES = 24  # secrets.token_urlsafe(24) → 32 characters of A-Za-z
 INVITE_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 # The tables holding a session's personal data, children before their parent.
-_SESSION_CHILD_TABLES = ("answers", "transcript", "assessments")
+_SESSION_CHILD_TABLES = ("answers", "transcript", "assessments", "handoffs")
 
 
 class SessionStore:
@@ -133,6 +133,42 @@ class SessionStore:
     def is_processed(self, update_id: int) -> bool:
         """True when a turn for this Telegram update was already saved."""
         return self._is_processed(update_id)
+
+    def create_handoff(self, session_id: int, operator_chat_id: int, operator_message_id: int) -> None:
+        """Remember the operators'-chat message that asked an adviser to follow up a session."""
+        with immediate_transaction(self._db):
+            self._db.execute(
+                "INSERT OR REPLACE INTO handoffs VALUES (?, ?, ?, ?)",
+                [operator_chat_id, operator_message_id, session_id, self._now()],
+            )
+
+    def find_handoff(self, operator_chat_id: int, operator_message_id: int) -> StoredSession | None:
+        """The session a hand-off message in the operators' chat belongs to, if it still exists."""
+        row = self._db.execute(
+            "SELECT s.* FROM handoffs h JOIN sessions s ON s.id = h.session_id "
+            "WHERE h.operator_chat_id = ? AND h.operator_message_id = ?",
+            [operator_chat_id, operator_message_id],
+        ).fetchone()
+        if row is None:
+            return None
+        columns = [d[0] for d in self._db.execute("SELECT * FROM sessions LIMIT 0").description]
+        return _session_from_row(dict(zip(columns, row, strict=True)))
+
+    def append_transcript(self, session_id: int, direction: str, text: str) -> None:
+        """Add one line to a session's transcript (e.g. an adviser's message)."""
+        if direction not in ("in", "out"):
+            raise ValueError("direction is 'in' or 'out'")
+        with immediate_transaction(self._db):
+            self._append_transcript(session_id, [(direction, text)], self._now(), None)
+
+    def record_update(self, update_id: int) -> bool:
+        """Record an update that changes no session (e.g. an operator's reply); False if already seen."""
+        with immediate_transaction(self._db):
+            cursor = self._db.execute(
+                "INSERT OR IGNORE INTO processed_updates (update_id, processed_at) VALUES (?, ?)",
+                [update_id, self._now()],
+            )
+        return cursor.rowcount == 1
 
     def mark_delivered(self, update_id: int) -> None:
         """Record that the replies to a processed update were sent."""

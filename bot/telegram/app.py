@@ -58,8 +58,22 @@ def build_application(
         .rate_limiter(AIORateLimiter(max_retries=3))
         .build()
     )
-    handlers = Handlers(BotContext(dialogue or Dialogue(), store, settings.retention_days))
+    handlers = Handlers(
+        BotContext(
+            dialogue or Dialogue(),
+            store,
+            settings.retention_days,
+            operator_chat_id=settings.operator_chat_id,
+            operator_ids=settings.operator_ids,
+            review_base_url=settings.review_base_url,
+        )
+    )
     private = filters.ChatType.PRIVATE
+    if settings.operator_chat_id is not None:
+        operators_chat = filters.Chat(chat_id=settings.operator_chat_id)
+        replies = filters.UpdateType.MESSAGE & filters.REPLY & filters.TEXT
+        app.add_handler(MessageHandler(operators_chat & replies, handlers.operator_reply))
+        app.add_handler(MessageHandler(operators_chat, handlers.ignore))
     app.add_handler(MessageHandler(filters.ChatType.GROUPS, handlers.group))
     app.add_handler(CommandHandler("start", handlers.start, filters=private))
     app.add_handler(CommandHandler(list(DIALOGUE_COMMANDS), handlers.dialogue_command, filters=private))

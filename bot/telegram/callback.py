@@ -2,8 +2,8 @@
 
 Format ``g1|<state version>|<question tag>|<value>`` (at most 64 bytes, Telegram's limit). The tag is
 a short hash of the question reference; a value too long to fit is sent as ``#<option index>``.
-Navigation buttons use the values ``!back`` and ``!language``. A press whose version or tag no longer
-matches the session is stale and changes nothing.
+Navigation buttons use the values ``!back``, ``!language`` and ``!adviser``. A press whose
+version or tag no longer matches the session is stale and changes nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ PREFIX = "g1"
 MAX_BYTES = 64
 NAV_BACK = "!back"
 NAV_LANGUAGE = "!language"
+NAV_ADVISER = "!adviser"
 
 
 @dataclass(frozen=True)

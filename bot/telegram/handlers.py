@@ -19,7 +19,8 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import LANGS, Lang, normalise_lang, text
 from bot.store import COMPLETED, IN_PROGRESS, NEEDS_REVIEW, AsyncSessionStore, DuplicateUpdateError
-from bot.telegram.callback import NAV_BACK, NAV_LANGUAGE, decode, question_tag
+from bot.telegram.callback import NAV_ADVISER, NAV_BACK, NAV_LANGUAGE, decode, question_tag
+from bot.telegram.formatting import escape
 from bot.telegram.views import NAV_TAG_ID, OutgoingMessage, messages_for
 from flows.dialogue import ChoiceInput, Command, CommandName, Dialogue, Event, TextInput, Turn
 from flows.session import RESULT, SessionState
@@ -37,13 +38,25 @@ DIALOGUE_COMMANDS: dict[str, CommandName] = {
 log = logging.getLogger(__name__)
 
 
+OPERATOR_LANG: Lang = "en"
+
+
 @dataclass
 class BotContext:
-    """What the handlers share: the dialogue, the store and the retention period."""
+    """What the handlers share: the dialogue, the store, the retention period and the hand-off
+    configuration (the operators' chat, who may answer there, and the review console's address)."""
 
     dialogue: Dialogue
     store: AsyncSessionStore
     retention_days: int
+    operator_chat_id: int | None = None
+    operator_ids: tuple[int, ...] = ()
+    review_base_url: str | None = None
+
+    @property
+    def adviser_enabled(self) -> bool:
+        """True when requests to talk to an adviser can be passed on."""
+        return self.operator_chat_id is not None
 
 
 def _user_key(user: User) -> str:
@@ -117,6 +130,17 @@ class Handlers:
             return
         stored = await self.ctx.store.load_state(CHANNEL, _user_key(user))
         state = SessionState.from_dict(stored.state) if stored and stored.state else None
+        press = decode(query.data)
+        if (
+            press is not None
+            and press.question_tag == question_tag(NAV_TAG_ID)
+            and press.value == NAV_ADVISER
+        ):
+            await query.answer()
+            await self._hand_off(
+                update, stored.id if stored else None, self._lang(stored.lang if stored else None, user)
+            )
+            return
         event = self._event_for_press(state, query.data)
         if event is None or state is None:
             lang = self._lang(stored.lang if stored else None, user)
@@ -125,7 +149,9 @@ class Handlers:
                 replies: list[OutgoingMessage] = [OutgoingMessage(text(lang, "telegram.stale_button"))]
                 if state is not None:
                     resumed = self.ctx.dialogue.resume(state)
-                    replies += messages_for(resumed.replies[1:], state.lang, state.version)
+                    replies += messages_for(
+                        resumed.replies[1:], state.lang, state.version, adviser=self.ctx.adviser_enabled
+                    )
                 await self._mark_processed(update, replies, lang)
                 await self._send(query.message, replies)
                 await self.ctx.store.mark_delivered(update.update_id)
@@ -172,6 +198,48 @@ class Handlers:
         lang = await self._current_lang(update)
         count = await self.ctx.store.erase_user(CHANNEL, _user_key(user))
         await self._send(message, [OutgoingMessage(text(lang, "telegram.deleted", count=count))])
+
+    async def operator_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An operator answers a hand-off message in the operators' chat: passed on to the person."""
+        message, sender = update.effective_message, update.effective_user
+        if message is None or message.reply_to_message is None or not message.text:
+            return
+        if not await self.ctx.store.record_update(update.update_id):
+            return
+        if sender is None or sender.id not in self.ctx.operator_ids:
+            await message.reply_text(text(OPERATOR_LANG, "telegram.handoff.not_operator"))
+            return
+        stored = await self.ctx.store.find_handoff(message.chat_id, message.reply_to_message.message_id)
+        if stored is None:
+            await message.reply_text(text(OPERATOR_LANG, "telegram.handoff.session_gone"))
+            return
+        lang = normalise_lang(stored.lang)
+        body = text(lang, "telegram.handoff.from_adviser", message=message.text)
+        await _send_to(message.get_bot(), int(stored.user_key), [OutgoingMessage(escape(body))])
+        await self.ctx.store.append_transcript(stored.id, "out", f"[adviser] {message.text}")
+        await message.reply_text(text(OPERATOR_LANG, "telegram.handoff.delivered"))
+
+    async def ignore(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Other messages in the operators' chat: not for the bot."""
+
+    async def _hand_off(self, update: Update, session_id: int | None, lang: Lang) -> None:
+        """Pass a request to talk to an adviser to the operators' chat (a link, no personal data)."""
+        chat = update.effective_chat
+        if chat is None or await self._skip(update):
+            return
+        bot = chat.get_bot()
+        if self.ctx.operator_chat_id is None or session_id is None:
+            await _send_to(bot, chat.id, [OutgoingMessage(text(lang, "telegram.handoff.unavailable"))])
+            return
+        base = (self.ctx.review_base_url or "").rstrip("/")
+        link = f"{base}/sessions/{session_id}" if base else f"#{session_id}"
+        request = text(OPERATOR_LANG, "telegram.handoff.operator_request", session=session_id, link=link)
+        posted = await bot.send_message(chat_id=self.ctx.operator_chat_id, text=request)
+        await self.ctx.store.create_handoff(session_id, self.ctx.operator_chat_id, posted.message_id)
+        confirmation = [OutgoingMessage(text(lang, "telegram.handoff.requested"))]
+        await self._mark_processed(update, confirmation, lang)
+        await _send_to(bot, chat.id, confirmation)
+        await self.ctx.store.mark_delivered(update.update_id)
 
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log a short line without personal data and tell the user their place is kept."""
@@ -226,7 +294,7 @@ class Handlers:
         user = update.effective_user
         assert user is not None
         lang = turn.state.lang
-        outgoing = messages_for(turn.replies, lang, turn.state.version)
+        outgoing = messages_for(turn.replies, lang, turn.state.version, adviser=self.ctx.adviser_enabled)
         assessment = next((r.assessment for r in turn.replies if r.assessment is not None), None)
         at_result = turn.state.current == RESULT and assessment is not None
         status = (
@@ -305,7 +373,11 @@ class Handlers:
             return
         state = SessionState.from_dict(stored.state)
         prompt = self.ctx.dialogue.resume(state).replies[1:]  # without the "welcome back"
-        await _send_to(chat.get_bot(), chat.id, messages_for(prompt, state.lang, state.version))
+        await _send_to(
+            chat.get_bot(),
+            chat.id,
+            messages_for(prompt, state.lang, state.version, adviser=self.ctx.adviser_enabled),
+        )
         await self.ctx.store.mark_delivered(update.update_id)
 
     async def _current_lang(self, update: Update) -> Lang:

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Lang, render, text
 from bot.render import render_assessment_text
-from bot.telegram.callback import NAV_BACK, NAV_LANGUAGE, encode
+from bot.telegram.callback import NAV_ADVISER, NAV_BACK, NAV_LANGUAGE, encode
 from bot.telegram.formatting import escape, split_message
 from flows.dialogue import Reply
 
@@ -57,7 +57,7 @@ def long_option_list(reply: Reply, lang: Lang) -> str:
 
 
 def keyboard_for(
-    reply: Reply, lang: Lang, state_version: int, *, navigation: bool
+    reply: Reply, lang: Lang, state_version: int, *, navigation: bool, adviser: bool = False
 ) -> InlineKeyboardMarkup | None:
     """One button per option (two per row when labels are short), plus back / language buttons."""
     rows: list[list[InlineKeyboardButton]] = []
@@ -79,6 +79,11 @@ def keyboard_for(
             rows.append([button])
     if row:
         rows.append(row)
+    if adviser:
+        label = text(lang, "telegram.button.adviser")
+        rows.append(
+            [InlineKeyboardButton(label, callback_data=encode(NAV_TAG_ID, state_version, NAV_ADVISER, 2))]
+        )
     if navigation:
         rows.append(
             [
@@ -95,8 +100,11 @@ def keyboard_for(
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def messages_for(replies: list[Reply], lang: Lang, state_version: int) -> list[OutgoingMessage]:
-    """Every reply of a turn as Telegram messages within the 4096-character limit."""
+def messages_for(
+    replies: list[Reply], lang: Lang, state_version: int, *, adviser: bool = False
+) -> list[OutgoingMessage]:
+    """Every reply of a turn as Telegram messages within the 4096-character limit (results get a
+    "talk to an adviser" button when ``adviser`` is on)."""
     out: list[OutgoingMessage] = []
     for reply in replies:
         body = "\n".join(escape(render(message, lang)) for message in reply.messages)
@@ -107,7 +115,8 @@ def messages_for(replies: list[Reply], lang: Lang, state_version: int) -> list[O
             body = f"{body}\n\n{assessment_html(reply, lang)}" if body else assessment_html(reply, lang)
         language_menu = bool(reply.options) and all(o.question_id == "language" for o in reply.options)
         navigation = reply.kind == "question" and not language_menu
-        keyboard = keyboard_for(reply, lang, state_version, navigation=navigation)
+        offers_adviser = adviser and reply.assessment is not None
+        keyboard = keyboard_for(reply, lang, state_version, navigation=navigation, adviser=offers_adviser)
         chunks = split_message(body) or ["…"]
         out += [OutgoingMessage(chunk) for chunk in chunks[:-1]]
         out.append(OutgoingMessage(chunks[-1], keyboard))

@@ -27,6 +27,7 @@ def bot_settings(
     data_dir: Path,
     mode: Literal["polling", "webhook"] = "polling",
     port: int | None = None,
+    **overrides: object,
 ) -> Settings:
     """Settings pointing the bot at the emulator, with its own data folder."""
     webhook: dict[str, object] = {}
@@ -45,15 +46,16 @@ def bot_settings(
         data_dir=data_dir,
         mode=mode,
         **webhook,
+        **overrides,
     )
 
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    emu: BotApiEmulator, data_dir: Path, mode: Literal["polling", "webhook"] = "polling"
+    emu: BotApiEmulator, data_dir: Path, mode: Literal["polling", "webhook"] = "polling", **overrides: object
 ) -> AsyncIterator[Settings]:
     """The bot serving until the block ends (then stopped cleanly)."""
-    settings = bot_settings(emu, data_dir, mode)
+    settings = bot_settings(emu, data_dir, mode, **overrides)
     stop = asyncio.Event()
     ready = asyncio.Event()
 
