@@ -15,6 +15,7 @@ from bot.engine.answers import Answers
 from bot.engine.assess import assess
 from bot.engine.assessment import Assessment
 from bot.store.records import StoredAnswer
+from flows.session import nest
 
 log = logging.getLogger(__name__)
 
@@ -55,18 +56,6 @@ class Reassessment:
         return self.error is None and not self.differences
 
 
-def _nest(flat: dict[str, Any]) -> dict[str, Any]:
-    """Dotted keys to nested dicts (``on_list.FOREM`` → ``{"on_list": {"FOREM": …}}``)."""
-    out: dict[str, Any] = {}
-    for key, value in flat.items():
-        head, _, tail = key.partition(".")
-        if tail:
-            out.setdefault(head, {})[tail] = value
-        else:
-            out[key] = value
-    return out
-
-
 def _replay(log_entries: Sequence[StoredAnswer]) -> dict[str, Any]:
     """The answer log replayed: the last value given for each field (None removes it)."""
     values: dict[str, Any] = {}
@@ -84,7 +73,7 @@ def _raw_answers(state: dict[str, Any], log_entries: Sequence[StoredAnswer]) -> 
     flat = state.get("answers")
     if not isinstance(flat, dict):
         flat = _replay(log_entries)
-    data = _nest({key: value for key, value in flat.items() if key != "members"})
+    data = nest({key: value for key, value in flat.items() if key != "members"})
     members = flat.get("members")
     if isinstance(members, list):
         data["members"] = [
