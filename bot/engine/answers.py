@@ -157,6 +157,7 @@ class Answers(BaseModel):
     current_location: Literal["abroad", "belgium"] | None = None
     card_type: CardType | None = None
     card_expiry: date | None = None
+    refusal_date: date | None = None  # notification of a residence or visa refusal (appeal deadline)
     purposes: list[Purpose] | None = None
     dob: date | None = None
     # Block B — employee

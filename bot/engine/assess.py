@@ -12,6 +12,7 @@ from bot.engine.context import Context, Findings
 from bot.engine.derive import reference_date
 from bot.engine.family import evaluate_family
 from bot.engine.next_steps import plan_next_steps
+from bot.engine.refusal import check_refusal
 from bot.engine.routes import evaluate_routes
 from bot.engine.thresholds import ThresholdTable, threshold_table
 
@@ -37,6 +38,7 @@ def assess(
     )
     findings = Findings()
     routes = evaluate_routes(answers, ctx, findings)
+    check_refusal(answers, ctx, findings)
     family = evaluate_family(answers, ctx, findings, routes)
     steps = plan_next_steps(answers, ctx, routes, family)
     return Assessment(

@@ -315,6 +315,13 @@ def _after_graduation(s: Situation, spec: StepSpec) -> Due | None:
     return Due(_offset(s, spec, graduated, +1), {"graduation_date": _iso(graduated)})
 
 
+def _after_refusal(s: Situation, spec: StepSpec) -> Due | None:
+    refused = s.answers.refusal_date
+    if refused is None:
+        return None
+    return Due(_offset(s, spec, refused, +1), {"refusal_date": _iso(refused)})
+
+
 def _academic_year_start(s: Situation, spec: StepSpec) -> Due | None:
     year = s.answers.academic_year
     if year is None:
@@ -348,6 +355,7 @@ DUE_RULES: dict[str, DueRule] = {
     "exofficio_window": _exofficio_window,
     "family_oe_decision": _family_oe_decision,
     "after_graduation": _after_graduation,
+    "after_refusal": _after_refusal,
     "academic_year_start": _academic_year_start,
     "next_first_of_january": _next_new_year,
     "birthday": _birthday,
@@ -593,4 +601,7 @@ def plan_next_steps(
 ) -> list[NextStep]:
     """Concrete steps for the best route and the family, with due dates where a date is known."""
     situation = Situation(answers=answers, ctx=ctx, route=routes[0], family=family, cat=catalogue())
-    return [build_step(code, situation) for code in step_codes(situation)]
+    codes = step_codes(situation)
+    if answers.refusal_date is not None:  # a refusal was notified: the appeal deadline comes first
+        codes = ["APPEAL_CCE", *(code for code in codes if code != "APPEAL_CCE")]
+    return [build_step(code, situation) for code in codes]

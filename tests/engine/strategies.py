@@ -48,6 +48,7 @@ answers = st.builds(
     current_location=_optional(st.sampled_from(["abroad", "belgium"])),
     card_type=_optional(_literal(model.CardType)),
     card_expiry=_optional(RECENT),
+    refusal_date=_optional(RECENT),
     purposes=_optional(st.lists(_literal(model.Purpose), min_size=1, max_size=3, unique=True)),
     dob=_optional(DATES),
     work_postcode=_optional(st.integers(1000, 9999).map(str)),
