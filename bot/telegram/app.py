@@ -38,9 +38,11 @@ BotApp = Application[Any, Any, Any, Any, Any, Any]
 
 
 def quiet_logging() -> None:
-    """httpx logs request URLs, which contain the bot token, at INFO: keep them out of the logs."""
+    """Keep the token and personal data out of the logs: httpx logs request URLs (which contain
+    the token) at INFO; python-telegram-bot logs its API URL and whole updates at DEBUG."""
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(logging.INFO)
 
 
 def build_application(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+
+import pytest
 
 from bot.i18n import text
 from bot.store import SessionStore
@@ -89,3 +92,57 @@ async def test_too_long_message_is_refused_without_losing_anything(
         after = store.load_state("telegram", "1005")
         store.close()
         assert before is not None and after is not None and after.state == before.state
+
+
+async def test_media_and_edits_get_a_clear_answer_and_change_nothing(
+    emu: BotApiEmulator, tmp_path: Path
+) -> None:
+    async with running_bot(emu, tmp_path) as settings:
+        user = FakeUser(1006, language_code="fr")
+        chat = Chat(emu, user)
+        await chat.send("/start")
+        await chat.send("Inde")
+        store = SessionStore(settings.db_path)
+        before = store.load_state("telegram", "1006")
+        store.close()
+        sent_before = len(chat.messages)
+        emu.user_sends_photo(user)
+        emu.user_sends_voice(user)
+        emu.user_sends_document(user, file_name="passport.pdf", content=b"%PDF-1.4 not really a pdf")
+        await emu.wait_until_idle(timeout=10)
+        replies = chat.messages[sent_before:]
+        assert [m.text for m in replies] == [text("fr", "telegram.not_text")] * 3
+        store = SessionStore(settings.db_path)
+        after = store.load_state("telegram", "1006")
+        store.close()
+        assert before is not None and after is not None and after.state == before.state
+
+
+async def test_an_edited_answer_is_explained_not_applied(emu: BotApiEmulator, tmp_path: Path) -> None:
+    async with running_bot(emu, tmp_path) as settings:
+        user = FakeUser(1007, language_code="en")
+        chat = Chat(emu, user)
+        await chat.send("/start")
+        original = emu.user_sends_text(user, "India")
+        await emu.wait_until_idle(timeout=10)
+        sent_before = len(chat.messages)
+        emu.user_sends_edited_text(user, original["message"], "Morocco")
+        await emu.wait_until_idle(timeout=10)
+        assert [m.text for m in chat.messages[sent_before:]] == [text("en", "telegram.edited")]
+        store = SessionStore(settings.db_path)
+        stored = store.load_state("telegram", "1007")
+        store.close()
+        assert stored is not None and stored.state["answers"]["nationalities"] == ["IN"]
+
+
+async def test_the_token_never_reaches_the_logs(
+    emu: BotApiEmulator, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with running_bot(emu, tmp_path):
+        chat = Chat(emu, FakeUser(1008, language_code="en"))
+        await chat.send("/start")
+        await chat.send("India")
+    secret = emu.token.split(":", 1)[1]
+    assert caplog.records, "logging was captured"
+    assert not [r for r in caplog.records if secret in r.getMessage()]
