@@ -16,8 +16,8 @@ run: $(STAMP)
 	$(BIN)/guichet run
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot flows locales tests
-	$(BIN)/ruff format --check bot flows locales tests
+	$(BIN)/ruff check bot flows locales tests bench
+	$(BIN)/ruff format --check bot flows locales tests bench
 
 types: $(STAMP)
 	$(BIN)/mypy bot flows
@@ -28,6 +28,10 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest
 
 test: check unit
+
+# Speed and memory figures (not a test): prints a table and writes bench/results.json.
+bench: $(STAMP)
+	$(BIN)/python -m bench.run --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

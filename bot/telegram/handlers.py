@@ -7,6 +7,7 @@ is recognised by its id and ignored.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from typing import Any
 
 from telegram import Bot, Message, Update, User
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
 from bot.i18n import LANGS, Lang, normalise_lang, text
@@ -115,8 +116,10 @@ class Handlers:
         if len(message.text) > MAX_INPUT_CHARS:
             if not await self._skip(update):
                 lang = await self._current_lang(update)
-                notice = text(lang, "telegram.too_long", limit=MAX_INPUT_CHARS)
-                await self._send(message, [OutgoingMessage(notice)])
+                notice = [OutgoingMessage(text(lang, "telegram.too_long", limit=MAX_INPUT_CHARS))]
+                await self._mark_processed(update, notice, lang)
+                await self._send(message, notice)
+                await self.ctx.store.mark_delivered(update.update_id)
             return
         await self._event(update, TextInput(message.text))
 
@@ -195,9 +198,13 @@ class Handlers:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None:
             return
+        if await self._skip(update):
+            return
         lang = await self._current_lang(update)
         count = await self.ctx.store.erase_user(CHANNEL, _user_key(user))
+        await self.ctx.store.record_update(update.update_id)  # the id only: nothing personal is kept
         await self._send(message, [OutgoingMessage(text(lang, "telegram.deleted", count=count))])
+        await self.ctx.store.mark_delivered(update.update_id)
 
     async def operator_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An operator answers a hand-off message in the operators' chat: passed on to the person."""
@@ -317,7 +324,13 @@ class Handlers:
             return
         if at_result and assessment is not None:
             await self.ctx.store.save_assessment(session_id, assessment)
-        await self._send(message, outgoing)
+        try:
+            await self._send(message, outgoing)
+        except DeliveryUncertain as uncertain:
+            # The turn is saved; the reply may have arrived. Telling the person "something went
+            # wrong, answer again" could make them answer the next question with the last answer.
+            log.warning("update %s: reply delivery uncertain (%s)", update.update_id, uncertain)
+            return
         await self.ctx.store.mark_delivered(update.update_id)
 
     async def _notice(self, update: Update, key: str) -> None:
@@ -337,6 +350,7 @@ class Handlers:
             return
         stored = await self.ctx.store.load_state(CHANNEL, _user_key(user))
         if stored is None or not stored.state:
+            await self.ctx.store.record_update(update.update_id)  # no session: remember the id only
             return
         try:
             await self.ctx.store.save_turn(
@@ -418,15 +432,46 @@ class Handlers:
         await _send_to(message.get_bot(), message.chat_id, outgoing)
 
 
+class DeliveryUncertain(Exception):
+    """Sending failed in a way that may or may not have delivered the message (reset, timeout)."""
+
+
+SEND_RETRY_DELAYS_S = (0.5, 1.0, 2.0)
+
+
+def surely_not_sent(error: TelegramError) -> bool:
+    """True when Telegram certainly did not send the message, so sending again cannot double it:
+    an HTTP 5xx answer, or a connection that could not even be opened. A reset after the request
+    left, or a timeout, may have delivered it."""
+    if isinstance(error, TimedOut | BadRequest | Forbidden) or not isinstance(error, NetworkError):
+        return False
+    reason = str(error)
+    if reason.startswith("httpx."):
+        return reason.startswith(("httpx.ConnectError", "httpx.ConnectTimeout"))
+    return True
+
+
 async def _send_to(bot: Bot, chat_id: int, outgoing: list[OutgoingMessage]) -> None:
+    """Send each message; retry what surely was not sent, never what may have been (no doubles)."""
     for item in outgoing:
-        await bot.send_message(
-            chat_id=chat_id,
-            text=item.html,
-            parse_mode=ParseMode.HTML,
-            reply_markup=item.keyboard,
-            disable_web_page_preview=True,
-        )
+        for delay in (*SEND_RETRY_DELAYS_S, None):
+            try:
+                await bot.send_message(
+                    chat_id=chat_id,
+                    text=item.html,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=item.keyboard,
+                    disable_web_page_preview=True,
+                )
+                break
+            except TelegramError as error:
+                if surely_not_sent(error) and delay is not None:
+                    await asyncio.sleep(delay)
+                    continue
+                transport = isinstance(error, NetworkError) and not isinstance(error, BadRequest | Forbidden)
+                if transport and not surely_not_sent(error):
+                    raise DeliveryUncertain(type(error).__name__) from error
+                raise
 
 
 def _incoming_text(update: Update) -> str | None:
