@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import Lang, render, text
 from bot.render import render_assessment_text
 from bot.telegram.callback import NAV_ADVISER, NAV_BACK, NAV_LANGUAGE, encode
-from bot.telegram.formatting import escape, split_message
+from bot.telegram.formatting import TELEGRAM_LIMIT, escape, split_message
 from flows.dialogue import Reply
 
 NAV_TAG_ID = "!nav"
@@ -120,4 +120,21 @@ def messages_for(
         chunks = split_message(body) or ["…"]
         out += [OutgoingMessage(chunk) for chunk in chunks[:-1]]
         out.append(OutgoingMessage(chunks[-1], keyboard))
-    return out
+    return merge_short(out)
+
+
+def merge_short(messages: list[OutgoingMessage]) -> list[OutgoingMessage]:
+    """Join consecutive messages into one when it fits (only the last may carry a keyboard): a
+    notice and the question that follows arrive as one message, one notification, one request."""
+    merged: list[OutgoingMessage] = []
+    for item in messages:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and previous.keyboard is None
+            and len(previous.html) + len(item.html) + 2 <= TELEGRAM_LIMIT
+        ):
+            merged[-1] = OutgoingMessage(f"{previous.html}\n\n{item.html}", item.keyboard)
+        else:
+            merged.append(item)
+    return merged
