@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
-from bot.engine.answers import Answers, SponsorType
+from bot.engine.answers import Answers, SponsorCategory, SponsorType
 from bot.engine.assessment import RouteResult, RuleSet
 from bot.engine.context import Findings
 from bot.engine.derive import nat_group
@@ -16,28 +16,8 @@ from bot.engine.message import Message, msg
 
 # Worker categories of S001's ex-officio list (plus "ict": intra-corporate transfer of unknown kind, K-8,
 # and "other": a worker outside the list, who may still use the income path).
-Category = Literal[
-    "highly_qualified",
-    "blue_card",
-    "ict_long_term_mobility",
-    "researcher",
-    "postdoc",
-    "professional_athlete_or_coach",
-    "international_agreement",
-    "ict",
-    "other",
-]
-LISTED_CATEGORIES: frozenset[str] = frozenset(
-    {
-        "highly_qualified",
-        "blue_card",
-        "ict_long_term_mobility",
-        "researcher",
-        "postdoc",
-        "professional_athlete_or_coach",
-        "international_agreement",
-    }
-)
+Category = SponsorCategory | Literal["ict"]
+LISTED_CATEGORIES: frozenset[str] = frozenset(get_args(SponsorCategory)) - {"other"}
 ROUTE_CATEGORY: dict[str, Category] = {
     "BLUE_CARD": "blue_card",
     "HQ": "highly_qualified",

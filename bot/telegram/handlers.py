@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import Bot, Message, Update, User
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
@@ -485,9 +485,3 @@ def _incoming_text(update: Update) -> str | None:
     kinds = ("sticker", "photo", "voice", "document", "video", "audio", "location", "contact", "animation")
     kind: Any = next((k for k in kinds if getattr(message, k, None)), "other")
     return f"[{kind}]"
-
-
-def is_private(update: Update) -> bool:
-    """True when the update comes from a private chat."""
-    chat = update.effective_chat
-    return chat is not None and chat.type == ChatType.PRIVATE

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -13,6 +15,7 @@ from bot.telegram.formatting import TELEGRAM_LIMIT, escape, split_message
 from flows.dialogue import Reply
 
 NAV_TAG_ID = "!nav"
+_TAG = re.compile(r"</?[a-z]+>")
 SHORT_LABEL = 18
 LONG_LABEL = 40
 
@@ -26,8 +29,8 @@ class OutgoingMessage:
 
     @property
     def plain(self) -> str:
-        """The text as kept in the transcript."""
-        return self.html
+        """The text as kept in the transcript: HTML tags removed, entities decoded."""
+        return html.unescape(_TAG.sub("", self.html))
 
 
 def assessment_html(reply: Reply, lang: Lang) -> str:

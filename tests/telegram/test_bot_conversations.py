@@ -82,7 +82,10 @@ async def test_brussels_worker_with_family(
         stored = store.load_state("telegram", "2001")
         assert stored is not None and stored.status in ("completed", "needs_review")
         assessment = store.latest_assessment(stored.id)
+        outgoing = [line.text for line in store.get_transcript(stored.id) if line.direction == "out"]
         store.close()
+        assert any(text("fr", "outcome.heading.route") in line for line in outgoing)
+        assert not [line for line in outgoing if "<b>" in line or "&amp;" in line or "&lt;" in line]
         assert assessment is not None and assessment.route_code == "BLUE_CARD"
         assert assessment.family.outcome == "FAM_EXOFFICIO"
 
