@@ -1,11 +1,16 @@
-"""Benchmark: the real guichet bot against the in-process Bot API emulator on 127.0.0.1.
+"""Benchmark: the real guichet bot, in a process of its own, against the Bot API emulator on 127.0.0.1.
 
-``.venv/bin/python -m bench.run [--quick] [--prefill N]`` prints a table and writes
-``bench/results.json``. Measures, in polling and webhook mode: updates/s at saturation (a burst of
-``/start`` from fresh users, each a full committed turn), complete interviews (the crash test's
-script, every user answering in rounds), reply latency p50/p90/p99 at a fixed offered rate, the same
-burst against a store pre-filled with past sessions, and a bare python-telegram-bot echo bot for
-comparison. Everything (emulator included) runs in one process: the CPU column is the whole process.
+``.venv/bin/python -m bench.run [--quick] [--prefill N] [--halfway N] [--profile]`` prints a table and
+writes ``bench/results.json``. In polling and webhook mode it measures: updates/s at saturation (a
+burst of ``/start`` from fresh users, each a full committed turn), complete interviews (the crash
+test's script, every user answering in rounds), reply latency p50/p90/p99 at a fixed offered rate,
+and a bare python-telegram-bot echo bot on the same emulator for comparison. Then, in polling mode:
+many sessions half-way through each sending their next answer (the bot's peak memory), the ``/start``
+burst against a store pre-filled with past sessions, and the burst with the real rate limiter.
+
+The bot (``bench.serve_bot``) runs as its own process; this process runs the emulator and the
+simulated users. Each figure comes with both CPU shares (1.0 = one core busy), so a saturated
+emulator is not mistaken for a slow bot.
 """
 
 from __future__ import annotations
@@ -13,34 +18,34 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import functools
 import json
 import logging
-import resource
+import pstats
 import sqlite3
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from telegram import Update
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
-
-import bot.telegram.app as bot_app
+from bench.process import BotProcess, bot_process
+from bench.serve_bot import BENCH_DAY
+from bot.settings import DB_FILE_NAME
 from bot.store import SessionStore
 from bot.telegram.callback import decode
+from flows.dialogue import Dialogue, TextInput
 from flows.session import RESULT, SessionState
 from tests.robustness.bot_thread import fresh_token
 from tests.telegram import test_crash_restart
-from tests.telegram.bot_harness import running_bot
 from tests.telegram.emulator import BotApiEmulator, FakeUser
 from tests.telegram.test_bot_conversations import BRUSSELS_FAMILY
 
 Mode = Literal["polling", "webhook"]
 RESULTS = Path(__file__).with_name("results.json")
+NOW = "2026-01-01T00:00:00+00:00"
+HALFWAY_ANSWERS = 6  # of the script's 12 questions before the summary
 _user_ids = iter(range(10_000_000, 99_000_000))
 
 
@@ -55,19 +60,6 @@ def percentile(values: list[float], p: float) -> float:
 
 async def wait_sent(emu: BotApiEmulator, count: int, timeout: float = 300.0) -> None:
     await emu.wait_for(lambda: sum(1 for c in emu.calls("sendMessage") if c.ok) >= count, timeout, "replies")
-
-
-async def measure(run: Callable[[], Awaitable[int]]) -> dict[str, float]:
-    """Wall time, CPU time and units of work per second of ``run``."""
-    cpu0, t0 = time.process_time(), time.perf_counter()
-    units = await run()
-    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
-    return {
-        "units": units,
-        "seconds": round(wall, 3),
-        "per_s": round(units / wall, 1),
-        "cpu_share": round(cpu / wall, 2),
-    }
 
 
 async def start_burst(emu: BotApiEmulator, users: int, replies_per_start: int) -> int:
@@ -176,178 +168,235 @@ async def latency(emu: BotApiEmulator, rate: float, seconds: float) -> dict[str,
 
 def prefill(db: Path, sessions: int) -> None:
     """``sessions`` completed past sessions (with processed update ids), by direct SQL."""
-    SessionStore(db).close()  # schema
     state = json.dumps({"format": 1, "lang": "en", "current": RESULT, "answers": {"nationalities": ["IN"]}})
-    now = "2026-01-01T00:00:00+00:00"
+    insert_sessions(db, ((str(100_000_000 + i), "completed", state) for i in range(sessions)))
     con = sqlite3.connect(db)
     with con:
         con.executemany(
-            "INSERT INTO sessions (channel, user_key, status, lang, state_json, created_at, updated_at, "
-            "completed_at) VALUES ('telegram', ?, 'completed', 'en', ?, ?, ?, ?)",
-            ((str(100_000_000 + i), state, now, now, now) for i in range(sessions)),
-        )
-        con.executemany(
             "INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?)",
-            ((1_000_000_000 + i, now) for i in range(sessions)),
+            ((1_000_000_000 + i, NOW) for i in range(sessions)),
         )
     con.close()
 
 
+def insert_sessions(db: Path, rows: Iterable[tuple[str, str, str]]) -> None:
+    """Sessions (user key, status, state JSON) written by direct SQL into a migrated store."""
+    SessionStore(db).close()  # schema
+    con = sqlite3.connect(db)
+    with con:
+        con.executemany(
+            "INSERT INTO sessions (channel, user_key, status, lang, state_json, created_at, updated_at, "
+            "completed_at) VALUES ('telegram', ?, ?, 'en', ?, ?, ?, "
+            "CASE WHEN ? = 'completed' THEN ? END)",
+            ((key, status, state, NOW, NOW, status, NOW) for key, status, state in rows),
+        )
+    con.close()
+
+
+def halfway_state(answers: int) -> SessionState:
+    """The state after the scripted answers to the first ``answers`` questions (in-process dialogue)."""
+    complete_script()
+    dialogue = Dialogue(today=BENCH_DAY)
+    state = dialogue.start("en").state
+    for _ in range(answers):
+        state = dialogue.handle(state, TextInput(test_crash_restart.SCRIPT[state.current])).state
+    return state
+
+
 @contextlib.contextmanager
-def rate_limiter(limited: bool) -> Iterator[None]:
-    """The bot's AIORateLimiter as configured (30 messages/s overall), or without its overall limit."""
-    original = getattr(bot_app, "AIORateLimiter")  # noqa: B009 - patched for the benchmark only
-    if not limited:
-        setattr(bot_app, "AIORateLimiter", functools.partial(original, overall_max_rate=0))  # noqa: B010
-    try:
-        yield
-    finally:
-        setattr(bot_app, "AIORateLimiter", original)  # noqa: B010
+def cpu_meter(bot: BotProcess) -> Iterator[dict[str, float]]:
+    """CPU seconds of the bot process and of this one (emulator + load) over the block."""
+    figures: dict[str, float] = {}
+    bot0, own0, t0 = bot.cpu_seconds(), time.process_time(), time.perf_counter()
+    yield figures
+    wall = time.perf_counter() - t0
+    figures["bot_cpu_share"] = round((bot.cpu_seconds() - bot0) / wall, 2)
+    figures["emulator_cpu_share"] = round((time.process_time() - own0) / wall, 2)
+
+
+async def measure(bot: BotProcess, run: Callable[[], Awaitable[int]]) -> dict[str, float]:
+    """Wall time, units of work per second of ``run``, and the CPU shares of bot and emulator."""
+    t0 = time.perf_counter()
+    with cpu_meter(bot) as cpu:
+        units = await run()
+    wall = time.perf_counter() - t0
+    return {"units": units, "seconds": round(wall, 3), "per_s": round(units / wall, 1), **cpu}
 
 
 async def guichet(mode: Mode, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     """Saturation, whole interviews and latency with the overall rate limit lifted (CPU-bound)."""
     out: dict[str, Any] = {}
     print(f"guichet {mode}…", file=sys.stderr, flush=True)
-    with rate_limiter(limited=False):
-        async with BotApiEmulator(token=fresh_token()) as emu, running_bot(emu, workdir, mode) as settings:
-            per_start = await replies_per_start(emu)
-            out["replies_per_start"] = per_start
-            out["saturation_start"] = await measure(lambda: start_burst(emu, args.burst, per_start))
-            try:
-                out["interviews"] = await measure(lambda: interviews(emu, settings.db_path, args.interviews))
-                out["interviews"]["interviews"] = args.interviews
-            except (RuntimeError, TimeoutError) as error:
-                out["interviews"] = {"error": str(error)}
-            out["latency"] = await latency(emu, args.rate, args.seconds)
+    profile = workdir / "profile.pstats" if args.profile else None
+    async with (
+        BotApiEmulator(token=fresh_token()) as emu,
+        bot_process(emu, workdir, "guichet", mode, profile=profile) as bot,
+    ):
+        per_start = await replies_per_start(emu)
+        out["replies_per_start"] = per_start
+        out["saturation_start"] = await measure(bot, lambda: start_burst(emu, args.burst, per_start))
+        try:
+            out["interviews"] = await measure(
+                bot, lambda: interviews(emu, workdir / DB_FILE_NAME, args.interviews)
+            )
+            out["interviews"]["interviews"] = args.interviews
+        except (RuntimeError, TimeoutError) as error:
+            out["interviews"] = {"error": str(error)}
+        out["latency"] = await latency(emu, args.rate, args.seconds)
+        out["peak_rss_mib"] = bot.peak_rss_mib()
+    if profile is not None:
+        show_profile(profile)
+    return out
+
+
+def show_profile(path: Path) -> None:
+    """The 25 functions with the most cumulative time in the bot process (on stderr)."""
+    stats = pstats.Stats(str(path), stream=sys.stderr)
+    stats.sort_stats("tottime").print_stats(25)
+
+
+async def halfway(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    """``args.halfway`` users whose sessions are half-way through each send their next answer."""
+    state = halfway_state(HALFWAY_ANSWERS)
+    users = new_users(args.halfway)
+    t0 = time.perf_counter()
+    raw = json.dumps(state.to_dict())
+    insert_sessions(workdir / DB_FILE_NAME, ((str(u.id), "in_progress", raw) for u in users))
+    out: dict[str, Any] = {
+        "sessions": args.halfway,
+        "answers_given": HALFWAY_ANSWERS,
+        "question": state.current,
+        "prefill_seconds": round(time.perf_counter() - t0, 1),
+    }
+    print(f"guichet polling, {args.halfway} sessions half-way…", file=sys.stderr, flush=True)
+    answer = test_crash_restart.SCRIPT[state.current]
+    async with (
+        BotApiEmulator(token=fresh_token()) as emu,
+        bot_process(emu, workdir, "guichet", "polling") as bot,
+    ):
+        rss_before = bot.peak_rss_mib()
+
+        async def every_user_answers() -> int:
+            for user in users:
+                emu.user_sends_text(user, answer)
+            await wait_sent(emu, len(users), timeout=900)
+            await emu.wait_until_idle(timeout=60)
+            return len(users)
+
+        out["answers"] = await measure(bot, every_user_answers)
+        out["peak_rss_mib_before"] = rss_before
+        out["peak_rss_mib"] = bot.peak_rss_mib()
+    store = SessionStore(workdir / DB_FILE_NAME)
+    try:
+        moved = sum(
+            1
+            for u in users
+            if (s := store.load_state("telegram", str(u.id)))
+            and s.state
+            and s.state["current"] != state.current
+        )
+    finally:
+        store.close()
+    out["sessions_moved_on"] = moved
     return out
 
 
 async def limited(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     """The /start burst with the bot's real rate limiter (Telegram's 30 messages/s overall)."""
     print("guichet polling, rate-limited…", file=sys.stderr, flush=True)
-    with rate_limiter(limited=True):
-        async with BotApiEmulator(token=fresh_token()) as emu, running_bot(emu, workdir, "polling"):
-            per_start = await replies_per_start(emu)
-            return {
-                "saturation_start": await measure(lambda: start_burst(emu, args.limited_burst, per_start))
-            }
+    async with (
+        BotApiEmulator(token=fresh_token()) as emu,
+        bot_process(emu, workdir, "guichet", "polling", unlimited=False) as bot,
+    ):
+        per_start = await replies_per_start(emu)
+        return {
+            "saturation_start": await measure(bot, lambda: start_burst(emu, args.limited_burst, per_start))
+        }
 
 
 async def prefilled(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     t0 = time.perf_counter()
-    prefill(workdir / "guichet.sqlite3", args.prefill)
+    prefill(workdir / DB_FILE_NAME, args.prefill)
     out: dict[str, Any] = {"sessions": args.prefill, "prefill_seconds": round(time.perf_counter() - t0, 1)}
     print(f"guichet polling, {args.prefill} past sessions…", file=sys.stderr, flush=True)
-    with rate_limiter(limited=False):
-        async with BotApiEmulator(token=fresh_token()) as emu, running_bot(emu, workdir, "polling"):
-            per_start = await replies_per_start(emu)
-            out["saturation_start"] = await measure(lambda: start_burst(emu, args.burst, per_start))
+    async with (
+        BotApiEmulator(token=fresh_token()) as emu,
+        bot_process(emu, workdir, "guichet", "polling") as bot,
+    ):
+        per_start = await replies_per_start(emu)
+        out["saturation_start"] = await measure(bot, lambda: start_burst(emu, args.burst, per_start))
     return out
 
 
-async def echo(mode: Mode, args: argparse.Namespace) -> dict[str, Any]:
+async def echo(mode: Mode, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     """A bare python-telegram-bot echo bot on the same emulator (PTB's own poller / webhook)."""
-    async with BotApiEmulator(token=fresh_token()) as emu:
+    print(f"echo {mode}…", file=sys.stderr, flush=True)
+    async with BotApiEmulator(token=fresh_token()) as emu, bot_process(emu, workdir, "echo", mode) as bot:
 
-        async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            assert update.effective_message is not None and update.effective_message.text is not None
-            await update.effective_message.reply_text(update.effective_message.text)
+        async def burst() -> int:
+            users = new_users(args.burst)
+            for user in users:
+                emu.user_sends_text(user, "hello")
+            await wait_sent(emu, len(users))
+            return len(users)
 
-        app = (
-            Application.builder()
-            .token(emu.token)
-            .base_url(emu.base_url)
-            .base_file_url(emu.base_file_url)
-            .build()
-        )
-        app.add_handler(MessageHandler(filters.TEXT, reply))
-        async with app:
-            await app.start()
-            assert app.updater is not None
-            if mode == "webhook":
-                from tests.telegram.emulator import free_port
-
-                port = free_port()
-                await app.updater.start_webhook(
-                    listen="127.0.0.1",
-                    port=port,
-                    url_path="hook",
-                    webhook_url=f"http://127.0.0.1:{port}/hook",
-                )
-            else:
-                await app.updater.start_polling(timeout=25)
-
-            async def burst() -> int:
-                users = new_users(args.burst)
-                for user in users:
-                    emu.user_sends_text(user, "hello")
-                await wait_sent(emu, len(users))
-                return len(users)
-
-            result = await measure(burst)
-            await app.updater.stop()
-            await app.stop()
-    return {"saturation_echo": result}
+        return {"saturation_echo": await measure(bot, burst), "peak_rss_mib": bot.peak_rss_mib()}
 
 
 def table(results: dict[str, Any]) -> str:
-    rows: list[tuple[str, ...]] = [("measure", "polling", "webhook")]
-    g = results["guichet"]
+    """The results as a plain-text table (guichet and echo side by side per mode)."""
+    g, e = results["guichet"], results["echo"]
+    modes = ("polling", "webhook")
+    rows: list[tuple[str, ...]] = [("measure", *modes)]
 
-    def both(path: Callable[[dict[str, Any]], Any]) -> tuple[str, str]:
-        return str(path(g["polling"])), str(path(g["webhook"]))
+    def row(label: str, value: Callable[[str], Any]) -> None:
+        rows.append((label, *(str(value(m)) for m in modes)))
 
-    rows.append(("guichet /start burst, updates/s", *both(lambda r: r["saturation_start"]["per_s"])))
-    rows.append(("  process CPU share (bot+emulator)", *both(lambda r: r["saturation_start"]["cpu_share"])))
-    rows.append(
-        (
-            "bare PTB echo, updates/s",
-            *(str(results["echo"][m]["saturation_echo"]["per_s"]) for m in ("polling", "webhook")),
-        )
-    )
-    rows.append(
-        (
-            "guichet / echo ratio",
-            *(
-                f"{g[m]['saturation_start']['per_s'] / results['echo'][m]['saturation_echo']['per_s']:.2f}"
-                for m in ("polling", "webhook")
-            ),
-        )
+    row("guichet /start burst, updates/s", lambda m: g[m]["saturation_start"]["per_s"])
+    row("  bot process CPU share", lambda m: g[m]["saturation_start"]["bot_cpu_share"])
+    row("  emulator+load CPU share", lambda m: g[m]["saturation_start"]["emulator_cpu_share"])
+    row("bare PTB echo, updates/s", lambda m: e[m]["saturation_echo"]["per_s"])
+    row("  echo process CPU share", lambda m: e[m]["saturation_echo"]["bot_cpu_share"])
+    row("  emulator+load CPU share", lambda m: e[m]["saturation_echo"]["emulator_cpu_share"])
+    row(
+        "guichet / echo ratio",
+        lambda m: f"{g[m]['saturation_start']['per_s'] / e[m]['saturation_echo']['per_s']:.2f}",
     )
 
-    def full(mode: str, key: str) -> str:
+    def full(mode: str, per_interview: bool) -> str:
         run = g[mode]["interviews"]
         if "error" in run:
             return "stalled"
-        return str(run["per_s"] if key == "per_s" else round(run["interviews"] / run["seconds"], 2))
+        return str(round(run["interviews"] / run["seconds"], 2) if per_interview else run["per_s"])
 
-    rows.append(("full interviews, updates/s", full("polling", "per_s"), full("webhook", "per_s")))
-    rows.append(("full interviews, interviews/s", full("polling", "n"), full("webhook", "n")))
+    row("full interviews, updates/s", lambda m: full(m, False))
+    row("full interviews, interviews/s", lambda m: full(m, True))
+    rate = g["polling"]["latency"]["offered_per_s"]
     for p in ("p50", "p90", "p99"):
         rows.append(
             (
-                f"latency {p} ms at {g['polling']['latency']['offered_per_s']:.0f}/s",
-                *(str(g[m]["latency"][f"{p}_ms"]) for m in ("polling", "webhook")),
+                f"reply latency {p} ms at {rate:.0f} updates/s",
+                *(str(g[m]["latency"][f"{p}_ms"]) for m in modes),
             )
         )
+    row("guichet peak RSS MiB", lambda m: g[m]["peak_rss_mib"])
+    half = results["halfway"]
+    rows.append(
+        (f"{half['sessions']} half-way sessions answer, updates/s", str(half["answers"]["per_s"]), "-")
+    )
+    rows.append(("  bot peak RSS MiB during that", str(half["peak_rss_mib"]), "-"))
     pre = results["prefilled"]
     rows.append(
         (f"/start burst, store with {pre['sessions']} sessions", str(pre["saturation_start"]["per_s"]), "-")
     )
-    rows.append(
-        (
-            "/start burst, real rate limiter (30 msg/s)",
-            str(results["limited"]["saturation_start"]["per_s"]),
-            "-",
-        )
-    )
-    rows.append(("peak RSS MiB (whole run)", str(results["peak_rss_mib"]), ""))
+    limited_run = results["limited"]["saturation_start"]
+    rows.append(("/start burst, real rate limiter (30 msg/s)", str(limited_run["per_s"]), "-"))
     width = [max(len(r[i]) for r in rows) for i in range(3)]
     return "\n".join("  ".join(cell.ljust(width[i]) for i, cell in enumerate(row)) for row in rows)
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
+    """Every scenario in turn, each with a fresh emulator, bot process and store."""
     results: dict[str, Any] = {
         "args": vars(args),
         "python": sys.version.split()[0],
@@ -357,19 +406,26 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     for mode in ("polling", "webhook"):
         with tempfile.TemporaryDirectory() as tmp:
             results["guichet"][mode] = await guichet(mode, args, Path(tmp))
-        results["echo"][mode] = await echo(mode, args)
+        with tempfile.TemporaryDirectory() as tmp:
+            results["echo"][mode] = await echo(mode, args, Path(tmp))
+    with tempfile.TemporaryDirectory() as tmp:
+        results["halfway"] = await halfway(args, Path(tmp))
     with tempfile.TemporaryDirectory() as tmp:
         results["prefilled"] = await prefilled(args, Path(tmp))
     with tempfile.TemporaryDirectory() as tmp:
         results["limited"] = await limited(args, Path(tmp))
-    results["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return results
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="smaller runs (under 2 minutes)")
+    """Command-line options; ``--quick`` shrinks every scenario."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="smaller runs (about 2 minutes)")
     parser.add_argument("--prefill", type=int, default=None, help="past sessions in the pre-filled store")
+    parser.add_argument("--halfway", type=int, default=None, help="sessions half-way through")
+    parser.add_argument("--profile", action="store_true", help="cProfile the guichet bot process")
     args = parser.parse_args(argv)
     args.burst = 500 if args.quick else 2000
     args.limited_burst = 100 if args.quick else 300
@@ -378,6 +434,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     args.seconds = 3.0 if args.quick else 10.0
     if args.prefill is None:
         args.prefill = 50_000 if args.quick else 1_000_000
+    if args.halfway is None:
+        args.halfway = 2_000 if args.quick else 20_000
     return args
 
 
@@ -385,7 +443,9 @@ if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     arguments = parse()
+    started = time.perf_counter()
     outcome = asyncio.run(main(arguments))
+    outcome["wall_seconds"] = round(time.perf_counter() - started, 1)
     RESULTS.write_text(json.dumps(outcome, indent=2))
     print(table(outcome))
-    print(f"\nwritten to {RESULTS}")
+    print(f"\nwall time {outcome['wall_seconds']} s; written to {RESULTS}")

@@ -2,9 +2,9 @@
 and one shared ``transitions`` machine that admits only the declared moves.
 
 The machine's states are the question ids plus ``prefill`` (confirm an HR invite's facts),
-``summary`` and ``result``. It is built once; each event wraps the saved state in a throw-away
+``summary`` and ``result``. It is built once; a move is checked by wrapping the saved state in a throw-away
 :class:`Walker` (``add_model`` with ``initial=<saved state>``, trigger, ``remove_model``), so no
-session lives in memory between events.
+session lives in memory between events; each distinct move's verdict is remembered.
 """
 
 from __future__ import annotations
@@ -61,18 +61,31 @@ def machine() -> Machine:
 
 def move(current: str, trigger: str, target: str) -> str:
     """Take ``trigger`` from ``current`` to ``target``; :class:`IllegalMove` if not declared."""
+    if not is_declared_move(current, trigger, target):
+        raise IllegalMove(f"{trigger}: {current} → {target}")
+    return target
+
+
+@cache
+def is_declared_move(current: str, trigger: str, target: str) -> bool:
+    """Whether the shared machine takes ``trigger`` from ``current`` to ``target``.
+
+    The machine is fixed once built and its transitions have no side effects, so the answer for a
+    given move never changes: each distinct move is run through the machine once, then remembered
+    (``add_model`` visits every state, which made it most of a turn's dialogue time).
+    """
     shared = machine()
+    if current not in shared.states:
+        return False
     walker = Walker()
     shared.add_model(walker, initial=current)
     try:
         moved = walker.trigger(trigger, target=target)  # type: ignore[attr-defined]
-    except MachineError as error:
-        raise IllegalMove(f"{trigger}: {current} → {target}") from error
+    except (MachineError, AttributeError):
+        return False
     finally:
         shared.remove_model(walker)
-    if not moved or walker.state != target:
-        raise IllegalMove(f"{trigger}: {current} → {target}")
-    return walker.state
+    return bool(moved) and walker.state == target
 
 
 # --- where next ---------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from bot.store.records import (
     StoreError,
     TranscriptLine,
     UnknownSessionError,
+    UpdateCheck,
 )
 from bot.store.schema import LATEST_VERSION, MIGRATIONS, schema_version
 from bot.store.sessions import SessionStore
@@ -61,5 +62,6 @@ __all__ = [
     "StoredSession",
     "TranscriptLine",
     "UnknownSessionError",
+    "UpdateCheck",
     "schema_version",
 ]

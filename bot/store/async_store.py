@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -19,10 +21,12 @@ from bot.store.records import (
     StoredAnswer,
     StoredSession,
     TranscriptLine,
+    UpdateCheck,
     utc_now,
 )
 from bot.store.sessions import SessionStore
 
+log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -33,6 +37,8 @@ class AsyncSessionStore:
     The store is opened on, and only ever used from, a single-thread executor, so its sqlite3
     connection stays on its own thread and calls run one at a time in the order they were made.
     A call whose awaiting task is cancelled after it started still finishes (a turn is never torn).
+    "Replies sent" marks are not awaited: they are gathered and written together by the DB thread
+    (one transaction for all the marks made since its last batch), in order with every other call.
     """
 
     def __init__(self, path: str | Path, *, clock: Clock = utc_now) -> None:
@@ -44,6 +50,8 @@ class AsyncSessionStore:
             self._executor.shutdown(wait=False)
             raise
         self.path = self._store.path
+        self._marks: list[int] = []
+        self._marks_lock = threading.Lock()
 
     async def _call(self, method: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         loop = asyncio.get_running_loop()
@@ -102,9 +110,29 @@ class AsyncSessionStore:
         """See :meth:`SessionStore.record_update`."""
         return await self._call(self._store.record_update, update_id)
 
+    async def check_update(self, channel: str, user_key: str, update_id: int) -> UpdateCheck:
+        """See :meth:`SessionStore.check_update`."""
+        return await self._call(self._store.check_update, channel, user_key, update_id)
+
     async def mark_delivered(self, update_id: int) -> None:
-        """See :meth:`SessionStore.mark_delivered`."""
-        await self._call(self._store.mark_delivered, update_id)
+        """Queue "the replies to this update were sent"; written with the other queued marks by
+        the DB thread before any call made after this one (a lost mark only means that a redelivery
+        of this update would send the current question again)."""
+        with self._marks_lock:
+            first = not self._marks
+            self._marks.append(update_id)
+        if first:
+            self._executor.submit(self._write_marks)
+
+    def _write_marks(self) -> None:
+        with self._marks_lock:
+            marks, self._marks = self._marks, []
+        if not marks:
+            return
+        try:
+            self._store.mark_delivered(*marks)
+        except Exception as error:  # never fatal: see mark_delivered
+            log.error("could not record %d sent replies: %s", len(marks), type(error).__name__)
 
     async def is_undelivered(self, update_id: int) -> bool:
         """See :meth:`SessionStore.is_undelivered`."""

@@ -123,3 +123,13 @@ def dump_json(value: Any) -> str:
 def load_json(text: str) -> Any:
     """Parse JSON written by :func:`dump_json`."""
     return json.loads(text)
+
+
+@dataclass(frozen=True)
+class UpdateCheck:
+    """What the store knows of an incoming update: was it already processed, were its replies
+    recorded as sent, and the user's latest session (read together, in one call)."""
+
+    processed: bool
+    undelivered: bool
+    session: StoredSession | None

@@ -27,6 +27,7 @@ from bot.store.records import (
     StoredSession,
     TranscriptLine,
     UnknownSessionError,
+    UpdateCheck,
     dump_json,
     from_iso,
     load_json,
@@ -134,6 +135,18 @@ class SessionStore:
         """True when a turn for this Telegram update was already saved."""
         return self._is_processed(update_id)
 
+    def check_update(self, channel: str, user_key: str, update_id: int) -> UpdateCheck:
+        """Whether ``update_id`` was processed (and its replies sent), with the user's latest session."""
+        row = self._db.execute(
+            "SELECT delivered_at FROM processed_updates WHERE update_id = ?", [update_id]
+        ).fetchone()
+        latest = self._latest_session_row(channel, user_key)
+        return UpdateCheck(
+            processed=row is not None,
+            undelivered=row is not None and row[0] is None,
+            session=None if latest is None else _session_from_row(latest),
+        )
+
     def create_handoff(self, session_id: int, operator_chat_id: int, operator_message_id: int) -> None:
         """Remember the operators'-chat message that asked an adviser to follow up a session."""
         with immediate_transaction(self._db):
@@ -170,11 +183,13 @@ class SessionStore:
             )
         return cursor.rowcount == 1
 
-    def mark_delivered(self, update_id: int) -> None:
-        """Record that the replies to a processed update were sent."""
+    def mark_delivered(self, *update_ids: int) -> None:
+        """Record that the replies to these processed updates were sent (one transaction)."""
+        now = self._now()
         with immediate_transaction(self._db):
-            self._db.execute(
-                "UPDATE processed_updates SET delivered_at = ? WHERE update_id = ?", [self._now(), update_id]
+            self._db.conn.executemany(
+                "UPDATE processed_updates SET delivered_at = ? WHERE update_id = ?",
+                [(now, update_id) for update_id in update_ids],
             )
 
     def is_undelivered(self, update_id: int) -> bool:

@@ -8,6 +8,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -25,6 +26,8 @@ from bot.i18n import LANGS, text
 from bot.settings import Settings
 from bot.store import AsyncSessionStore
 from bot.telegram.handlers import DIALOGUE_COMMANDS, BotContext, Handlers
+from bot.telegram.lanes import ChatLanes
+from bot.telegram.webhook import WebhookServer, webhook_app
 from flows.dialogue import Dialogue
 
 COMMANDS = ("start", "restart", "back", "language", "summary", "help", "privacy", "delete")
@@ -58,6 +61,7 @@ def build_application(
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_file_url)
         .rate_limiter(AIORateLimiter(max_retries=3))
+        .updater(None)  # updates come from poll_updates or the webhook server below
         .build()
     )
     handlers = Handlers(
@@ -99,13 +103,17 @@ async def register_commands(app: BotApp) -> None:
         await app.bot.set_my_short_description(text(shown, "telegram.short_description"), language_code=lang)
 
 
-async def poll_updates(app: BotApp, stop: asyncio.Event, *, timeout: int = POLL_TIMEOUT_S) -> None:
-    """Long polling that confirms an update only after it was processed.
+async def poll_updates(
+    app: BotApp, stop: asyncio.Event, *, timeout: int = POLL_TIMEOUT_S, lanes: ChatLanes | None = None
+) -> None:
+    """Long polling that confirms updates only after they were processed.
 
     python-telegram-bot's own poller confirms updates as soon as they are queued in memory, so a
-    crash loses them; here the next offset moves past an update only once its turn is committed.
+    crash loses them; here the next offset moves past a batch only once every turn in it is
+    committed. A batch's chats are handled side by side, each chat's updates in order (``lanes``).
     Redelivered updates are recognised by their id in the store.
     """
+    lanes = lanes or ChatLanes(app.process_update)
     offset: int | None = None
     backoff = 1.0
     while not stop.is_set():
@@ -135,9 +143,9 @@ async def poll_updates(app: BotApp, stop: asyncio.Event, *, timeout: int = POLL_
             await _sleep_or_stop(stop, backoff)
             backoff = min(backoff * 2, 30.0)
             continue
-        for update in updates:
-            await app.process_update(update)
-            offset = update.update_id + 1
+        if updates:
+            await lanes.process_batch(updates)
+            offset = updates[-1].update_id + 1
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
@@ -174,6 +182,7 @@ async def serve(
     """Run the bot until ``stop`` is set: polling by default, webhook when configured."""
     store = AsyncSessionStore(settings.db_path)
     app = build_application(settings, store, dialogue)
+    lanes = ChatLanes(app.process_update, settings.concurrency)
     try:
         async with app:
             await app.start()
@@ -181,32 +190,47 @@ async def serve(
             beats = asyncio.create_task(_heartbeat(settings, stop))
             purges = asyncio.create_task(purge_daily(store, settings.retention_days, stop))
             if settings.mode == "webhook":
-                assert settings.webhook_url and settings.webhook_secret
-                assert app.updater is not None
-                url_path = settings.webhook_url.rstrip("/").rsplit("/", 1)[-1]
-                await app.updater.start_webhook(
-                    listen=settings.webhook_listen,
-                    port=settings.webhook_port,
-                    url_path=url_path,
-                    webhook_url=settings.webhook_url,
-                    secret_token=settings.webhook_secret.get_secret_value(),
-                    allowed_updates=Update.ALL_TYPES,
-                    max_connections=1,
-                )
-                if ready:
-                    await ready()
-                await stop.wait()
-                await app.updater.stop()
+                await _serve_webhook(app, settings, lanes, stop, ready)
             else:
                 await app.bot.delete_webhook()
                 if ready:
                     await ready()
-                await poll_updates(app, stop)
+                await poll_updates(app, stop, lanes=lanes)
             beats.cancel()
             purges.cancel()
             await app.stop()
     finally:
         await store.close()
+
+
+async def _serve_webhook(
+    app: BotApp,
+    settings: Settings,
+    lanes: ChatLanes,
+    stop: asyncio.Event,
+    ready: Callable[[], Awaitable[None]] | None,
+) -> None:
+    """Listen for Telegram's POSTs (each answered once its turn is committed), register the URL,
+    serve until ``stop``. The webhook stays registered, so Telegram keeps updates during a restart."""
+    assert settings.webhook_url and settings.webhook_secret
+    secret = settings.webhook_secret.get_secret_value()
+    url_path = urlsplit(settings.webhook_url).path.rstrip("/").rsplit("/", 1)[-1]  # a proxy may add a prefix
+    server = WebhookServer(
+        webhook_app(url_path, secret, app.bot, lanes.process), settings.webhook_listen, settings.webhook_port
+    )
+    await server.start()
+    try:
+        await app.bot.set_webhook(
+            url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+            max_connections=settings.webhook_max_connections,
+        )
+        if ready:
+            await ready()
+        await stop.wait()
+    finally:
+        await server.stop()
 
 
 def run_bot(settings: Settings) -> int:

@@ -19,7 +19,15 @@ from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, T
 from telegram.ext import ContextTypes
 
 from bot.i18n import LANGS, Lang, normalise_lang, text
-from bot.store import COMPLETED, IN_PROGRESS, NEEDS_REVIEW, AsyncSessionStore, DuplicateUpdateError
+from bot.store import (
+    COMPLETED,
+    IN_PROGRESS,
+    NEEDS_REVIEW,
+    AsyncSessionStore,
+    DuplicateUpdateError,
+    StoredSession,
+    UpdateCheck,
+)
 from bot.telegram.callback import NAV_ADVISER, NAV_BACK, NAV_LANGUAGE, decode, question_tag
 from bot.telegram.formatting import escape
 from bot.telegram.views import NAV_TAG_ID, OutgoingMessage, messages_for
@@ -75,10 +83,10 @@ class Handlers:
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/start, with an optional HR-invite payload (deep link)."""
         user, message = update.effective_user, update.effective_message
-        if user is None or message is None or await self._skip(update):
+        if user is None or message is None or (check := await self._open(update)) is None:
             return
         payload = context.args[0] if context.args else None
-        stored = await self.ctx.store.load_state(CHANNEL, _user_key(user))
+        stored = check.session
         lang = self._lang(stored.lang if stored else None, user)
         if payload:
             invite = await self.ctx.store.get_invite(payload)
@@ -128,10 +136,10 @@ class Handlers:
         query, user = update.callback_query, update.effective_user
         if query is None or user is None:
             return
-        if await self._skip(update):
+        if (check := await self._open(update)) is None:
             await query.answer()
             return
-        stored = await self.ctx.store.load_state(CHANNEL, _user_key(user))
+        stored = check.session
         state = SessionState.from_dict(stored.state) if stored and stored.state else None
         press = decode(query.data)
         if (
@@ -275,10 +283,12 @@ class Handlers:
         incoming: str | None = None,
     ) -> None:
         user, message = update.effective_user, update.effective_message
-        if user is None or message is None or await self._skip(update):
+        if user is None or message is None:
             return
         if state is None:
-            stored = await self.ctx.store.load_state(CHANNEL, _user_key(user))
+            if (check := await self._open(update)) is None:
+                return
+            stored = check.session
             if stored is not None and stored.state:
                 state = SessionState.from_dict(stored.state)
         if state is None:
@@ -367,23 +377,27 @@ class Handlers:
             return
 
     async def _skip(self, update: Update) -> bool:
-        """True for an update already processed (Telegram delivers at least once).
+        """True for an update already processed (see :meth:`_open`)."""
+        return await self._open(update) is None
+
+    async def _open(self, update: Update) -> UpdateCheck | None:
+        """The store's view of a new update, with the user's latest session (one store call);
+        None for an update already processed (Telegram delivers at least once).
 
         If its turn was committed but its replies were never recorded as sent (the bot stopped in
         between), the current question is sent again so the person is not left without an answer.
         """
-        if not await self.ctx.store.is_processed(update.update_id):
-            return False
-        if await self.ctx.store.is_undelivered(update.update_id):
-            await self._resend_current_question(update)
-        return True
+        user = update.effective_user
+        check = await self.ctx.store.check_update(CHANNEL, _user_key(user) if user else "", update.update_id)
+        if not check.processed:
+            return check
+        if check.undelivered:
+            await self._resend_current_question(update, check.session)
+        return None
 
-    async def _resend_current_question(self, update: Update) -> None:
-        user, chat = update.effective_user, update.effective_chat
-        if user is None or chat is None:
-            return
-        stored = await self.ctx.store.load_state(CHANNEL, _user_key(user))
-        if stored is None or not stored.state:
+    async def _resend_current_question(self, update: Update, stored: StoredSession | None) -> None:
+        chat = update.effective_chat
+        if chat is None or stored is None or not stored.state:
             return
         state = SessionState.from_dict(stored.state)
         prompt = self.ctx.dialogue.resume(state).replies[1:]  # without the "welcome back"
