@@ -31,7 +31,7 @@ test: check unit
 
 # Speed and memory figures (not a test): prints a table and writes bench/results.json.
 bench: $(STAMP)
-	$(BIN)/python -m bench.run --quick
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

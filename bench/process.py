@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from tests.telegram.emulator import BotApiEmulator, free_port
+from tests.telegram.bot_harness import process_env
+from tests.telegram.emulator import BotApiEmulator
 
 ROOT = Path(__file__).resolve().parents[1]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-WEBHOOK_SECRET = "bench-webhook-secret"
 
 
 @dataclass
@@ -43,29 +43,14 @@ class BotProcess:
 async def bot_process(
     emu: BotApiEmulator,
     data_dir: Path,
-    kind: Literal["guichet", "echo"],
+    kind: Literal["guichet", "echo", "echo-guichet-reply"],
     mode: Literal["polling", "webhook"],
     *,
     unlimited: bool = True,
     profile: Path | None = None,
 ) -> AsyncIterator[BotProcess]:
     """Start the bot against ``emu``, wait until it receives updates, stop it with SIGTERM after."""
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": emu.token,
-        "TELEGRAM_API_BASE_URL": emu.base_url,
-        "TELEGRAM_API_FILE_URL": emu.base_file_url,
-        "GUICHET_DATA_DIR": str(data_dir),
-        "GUICHET_MODE": mode,
-    }
-    if mode == "webhook":
-        port = free_port()
-        env |= {
-            "GUICHET_WEBHOOK_URL": f"http://127.0.0.1:{port}/hook",
-            "GUICHET_WEBHOOK_LISTEN": "127.0.0.1",
-            "GUICHET_WEBHOOK_PORT": str(port),
-            "GUICHET_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        }
+    env = process_env(emu, data_dir, mode)
     command = [sys.executable, "-m", "bench.serve_bot", kind]
     if unlimited:
         command.append("--unlimited")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import pstats
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,6 +36,7 @@ from bench.process import BotProcess, bot_process
 from bench.serve_bot import BENCH_DAY
 from bot.settings import DB_FILE_NAME
 from bot.store import SessionStore
+from bot.store.records import to_iso
 from bot.telegram.callback import decode
 from flows.dialogue import Dialogue, TextInput
 from flows.session import RESULT, SessionState
@@ -44,9 +47,16 @@ from tests.telegram.test_bot_conversations import BRUSSELS_FAMILY
 
 Mode = Literal["polling", "webhook"]
 RESULTS = Path(__file__).with_name("results.json")
-NOW = "2026-01-01T00:00:00+00:00"
+# Past sessions are a day old: within the retention period, so the bot's purge keeps them.
+NOW = to_iso(datetime.now(UTC) - timedelta(days=1))
 HALFWAY_ANSWERS = 6  # of the script's 12 questions before the summary
 _user_ids = iter(range(10_000_000, 99_000_000))
+_first_update_ids = iter(range(10_000, 2**31, 10_000_000))
+
+
+def emulator() -> BotApiEmulator:
+    """A fresh emulator whose update ids never repeat an earlier one's (stores are reused)."""
+    return BotApiEmulator(token=fresh_token(), first_update_id=next(_first_update_ids))
 
 
 def new_users(count: int) -> list[FakeUser]:
@@ -229,7 +239,7 @@ async def guichet(mode: Mode, args: argparse.Namespace, workdir: Path) -> dict[s
     print(f"guichet {mode}…", file=sys.stderr, flush=True)
     profile = workdir / "profile.pstats" if args.profile else None
     async with (
-        BotApiEmulator(token=fresh_token()) as emu,
+        emulator() as emu,
         bot_process(emu, workdir, "guichet", mode, profile=profile) as bot,
     ):
         per_start = await replies_per_start(emu)
@@ -271,7 +281,7 @@ async def halfway(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     print(f"guichet polling, {args.halfway} sessions half-way…", file=sys.stderr, flush=True)
     answer = test_crash_restart.SCRIPT[state.current]
     async with (
-        BotApiEmulator(token=fresh_token()) as emu,
+        emulator() as emu,
         bot_process(emu, workdir, "guichet", "polling") as bot,
     ):
         rss_before = bot.peak_rss_mib()
@@ -305,7 +315,7 @@ async def limited(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     """The /start burst with the bot's real rate limiter (Telegram's 30 messages/s overall)."""
     print("guichet polling, rate-limited…", file=sys.stderr, flush=True)
     async with (
-        BotApiEmulator(token=fresh_token()) as emu,
+        emulator() as emu,
         bot_process(emu, workdir, "guichet", "polling", unlimited=False) as bot,
     ):
         per_start = await replies_per_start(emu)
@@ -315,32 +325,54 @@ async def limited(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
 
 
 async def prefilled(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    """The /start burst on an empty store, then on one holding ``args.prefill`` past sessions
+    (alternated ``args.repeats`` times, so the machine's drift affects both alike)."""
+    big, empty = workdir / "big", workdir / "empty"
+    big.mkdir()
     t0 = time.perf_counter()
-    prefill(workdir / DB_FILE_NAME, args.prefill)
+    prefill(big / DB_FILE_NAME, args.prefill)
     out: dict[str, Any] = {"sessions": args.prefill, "prefill_seconds": round(time.perf_counter() - t0, 1)}
-    print(f"guichet polling, {args.prefill} past sessions…", file=sys.stderr, flush=True)
-    async with (
-        BotApiEmulator(token=fresh_token()) as emu,
-        bot_process(emu, workdir, "guichet", "polling") as bot,
-    ):
-        per_start = await replies_per_start(emu)
-        out["saturation_start"] = await measure(bot, lambda: start_burst(emu, args.burst, per_start))
+    print(f"guichet polling, empty store and {args.prefill} past sessions…", file=sys.stderr, flush=True)
+    runs: dict[str, list[float]] = {"empty": [], "prefilled": []}
+    for _ in range(args.repeats):
+        for name, folder in (("empty", empty), ("prefilled", big)):
+            folder.mkdir(exist_ok=True)
+            async with (
+                emulator() as emu,
+                bot_process(emu, folder, "guichet", "polling") as bot,
+            ):
+                per_start = await replies_per_start(emu)
+                runs[name].append(
+                    (await measure(bot, functools.partial(start_burst, emu, args.burst, per_start)))["per_s"]
+                )
+    out |= {f"{name}_per_s": statistics.median(values) for name, values in runs.items()}
+    out["runs"] = runs
+    out["ratio"] = round(out["prefilled_per_s"] / out["empty_per_s"], 2)
     return out
 
 
 async def echo(mode: Mode, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
-    """A bare python-telegram-bot echo bot on the same emulator (PTB's own poller / webhook)."""
-    print(f"echo {mode}…", file=sys.stderr, flush=True)
-    async with BotApiEmulator(token=fresh_token()) as emu, bot_process(emu, workdir, "echo", mode) as bot:
+    """Bare python-telegram-bot echo bots on the same emulator (PTB's own poller / webhook): one
+    echoing the text, one answering with guichet's first question (same message sizes)."""
+    out: dict[str, Any] = {}
+    kinds: tuple[tuple[Literal["echo", "echo-guichet-reply"], str], ...] = (
+        ("echo", "saturation_echo"),
+        ("echo-guichet-reply", "saturation_echo_guichet_reply"),
+    )
+    for kind, key in kinds:
+        print(f"{kind} {mode}…", file=sys.stderr, flush=True)
+        async with emulator() as emu, bot_process(emu, workdir, kind, mode) as bot:
 
-        async def burst() -> int:
-            users = new_users(args.burst)
-            for user in users:
-                emu.user_sends_text(user, "hello")
-            await wait_sent(emu, len(users))
-            return len(users)
+            async def burst() -> int:
+                users = new_users(args.burst)
+                for user in users:
+                    emu.user_sends_text(user, "hello")
+                await wait_sent(emu, len(users))
+                return len(users)
 
-        return {"saturation_echo": await measure(bot, burst), "peak_rss_mib": bot.peak_rss_mib()}
+            out[key] = await measure(bot, burst)
+            out[f"{key}_peak_rss_mib"] = bot.peak_rss_mib()
+    return out
 
 
 def table(results: dict[str, Any]) -> str:
@@ -361,6 +393,14 @@ def table(results: dict[str, Any]) -> str:
     row(
         "guichet / echo ratio",
         lambda m: f"{g[m]['saturation_start']['per_s'] / e[m]['saturation_echo']['per_s']:.2f}",
+    )
+    row(
+        "PTB echo sending guichet's reply, updates/s",
+        lambda m: e[m]["saturation_echo_guichet_reply"]["per_s"],
+    )
+    row(
+        "  its ratio to the bare echo",
+        lambda m: f"{e[m]['saturation_echo_guichet_reply']['per_s'] / e[m]['saturation_echo']['per_s']:.2f}",
     )
 
     def full(mode: str, per_interview: bool) -> str:
@@ -386,9 +426,9 @@ def table(results: dict[str, Any]) -> str:
     )
     rows.append(("  bot peak RSS MiB during that", str(half["peak_rss_mib"]), "-"))
     pre = results["prefilled"]
-    rows.append(
-        (f"/start burst, store with {pre['sessions']} sessions", str(pre["saturation_start"]["per_s"]), "-")
-    )
+    rows.append(("/start burst, empty store (median)", str(pre["empty_per_s"]), "-"))
+    rows.append((f"/start burst, store with {pre['sessions']} sessions", str(pre["prefilled_per_s"]), "-"))
+    rows.append(("  ratio (1.0 = no slowdown)", str(pre["ratio"]), "-"))
     limited_run = results["limited"]["saturation_start"]
     rows.append(("/start burst, real rate limiter (30 msg/s)", str(limited_run["per_s"]), "-"))
     width = [max(len(r[i]) for r in rows) for i in range(3)]
@@ -429,8 +469,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     args.burst = 500 if args.quick else 2000
     args.limited_burst = 100 if args.quick else 300
-    args.interviews = 20 if args.quick else 100
+    args.interviews = 20 if args.quick else 1000
     args.rate = 300.0
+    args.repeats = 1 if args.quick else 3
     args.seconds = 3.0 if args.quick else 10.0
     if args.prefill is None:
         args.prefill = 50_000 if args.quick else 1_000_000

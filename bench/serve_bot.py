@@ -1,9 +1,12 @@
 """One bot process for the benchmark: the real guichet bot, or a bare python-telegram-bot echo bot.
 
-``python -m bench.serve_bot guichet|echo`` reads the usual settings from the environment
+``python -m bench.serve_bot guichet|echo|echo-guichet-reply`` reads the usual settings from the environment
 (``TELEGRAM_BOT_TOKEN``, ``TELEGRAM_API_BASE_URL``, ``GUICHET_MODE``, ``GUICHET_WEBHOOK_*``,
 ``GUICHET_DATA_DIR``) and serves until SIGTERM. Running the bot in its own process lets the benchmark
-measure its CPU and memory apart from the emulator's. Benchmark-only switches:
+measure its CPU and memory apart from the emulator's. ``echo-guichet-reply`` is the echo bot
+answering every text with guichet's first question (the same HTML text and keyboard, so the same
+request and response sizes): what python-telegram-bot alone costs for guichet's messages.
+Benchmark-only switches:
 
 ``--unlimited``  lift the AIORateLimiter's overall 30 messages/s (so the code, not the limiter, is
                  measured); per-chat and retry behaviour are unchanged.
@@ -18,13 +21,16 @@ import cProfile
 import functools
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandler, filters
 
 import bot.telegram.app as bot_app
 from bot.settings import Settings
+from bot.telegram.views import OutgoingMessage, messages_for
 from flows.dialogue import Dialogue
 
 BENCH_DAY = date(2026, 11, 23)
@@ -35,12 +41,26 @@ async def serve_guichet(settings: Settings, stop: asyncio.Event) -> None:
     await bot_app.serve(settings, stop=stop, dialogue=Dialogue(today=BENCH_DAY))
 
 
-async def serve_echo(settings: Settings, stop: asyncio.Event) -> None:
-    """A bare PTB bot that echoes text, with PTB's own poller or webhook server."""
+def first_question() -> OutgoingMessage:
+    """guichet's reply to /start in English, as the bot sends it."""
+    turn = Dialogue(today=BENCH_DAY).start("en")
+    (message,) = messages_for(turn.replies, "en", turn.state.version)
+    return message
+
+
+async def serve_echo(settings: Settings, stop: asyncio.Event, *, guichet_reply: bool = False) -> None:
+    """A bare PTB bot that echoes text (or sends guichet's first question), with PTB's own poller
+    or webhook server."""
+    canned = first_question()
 
     async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.effective_message is not None and update.effective_message.text is not None:
-            await update.effective_message.reply_text(update.effective_message.text)
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        if guichet_reply:
+            await message.reply_text(canned.html, parse_mode=ParseMode.HTML, reply_markup=canned.keyboard)
+        else:
+            await message.reply_text(message.text)
 
     assert settings.telegram_bot_token is not None
     app = (
@@ -73,7 +93,7 @@ async def serve_echo(settings: Settings, stop: asyncio.Event) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("kind", choices=("guichet", "echo"))
+    parser.add_argument("kind", choices=("guichet", "echo", "echo-guichet-reply"))
     parser.add_argument("--unlimited", action="store_true")
     parser.add_argument("--profile", default=None)
     args = parser.parse_args()
@@ -83,7 +103,12 @@ def main() -> None:
         unlimited = functools.partial(AIORateLimiter, overall_max_rate=0)
         setattr(bot_app, "AIORateLimiter", unlimited)  # noqa: B010 - the benchmark's bot only
     settings = Settings()
-    serve = serve_guichet if args.kind == "guichet" else serve_echo
+    serves: dict[str, Callable[[Settings, asyncio.Event], Awaitable[None]]] = {
+        "guichet": serve_guichet,
+        "echo": serve_echo,
+        "echo-guichet-reply": functools.partial(serve_echo, guichet_reply=True),
+    }
+    serve = serves[args.kind]
 
     async def run() -> None:
         stop = asyncio.Event()

@@ -27,6 +27,7 @@ from bot.store.records import (
 from bot.store.sessions import SessionStore
 
 log = logging.getLogger(__name__)
+PURGE_BATCH = 500
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -167,8 +168,13 @@ class AsyncSessionStore:
         return await self._call(self._store.erase_user, channel, user_key)
 
     async def purge_older_than(self, days: int, now: datetime | None = None) -> int:
-        """See :meth:`SessionStore.purge_older_than`."""
-        return await self._call(self._store.purge_older_than, days, now)
+        """See :meth:`SessionStore.purge_older_than`; done in batches of :data:`PURGE_BATCH` sessions,
+        so turns are served between them however much there is to delete."""
+        deleted = 0
+        while removed := await self._call(self._store.purge_older_than, days, now, batch=PURGE_BATCH):
+            deleted += removed
+        await self._call(self._store.checkpoint)
+        return deleted
 
     async def create_invite(
         self, employer: str, prefill: dict[str, Any], *, expires_at: datetime | None = None

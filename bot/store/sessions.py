@@ -297,23 +297,38 @@ class SessionStore:
         self._checkpoint()
         return deleted
 
-    def purge_older_than(self, days: int, now: datetime | None = None) -> int:
+    def purge_older_than(self, days: int, now: datetime | None = None, *, batch: int | None = None) -> int:
         """Delete sessions untouched for ``days`` days (with all their rows), dedupe records older
-        than that, and invites expired or revoked before then; return the number of rows deleted."""
+        than that, and invites expired or revoked before then; return the number of rows deleted.
+
+        With ``batch``, one transaction deletes at most ``batch`` sessions and ``batch`` dedupe
+        records and the WAL is not checkpointed: call again until it returns 0, then
+        :meth:`checkpoint` (so a long purge never holds the store for long).
+        """
         if days < 0:
             raise ValueError("days must be zero or more")
         cutoff = to_iso((now or self._clock()) - timedelta(days=days))
+        limit = "" if batch is None else f" LIMIT {int(batch)}"
         self._db.execute("PRAGMA secure_delete = ON")
         with immediate_transaction(self._db):
-            deleted = self._delete_sessions("updated_at < ?", [cutoff])
+            deleted = self._delete_sessions(
+                f"id IN (SELECT id FROM sessions WHERE updated_at < ?{limit})", [cutoff]
+            )
             deleted += self._db.execute(
-                "DELETE FROM processed_updates WHERE processed_at < ?", [cutoff]
+                "DELETE FROM processed_updates WHERE update_id IN "
+                f"(SELECT update_id FROM processed_updates WHERE processed_at < ?{limit})",
+                [cutoff],
             ).rowcount
             deleted += self._db.execute(
                 "DELETE FROM invites WHERE expires_at < ? OR revoked_at < ?", [cutoff, cutoff]
             ).rowcount
-        self._checkpoint()
+        if batch is None:
+            self._checkpoint()
         return deleted
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the database file and truncate it (erased data leaves the WAL)."""
+        self._checkpoint()
 
     # -- invites --------------------------------------------------------------------------------
 
@@ -449,32 +464,30 @@ class SessionStore:
         )
 
     def _append_answers(self, session_id: int, rows: Sequence[tuple[str, str]], now: str) -> None:
+        if not rows:
+            return
         first = self._next_seq("answers", session_id)
-        self._db.table("answers").insert_all(
-            {
-                "session_id": session_id,
-                "seq": seq,
-                "field": field,
-                "value_json": value_json,
-                "answered_at": now,
-            }
-            for seq, (field, value_json) in enumerate(rows, start=first)
+        self._db.conn.executemany(  # plain executemany: this is on every turn's path
+            "INSERT INTO answers (session_id, seq, field, value_json, answered_at) VALUES (?, ?, ?, ?, ?)",
+            [
+                (session_id, seq, field, value_json, now)
+                for seq, (field, value_json) in enumerate(rows, start=first)
+            ],
         )
 
     def _append_transcript(
         self, session_id: int, lines: Sequence[tuple[str, str]], now: str, update_id: int | None
     ) -> None:
+        if not lines:
+            return
         first = self._next_seq("transcript", session_id)
-        self._db.table("transcript").insert_all(
-            {
-                "session_id": session_id,
-                "seq": seq,
-                "direction": direction,
-                "text": text,
-                "created_at": now,
-                "update_id": update_id,
-            }
-            for seq, (direction, text) in enumerate(lines, start=first)
+        self._db.conn.executemany(
+            "INSERT INTO transcript (session_id, seq, direction, text, created_at, update_id) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (session_id, seq, direction, text, now, update_id)
+                for seq, (direction, text) in enumerate(lines, start=first)
+            ],
         )
 
     def _next_seq(self, table: str, session_id: int) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -130,3 +130,33 @@ def test_opening_errors_surface_at_once(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(OSError):
         AsyncSessionStore(blocker / "g.sqlite3")
+
+
+async def test_a_large_purge_goes_in_batches_with_turns_served_between(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.store.async_store.PURGE_BATCH", 50)
+    old, recent = datetime(2025, 1, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)
+    path = tmp_path / "g.sqlite3"
+    for clock, users in ((old, range(0, 420)), (recent, range(1000, 1005))):
+        sync = SessionStore(path, clock=lambda clock=clock: clock)
+        try:
+            for user in users:
+                sync.save_turn("telegram", str(user), {}, lang="en", incoming="hi", update_id=user)
+        finally:
+            sync.close()
+    async with AsyncSessionStore(path, clock=lambda: datetime(2026, 11, 23, tzinfo=UTC)) as store:
+        purge = asyncio.create_task(store.purge_older_than(180))
+        await asyncio.sleep(0)  # the purge has sent its first batch to the DB thread
+        await store.save_turn("telegram", "2000", {}, lang="en", update_id=2000)
+        assert not purge.done(), "a turn waited for the whole purge"
+        deleted = await purge
+    # Each old session: its row, its transcript line and its processed-update record.
+    assert deleted == 420 * 3
+    check = SessionStore(path)
+    try:
+        assert check.load_state("telegram", "0") is None
+        assert all(check.load_state("telegram", str(u)) is not None for u in (*range(1000, 1005), 2000))
+        assert check.is_processed(1000) and not check.is_processed(0)
+    finally:
+        check.close()

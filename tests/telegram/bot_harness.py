@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
@@ -48,6 +49,35 @@ def bot_settings(
         **webhook,
         **overrides,
     )
+
+
+def process_env(
+    emu: BotApiEmulator,
+    data_dir: Path,
+    mode: Literal["polling", "webhook"] = "polling",
+    port: int | None = None,
+    **extra: str,
+) -> dict[str, str]:
+    """The environment for a bot started as its own process (``guichet run``) against ``emu``:
+    this process's environment plus the emulator's address, a data folder and, for a webhook, a
+    listening port (fresh unless given) and secret. ``extra`` adds variables."""
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": emu.token,
+        "TELEGRAM_API_BASE_URL": emu.base_url,
+        "TELEGRAM_API_FILE_URL": emu.base_file_url,
+        "GUICHET_DATA_DIR": str(data_dir),
+        "GUICHET_MODE": mode,
+    }
+    if mode == "webhook":
+        port = port or free_port()
+        env |= {
+            "GUICHET_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram-hook",
+            "GUICHET_WEBHOOK_LISTEN": "127.0.0.1",
+            "GUICHET_WEBHOOK_PORT": str(port),
+            "GUICHET_WEBHOOK_SECRET": "s3cret-Token_for-tests",
+        }
+    return env | extra
 
 
 @contextlib.asynccontextmanager

@@ -27,7 +27,7 @@ import json
 import re
 import socket
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -659,6 +659,11 @@ def _chat_id_param(params: JsonDict) -> int:
 Handler = Callable[[JsonDict], Awaitable[Any]]
 
 
+# Counted across every emulator of the process, by test folder (set by tests/conftest.py).
+TALLY: Counter[tuple[str, str]] = Counter()
+TALLY_AREA = ["other"]
+
+
 class BotApiEmulator:
     """A Telegram Bot API server for one bot token, on a fresh port of 127.0.0.1."""
 
@@ -673,6 +678,7 @@ class BotApiEmulator:
         webhook_timeout: float = 10.0,
         idle_timeout: float = 60.0,
         call_log_limit: int = 200_000,
+        first_update_id: int = 10_000,
     ) -> None:
         bot_id, sep, _ = token.partition(":")
         if not sep or not bot_id.isdigit():
@@ -698,7 +704,7 @@ class BotApiEmulator:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._webhook_task: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
-        self._update_ids = itertools.count(10_000)
+        self._update_ids = itertools.count(first_update_id)
         self._query_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -934,6 +940,7 @@ class BotApiEmulator:
             if fault.remaining > 0 and fault.method in ("*", method.lower()):
                 fault.remaining -= 1
                 fault.applied += 1
+                TALLY[TALLY_AREA[0], "faults injected"] += 1
                 if fault.remaining == 0:
                     self._faults.remove(fault)
                 return fault
@@ -948,6 +955,7 @@ class BotApiEmulator:
         """
         update = {"update_id": next(self._update_ids), **payload}
         self._updates[update["update_id"]] = update
+        TALLY[TALLY_AREA[0], "updates injected"] += 1
         if _update_type(update) in self._allowed:
             self._pending.append(update)
         self._notify()

@@ -11,7 +11,6 @@ is stored once; every person of the crowd has been answered.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from bot.store import SessionStore
 from flows.interpret import choices
 from flows.questions import QUESTIONS
 from flows.session import RESULT, SUMMARY, SessionState
-from tests.telegram.bot_harness import button_data
+from tests.telegram.bot_harness import button_data, process_env
 from tests.telegram.conftest import fresh_token
 from tests.telegram.emulator import BotApiEmulator, FakeUser, SentMessage, free_port
 
@@ -52,21 +51,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def start_bot(
     emu: BotApiEmulator, data_dir: Path, mode: Mode = "polling", port: int = 0
 ) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": emu.token,
-        "TELEGRAM_API_BASE_URL": emu.base_url,
-        "TELEGRAM_API_FILE_URL": emu.base_file_url,
-        "GUICHET_DATA_DIR": str(data_dir),
-        "GUICHET_MODE": mode,
-    }
-    if mode == "webhook":
-        env |= {
-            "GUICHET_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram-hook",
-            "GUICHET_WEBHOOK_PORT": str(port),
-            "GUICHET_WEBHOOK_SECRET": "crash-test-secret",
-            "GUICHET_WEBHOOK_MAX_CONNECTIONS": "8",
-        }
+    env = process_env(emu, data_dir, mode, port, GUICHET_WEBHOOK_MAX_CONNECTIONS="8")
     return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "run"],
         cwd=ROOT,
