@@ -82,7 +82,6 @@ async def serve_echo(settings: Settings, stop: asyncio.Event, *, guichet_reply: 
                 port=settings.webhook_port,
                 url_path=settings.webhook_url.rstrip("/").rsplit("/", 1)[-1],
                 webhook_url=settings.webhook_url,
-                max_connections=1,
             )
         else:
             await app.updater.start_polling(timeout=25)

@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535, validation_alias="GUICHET_WEBHOOK_PORT")
     webhook_secret: SecretStr | None = Field(default=None, validation_alias="GUICHET_WEBHOOK_SECRET")
     webhook_max_connections: int = Field(
-        default=1, ge=1, le=100, validation_alias="GUICHET_WEBHOOK_MAX_CONNECTIONS"
+        default=8, ge=1, le=100, validation_alias="GUICHET_WEBHOOK_MAX_CONNECTIONS"
     )
     concurrency: int = Field(default=8, ge=1, le=64, validation_alias="GUICHET_CONCURRENCY")
     retention_days: int = Field(default=180, ge=1, validation_alias="GUICHET_RETENTION_DAYS")

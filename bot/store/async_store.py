@@ -135,10 +135,6 @@ class AsyncSessionStore:
         except Exception as error:  # never fatal: see mark_delivered
             log.error("could not record %d sent replies: %s", len(marks), type(error).__name__)
 
-    async def is_undelivered(self, update_id: int) -> bool:
-        """See :meth:`SessionStore.is_undelivered`."""
-        return await self._call(self._store.is_undelivered, update_id)
-
     async def new_session(
         self, channel: str, user_key: str, *, lang: str, invite_token: str | None = None
     ) -> int:

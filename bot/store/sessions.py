@@ -192,13 +192,6 @@ class SessionStore:
                 [(now, update_id) for update_id in update_ids],
             )
 
-    def is_undelivered(self, update_id: int) -> bool:
-        """True when the update was processed but its replies were never recorded as sent."""
-        row = self._db.execute(
-            "SELECT delivered_at FROM processed_updates WHERE update_id = ?", [update_id]
-        ).fetchone()
-        return row is not None and row[0] is None
-
     def new_session(self, channel: str, user_key: str, *, lang: str, invite_token: str | None = None) -> int:
         """Start the user afresh with an empty state; their in-progress session becomes abandoned.
 

@@ -42,8 +42,11 @@ def webhook_app(
         if len(body) > MAX_BODY_BYTES:
             return Response(status_code=413)
         try:
-            update = Update.de_json(json.loads(body), bot)
-        except (ValueError, TypeError, KeyError):
+            data = json.loads(body)
+            if not isinstance(data, dict):
+                raise TypeError("an update is a JSON object")
+            update = Update.de_json(data, bot)
+        except (ValueError, TypeError, KeyError, AttributeError):
             log.warning("webhook: a request that is not an update was refused")
             return Response(status_code=400)
         await handle(update)

@@ -160,3 +160,25 @@ async def test_a_large_purge_goes_in_batches_with_turns_served_between(
         assert check.is_processed(1000) and not check.is_processed(0)
     finally:
         check.close()
+
+
+async def test_check_update_follows_an_update_from_new_to_delivered(tmp_path: Path) -> None:
+    async with AsyncSessionStore(tmp_path / "g.sqlite3") as store:
+        fresh = await store.check_update("telegram", "5", 77)
+        assert (fresh.processed, fresh.undelivered, fresh.session) == (False, False, None)
+        await store.save_turn("telegram", "5", {"current": "dob"}, lang="nl", update_id=77)
+        saved = await store.check_update("telegram", "5", 77)
+        assert (saved.processed, saved.undelivered) == (True, True)
+        assert saved.session is not None and saved.session.state == {"current": "dob"}
+        for update_id in (77, 78):  # 78 was never processed: marking it changes nothing
+            await store.mark_delivered(update_id)
+        # Marks are not awaited, but every later call sees them.
+        sent = await store.check_update("telegram", "5", 77)
+        assert (sent.processed, sent.undelivered) == (True, False)
+        assert not (await store.check_update("telegram", "5", 78)).processed
+        await store.mark_delivered(79)  # queued last: written before the store closes
+    check = SessionStore(tmp_path / "g.sqlite3")
+    try:
+        assert check.check_update("telegram", "6", 77).session is None  # another user
+    finally:
+        check.close()

@@ -699,6 +699,7 @@ class BotApiEmulator:
         self.dropped_updates: list[int] = []
         self.port = 0
         self._call_log: deque[ApiCall] = deque(maxlen=call_log_limit)
+        self.answered: Counter[str] = Counter()  # successful calls per method (all, never trimmed)
         self._server: asyncio.Server | None = None
         self._webhook_pool: list[tuple[tuple[str, int], asyncio.StreamReader, asyncio.StreamWriter]] = []
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -712,6 +713,7 @@ class BotApiEmulator:
         self._pending: deque[JsonDict] = deque()
         self._redelivery: deque[JsonDict] = deque()
         self._in_flight: set[int] = set()
+        self._chats_in_flight: set[Any] = set()
         self._allowed: frozenset[str] = DEFAULT_UPDATE_TYPES
         self._poll_generation = 0
         self._webhook = _Webhook()
@@ -852,6 +854,7 @@ class BotApiEmulator:
             _current_reader.set(reader)
             call.result = await self._run_with_faults(call, handler, reader)
             call.status = 200
+            self.answered[call.method] += 1
             return 200, json.dumps({"ok": True, "result": call.result}).encode(), "application/json"
         except ApiError as error:
             call.status, call.description = error.status, error.description
@@ -1333,11 +1336,11 @@ class BotApiEmulator:
             while self._webhook.url or deliveries:
                 limit = min(self._webhook.max_connections, self.webhook_concurrency)
                 while self._webhook.url and len(deliveries) < limit:
-                    queue = self._redelivery or self._pending
-                    if not queue:
+                    update = self._next_for_webhook()
+                    if update is None:
                         break
-                    update = queue.popleft()
                     self._in_flight.add(update["update_id"])
+                    self._chats_in_flight.add(_queue_key(update))
                     deliveries.add(asyncio.ensure_future(self._deliver(update, self._webhook)))
                 if deliveries:
                     done, _ = await asyncio.wait(
@@ -1349,6 +1352,16 @@ class BotApiEmulator:
         finally:
             for task in deliveries:
                 task.cancel()
+
+    def _next_for_webhook(self) -> JsonDict | None:
+        """The oldest queued update whose chat has none in flight (Telegram's Bot API server keeps
+        one queue per chat and sends a chat's next update only once the previous one is answered)."""
+        for queue in (self._redelivery, self._pending):
+            for index, update in enumerate(queue):
+                if _queue_key(update) not in self._chats_in_flight:
+                    del queue[index]
+                    return update
+        return None
 
     async def _deliver(self, update: JsonDict, webhook: _Webhook) -> None:
         update_id = int(update["update_id"])
@@ -1369,6 +1382,7 @@ class BotApiEmulator:
             self.dropped_updates.append(update_id)
         finally:
             self._in_flight.discard(update_id)
+            self._chats_in_flight.discard(_queue_key(update))
             self._notify()
 
     async def _post_update(self, update: JsonDict, webhook: _Webhook) -> tuple[int | None, str | None]:
@@ -1617,6 +1631,21 @@ def _file_fields(stored: _StoredFile) -> JsonDict:
 
 def _update_type(update: JsonDict) -> str:
     return next((k for k in update if k != "update_id"), "")
+
+
+def _queue_key(update: JsonDict) -> Any:
+    """The chat an update belongs to (its sender, else the update itself), as Telegram queues them."""
+    content = update.get(_update_type(update))
+    if not isinstance(content, dict):
+        return update["update_id"]
+    message = content.get("message") if isinstance(content.get("message"), dict) else content
+    chat = message.get("chat") if isinstance(message, dict) else None
+    if isinstance(chat, dict) and "id" in chat:
+        return ("chat", chat["id"])
+    sender = content.get("from")
+    if isinstance(sender, dict) and "id" in sender:
+        return ("user", sender["id"])
+    return update["update_id"]
 
 
 def _allowed_types(value: Any) -> frozenset[str]:

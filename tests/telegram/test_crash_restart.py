@@ -51,7 +51,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def start_bot(
     emu: BotApiEmulator, data_dir: Path, mode: Mode = "polling", port: int = 0
 ) -> subprocess.Popen[bytes]:
-    env = process_env(emu, data_dir, mode, port, GUICHET_WEBHOOK_MAX_CONNECTIONS="8")
+    env = process_env(emu, data_dir, mode, port)
     return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "run"],
         cwd=ROOT,
