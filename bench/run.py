@@ -357,7 +357,27 @@ async def prefilled(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     out |= {f"{name}_per_s": statistics.median(values) for name, values in runs.items()}
     out["runs"] = runs
     out["ratio"] = round(out["prefilled_per_s"] / out["empty_per_s"], 2)
+    out["store_turn_ms"] = {
+        name: store_turn_ms(folder / DB_FILE_NAME) for name, folder in (("empty", empty), ("prefilled", big))
+    }
     return out
+
+
+def store_turn_ms(db: Path, turns: int = 3000) -> float:
+    """The store's share of a turn, without network or emulator: a new user's update checked, the
+    turn saved (one committed transaction) and its reply marked sent; mean milliseconds per turn."""
+    state = halfway_state(0).to_dict()
+    store = SessionStore(db)
+    try:
+        first = 2_000_000_000 + next(_first_update_ids)
+        t0 = time.perf_counter()
+        for n in range(first, first + turns):
+            store.check_update("telegram", f"bench-{n}", n)
+            store.save_turn("telegram", f"bench-{n}", state, lang="en", incoming="/start", update_id=n)
+            store.mark_delivered(n)
+        return round((time.perf_counter() - t0) / turns * 1000, 3)
+    finally:
+        store.close()
 
 
 async def echo(mode: Mode, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
@@ -438,6 +458,9 @@ def table(results: dict[str, Any]) -> str:
     rows.append(("/start burst, empty store (median)", str(pre["empty_per_s"]), "-"))
     rows.append((f"/start burst, store with {pre['sessions']} sessions", str(pre["prefilled_per_s"]), "-"))
     rows.append(("  ratio (1.0 = no slowdown)", str(pre["ratio"]), "-"))
+    cost = pre["store_turn_ms"]
+    label = f"store work per turn ms, empty / {pre['sessions']} sessions"
+    rows.append((label, f"{cost['empty']} / {cost['prefilled']}", "-"))
     limited_run = results["limited"]["saturation_start"]
     rows.append(("/start burst, real rate limiter (30 msg/s)", str(limited_run["per_s"]), "-"))
     width = [max(len(r[i]) for r in rows) for i in range(3)]
