@@ -269,7 +269,7 @@ async def guichet(mode: Mode, args: argparse.Namespace, workdir: Path) -> dict[s
 
 
 def show_profile(path: Path) -> None:
-    """The 25 functions with the most cumulative time in the bot process (on stderr)."""
+    """The 25 functions with the most time of their own in the bot process (on stderr)."""
     stats = pstats.Stats(str(path), stream=sys.stderr)
     stats.sort_stats("tottime").print_stats(25)
 

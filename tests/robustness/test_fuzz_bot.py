@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,6 +30,7 @@ from flows.machine import Position, is_live, next_position
 from flows.questions import QUESTIONS
 from flows.session import PREFILL, RESULT, SUMMARY, SessionState
 from tests.robustness.bot_thread import BotThread
+from tests.telegram.bot_harness import current_state
 from tests.telegram.emulator import BotApiEmulator, FakeChat, FakeUser, SentMessage
 from tests.telegram.test_crash_restart import answer as scripted_answer
 
@@ -112,15 +112,6 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotThread]:
         yield thread
     finally:
         thread.stop()
-
-
-def load_state(db: Path, user_id: int) -> SessionState | None:
-    store = SessionStore(db)
-    try:
-        stored = store.load_state("telegram", str(user_id))
-    finally:
-        store.close()
-    return SessionState.from_dict(stored.state) if stored and stored.state else None
 
 
 def check_reachable(state: SessionState) -> None:
@@ -235,7 +226,7 @@ class Player:
         self.final_checks()
 
     async def _burst(self, burst: list[Action]) -> None:
-        snapshot = {log.user.id: load_state(self.db, log.user.id) for log in self.logs}
+        snapshot = {log.user.id: current_state(self.db, log.user.id) for log in self.logs}
         read_only: dict[int, bool] = {}
         for action in burst:
             uid = self.logs[action.slot].user.id
@@ -243,7 +234,7 @@ class Player:
         await self.emu.wait_until_idle(timeout=30)
         assert self.bot.errors.take() == []
         for uid, unchanged in read_only.items():
-            after = load_state(self.db, uid)
+            after = current_state(self.db, uid)
             before = snapshot[uid]
             if unchanged and before is not None:
                 assert after is not None, "a read-only update erased the session"
@@ -258,7 +249,7 @@ class Player:
                 assert missing == [], f"updates never recorded as processed: {missing}"
                 sent = [m.text for m in self.emu.sent_messages(log.user.id)]
                 assert not ERROR_TEXTS & set(sent), "a handler failed"
-                state = load_state(self.db, log.user.id)
+                state = current_state(self.db, log.user.id)
                 if state is not None:
                     check_reachable(state)
         finally:
