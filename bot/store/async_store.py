@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import threading
@@ -21,6 +22,7 @@ from bot.store.records import (
     StoredAnswer,
     StoredSession,
     TranscriptLine,
+    TurnRecord,
     UpdateCheck,
     utc_now,
 )
@@ -38,8 +40,9 @@ class AsyncSessionStore:
     The store is opened on, and only ever used from, a single-thread executor, so its sqlite3
     connection stays on its own thread and calls run one at a time in the order they were made.
     A call whose awaiting task is cancelled after it started still finishes (a turn is never torn).
-    "Replies sent" marks are not awaited: they are gathered and written together by the DB thread
-    (one transaction for all the marks made since its last batch), in order with every other call.
+    Turns, and "replies sent" marks (not awaited), are gathered and written together by the DB
+    thread: one transaction for all those queued since its last group, in order with every other
+    call.
     """
 
     def __init__(self, path: str | Path, *, clock: Clock = utc_now) -> None:
@@ -51,8 +54,10 @@ class AsyncSessionStore:
             self._executor.shutdown(wait=False)
             raise
         self.path = self._store.path
+        self._queue_lock = threading.Lock()
+        self._turns: list[tuple[TurnRecord, asyncio.Future[int]]] = []
         self._marks: list[int] = []
-        self._marks_lock = threading.Lock()
+        self._flush_scheduled = False
 
     async def _call(self, method: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         loop = asyncio.get_running_loop()
@@ -76,20 +81,15 @@ class AsyncSessionStore:
         update_id: int | None = None,
         invite_token: str | None = None,
     ) -> int:
-        """See :meth:`SessionStore.save_turn`."""
-        return await self._call(
-            self._store.save_turn,
-            channel,
-            user_key,
-            state,
-            lang=lang,
-            status=status,
-            answers=answers,
-            incoming=incoming,
-            outgoing=outgoing,
-            update_id=update_id,
-            invite_token=invite_token,
+        """See :meth:`SessionStore.save_turn`. Turns queued while the DB thread is busy are saved
+        together in one transaction (:meth:`SessionStore.save_turns`): one disk sync for all of
+        them, each still whole or not at all, and each caller told only once its turn is committed."""
+        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        turn = TurnRecord(
+            channel, user_key, state, lang, status, answers, incoming, outgoing, update_id, invite_token
         )
+        self._queue(turn=(turn, done))
+        return await done
 
     async def is_processed(self, update_id: int) -> bool:
         """See :meth:`SessionStore.is_processed`."""
@@ -116,24 +116,44 @@ class AsyncSessionStore:
         return await self._call(self._store.check_update, channel, user_key, update_id)
 
     async def mark_delivered(self, update_id: int) -> None:
-        """Queue "the replies to this update were sent"; written with the other queued marks by
-        the DB thread before any call made after this one (a lost mark only means that a redelivery
-        of this update would send the current question again)."""
-        with self._marks_lock:
-            first = not self._marks
-            self._marks.append(update_id)
-        if first:
-            self._executor.submit(self._write_marks)
+        """Queue "the replies to this update were sent"; written with the next group of turns, by
+        the DB thread, before any call made after this one (a lost mark only means that a
+        redelivery of this update would send the current question again)."""
+        self._queue(mark=update_id)
 
-    def _write_marks(self) -> None:
-        with self._marks_lock:
+    def _queue(
+        self, *, turn: tuple[TurnRecord, asyncio.Future[int]] | None = None, mark: int | None = None
+    ) -> None:
+        with self._queue_lock:
+            if turn is not None:
+                self._turns.append(turn)
+            if mark is not None:
+                self._marks.append(mark)
+            scheduled, self._flush_scheduled = self._flush_scheduled, True
+        if not scheduled:
+            self._executor.submit(self._flush)
+
+    def _flush(self) -> None:
+        """On the DB thread: save every queued turn and mark in one transaction, then settle the
+        callers' futures on their event loop (one hand-over for the whole group)."""
+        with self._queue_lock:
+            queued, self._turns = self._turns, []
             marks, self._marks = self._marks, []
-        if not marks:
+            self._flush_scheduled = False
+        turns = [(turn, done) for turn, done in queued if not done.cancelled()]  # cancelled before start
+        if not turns and not marks:
             return
+        results: list[int | Exception]
         try:
-            self._store.mark_delivered(*marks)
-        except Exception as error:  # never fatal: see mark_delivered
-            log.error("could not record %d sent replies: %s", len(marks), type(error).__name__)
+            results = self._store.save_turns([turn for turn, _ in turns], delivered=marks)
+        except Exception as error:
+            if marks:  # never fatal: see mark_delivered
+                log.error("could not record %d sent replies: %s", len(marks), type(error).__name__)
+            results = [error] * len(turns)
+        if turns:
+            futures = [done for _, done in turns]
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting any more
+                futures[0].get_loop().call_soon_threadsafe(_settle, futures, results)
 
     async def new_session(
         self, channel: str, user_key: str, *, lang: str, invite_token: str | None = None
@@ -204,3 +224,13 @@ class AsyncSessionStore:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.close()
+
+
+def _settle(futures: list[asyncio.Future[int]], results: list[int | Exception]) -> None:
+    for done, result in zip(futures, results, strict=True):
+        if done.done():  # its caller was cancelled
+            continue
+        if isinstance(result, Exception):
+            done.set_exception(result)
+        else:
+            done.set_result(result)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -54,6 +54,22 @@ class StoredSession:
     created_at: datetime
     updated_at: datetime
     completed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TurnRecord:
+    """One dialogue turn to save (see :meth:`SessionStore.save_turn` for each field's meaning)."""
+
+    channel: str
+    user_key: str
+    state: dict[str, Any]
+    lang: str
+    status: str = IN_PROGRESS
+    answers: Sequence[tuple[str, Any]] = ()
+    incoming: str | None = None
+    outgoing: Sequence[str] = ()
+    update_id: int | None = None
+    invite_token: str | None = None
 
 
 @dataclass(frozen=True)

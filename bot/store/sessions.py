@@ -26,6 +26,7 @@ from bot.store.records import (
     StoredAnswer,
     StoredSession,
     TranscriptLine,
+    TurnRecord,
     UnknownSessionError,
     UpdateCheck,
     dump_json,
@@ -94,41 +95,75 @@ class SessionStore:
         ``update_id`` processed. Raises DuplicateUpdateError (writing nothing) for an update already
         processed.
         """
-        _check_status(status)
-        state_json = dump_json(state)
-        answer_rows = [(field, dump_json(value)) for field, value in answers]
-        lines = ([("in", incoming)] if incoming is not None else []) + [("out", text) for text in outgoing]
-        now = self._now()
+        turn = TurnRecord(
+            channel, user_key, state, lang, status, answers, incoming, outgoing, update_id, invite_token
+        )
+        _check_status(turn.status)
         with immediate_transaction(self._db):
-            if update_id is not None and self._is_processed(update_id):
-                raise DuplicateUpdateError(update_id)
-            latest = self._latest_session_row(channel, user_key)
-            if latest is None or latest["status"] == ABANDONED:
-                session_id = self._insert_session(
-                    channel,
-                    user_key,
-                    lang=lang,
-                    status=status,
-                    state_json=state_json,
-                    invite_token=invite_token,
-                    now=now,
-                )
-            else:
-                session_id = int(latest["id"])
-                self._update_session(
-                    latest,
-                    lang=lang,
-                    status=status,
-                    state_json=state_json,
-                    invite_token=invite_token,
-                    now=now,
-                )
-            self._append_answers(session_id, answer_rows, now)
-            self._append_transcript(session_id, lines, now, update_id)
-            if update_id is not None:
-                self._db.execute(
-                    "INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?)", [update_id, now]
-                )
+            return self._write_turn(turn, self._now())
+
+    def save_turns(
+        self, turns: Sequence[TurnRecord], *, delivered: Sequence[int] = ()
+    ) -> list[int | Exception]:
+        """Save several turns in ONE transaction (a group commit: one disk sync for all of them).
+
+        Each turn is written whole or not at all (a savepoint each): the result at its position is
+        its session id, or the error that turn alone raised (e.g. DuplicateUpdateError), exactly as
+        :meth:`save_turn` would have. ``delivered`` update ids are marked as in :meth:`mark_delivered`
+        in the same transaction. If the transaction itself fails, that error is raised and nothing
+        is written.
+        """
+        now = self._now()
+        results: list[int | Exception] = []
+        with immediate_transaction(self._db):
+            for turn in turns:
+                self._db.conn.execute("SAVEPOINT turn")
+                try:
+                    _check_status(turn.status)
+                    results.append(self._write_turn(turn, now))
+                except Exception as error:
+                    self._db.conn.execute("ROLLBACK TO turn")
+                    results.append(error)
+                self._db.conn.execute("RELEASE turn")
+            if delivered:
+                self._write_marks(delivered, now)
+        return results
+
+    def _write_turn(self, turn: TurnRecord, now: str) -> int:
+        """The body of :meth:`save_turn`, inside the caller's transaction."""
+        if turn.update_id is not None and self._is_processed(turn.update_id):
+            raise DuplicateUpdateError(turn.update_id)
+        state_json = dump_json(turn.state)
+        latest = self._latest_session_row(turn.channel, turn.user_key)
+        if latest is None or latest["status"] == ABANDONED:
+            session_id = self._insert_session(
+                turn.channel,
+                turn.user_key,
+                lang=turn.lang,
+                status=turn.status,
+                state_json=state_json,
+                invite_token=turn.invite_token,
+                now=now,
+            )
+        else:
+            session_id = int(latest["id"])
+            self._update_session(
+                latest,
+                lang=turn.lang,
+                status=turn.status,
+                state_json=state_json,
+                invite_token=turn.invite_token,
+                now=now,
+            )
+        answer_rows = [(field, dump_json(value)) for field, value in turn.answers]
+        self._append_answers(session_id, answer_rows, now)
+        lines = [("in", turn.incoming)] if turn.incoming is not None else []
+        lines += [("out", text) for text in turn.outgoing]
+        self._append_transcript(session_id, lines, now, turn.update_id)
+        if turn.update_id is not None:
+            self._db.execute(
+                "INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?)", [turn.update_id, now]
+            )
         return session_id
 
     def is_processed(self, update_id: int) -> bool:
@@ -185,12 +220,14 @@ class SessionStore:
 
     def mark_delivered(self, *update_ids: int) -> None:
         """Record that the replies to these processed updates were sent (one transaction)."""
-        now = self._now()
         with immediate_transaction(self._db):
-            self._db.conn.executemany(
-                "UPDATE processed_updates SET delivered_at = ? WHERE update_id = ?",
-                [(now, update_id) for update_id in update_ids],
-            )
+            self._write_marks(update_ids, self._now())
+
+    def _write_marks(self, update_ids: Sequence[int], now: str) -> None:
+        self._db.conn.executemany(
+            "UPDATE processed_updates SET delivered_at = ? WHERE update_id = ?",
+            [(now, update_id) for update_id in update_ids],
+        )
 
     def new_session(self, channel: str, user_key: str, *, lang: str, invite_token: str | None = None) -> int:
         """Start the user afresh with an empty state; their in-progress session becomes abandoned.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from bot.engine.assessment import Assessment, FamilyResult, RouteResult
 from bot.store import AsyncSessionStore, DuplicateUpdateError, SessionStore
+from bot.store.records import TurnRecord
 
 USERS = 20
 TURNS = 15
@@ -73,13 +75,13 @@ async def test_all_calls_run_on_one_thread_that_is_not_the_event_loop(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads: set[int] = set()
-    original = SessionStore.save_turn
+    original = SessionStore.save_turns
 
-    def spying_save_turn(self: SessionStore, *args: object, **kwargs: object) -> int:
+    def spying_save_turns(self: SessionStore, *args: object, **kwargs: object) -> list[int | Exception]:
         threads.add(threading.get_ident())
         return original(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(SessionStore, "save_turn", spying_save_turn)
+    monkeypatch.setattr(SessionStore, "save_turns", spying_save_turns)
     async with AsyncSessionStore(tmp_path / "g.sqlite3") as store:
         await asyncio.gather(*(store.save_turn("console", f"u{i}", {}, lang="en") for i in range(30)))
     assert len(threads) == 1
@@ -182,3 +184,108 @@ async def test_check_update_follows_an_update_from_new_to_delivered(tmp_path: Pa
         assert check.check_update("telegram", "6", 77).session is None  # another user
     finally:
         check.close()
+
+
+async def _hold_db_thread(store: AsyncSessionStore, gate: threading.Event) -> asyncio.Future[bool]:
+    """Keep the DB thread busy until ``gate`` is set, so that calls made meanwhile queue up."""
+    held = asyncio.ensure_future(store._call(gate.wait))
+    await asyncio.sleep(0.05)
+    return held
+
+
+async def test_turns_queued_together_are_committed_in_one_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    groups: list[int] = []
+    original = SessionStore.save_turns
+
+    def counting_save_turns(
+        self: SessionStore, turns: list[object], **kwargs: object
+    ) -> list[int | Exception]:
+        groups.append(len(turns))
+        return original(self, turns, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SessionStore, "save_turns", counting_save_turns)
+    async with AsyncSessionStore(tmp_path / "g.sqlite3") as store:
+        gate = threading.Event()
+        held = await _hold_db_thread(store, gate)
+        saves = [
+            asyncio.create_task(
+                store.save_turn("telegram", str(user), {"n": user}, lang="en", update_id=user)
+            )
+            for user in range(30)
+        ]
+        duplicate = asyncio.create_task(store.save_turn("telegram", "99", {}, lang="en", update_id=7))
+        cancelled = asyncio.create_task(store.save_turn("telegram", "98", {}, lang="en", update_id=98))
+        await asyncio.sleep(0.05)
+        cancelled.cancel()
+        gate.set()
+        await held
+        session_ids = await asyncio.gather(*saves)
+        with pytest.raises(DuplicateUpdateError):
+            await duplicate
+        with pytest.raises(asyncio.CancelledError):
+            await cancelled
+        assert groups == [31]  # the cancelled turn was left out before the group started
+        assert len(set(session_ids)) == 30
+        for user in range(30):
+            stored = await store.load_state("telegram", str(user))
+            assert stored is not None and stored.state == {"n": user}
+        assert await store.load_state("telegram", "99") is None  # the duplicate wrote nothing
+        assert await store.load_state("telegram", "98") is None
+
+
+async def test_a_failed_group_fails_every_turn_in_it_and_the_next_group_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = SessionStore.save_turns
+    failures = iter([True])
+
+    def failing_once(self: SessionStore, *args: object, **kwargs: object) -> list[int | Exception]:
+        if next(failures, False):
+            raise sqlite3.OperationalError("disk I/O error")
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SessionStore, "save_turns", failing_once)
+    async with AsyncSessionStore(tmp_path / "g.sqlite3") as store:
+        gate = threading.Event()
+        held = await _hold_db_thread(store, gate)
+        saves = [
+            asyncio.create_task(store.save_turn("telegram", str(user), {}, lang="en", update_id=user))
+            for user in range(3)
+        ]
+        await asyncio.sleep(0.05)
+        gate.set()
+        await held
+        outcomes = await asyncio.gather(*saves, return_exceptions=True)
+        assert all(isinstance(outcome, sqlite3.OperationalError) for outcome in outcomes)
+        assert await store.save_turn("telegram", "0", {}, lang="en", update_id=0) > 0
+
+
+def test_save_turns_keeps_each_turn_whole_and_reports_each_error_in_place(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path / "g.sqlite3")
+    try:
+        store.save_turn("telegram", "1", {"v": 0}, lang="en", incoming="old", update_id=10)
+        results = store.save_turns(
+            [
+                TurnRecord("telegram", "1", {"v": 1}, "en", answers=[("a", 1)], incoming="x", update_id=11),
+                TurnRecord("telegram", "2", {"v": 2}, "en", answers=[("b", 2)], incoming="y", update_id=10),
+                TurnRecord("telegram", "3", {"v": 3}, "en", status="bogus", incoming="z", update_id=12),
+                TurnRecord("telegram", "4", {"v": 4}, "en", incoming="w", update_id=13),
+            ],
+            delivered=[10],
+        )
+        assert isinstance(results[0], int) and isinstance(results[3], int)
+        assert isinstance(results[1], DuplicateUpdateError)
+        assert isinstance(results[2], ValueError)
+        first = store.load_state("telegram", "1")
+        assert first is not None and first.state == {"v": 1}
+        assert [line.text for line in store.get_transcript(first.id)] == ["old", "x"]
+        assert [(a.field, a.value) for a in store.get_answers(first.id)] == [("a", 1)]
+        assert store.load_state("telegram", "2") is None and store.load_state("telegram", "3") is None
+        assert not store.is_processed(12)
+        assert store.is_processed(13)
+        assert not store.check_update("telegram", "1", 10).undelivered  # the mark went in too
+        assert store.check_update("telegram", "1", 11).undelivered
+    finally:
+        store.close()
