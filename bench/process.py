@@ -43,7 +43,7 @@ class BotProcess:
 async def bot_process(
     emu: BotApiEmulator,
     data_dir: Path,
-    kind: Literal["guichet", "echo", "echo-guichet-reply"],
+    kind: Literal["guichet", "echo", "echo-guichet-reply", "echo-aiohttp"],
     mode: Literal["polling", "webhook"],
     *,
     unlimited: bool = True,

@@ -382,11 +382,13 @@ def store_turn_ms(db: Path, turns: int = 3000) -> float:
 
 async def echo(mode: Mode, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     """Bare python-telegram-bot echo bots on the same emulator (PTB's own poller / webhook): one
-    echoing the text, one answering with guichet's first question (same message sizes)."""
+    echoing the text, one answering with guichet's first question (same message sizes), and the
+    echo on guichet's HTTP client (aiohttp) instead of PTB's default (httpx)."""
     out: dict[str, Any] = {}
-    kinds: tuple[tuple[Literal["echo", "echo-guichet-reply"], str], ...] = (
+    kinds: tuple[tuple[Literal["echo", "echo-guichet-reply", "echo-aiohttp"], str], ...] = (
         ("echo", "saturation_echo"),
         ("echo-guichet-reply", "saturation_echo_guichet_reply"),
+        ("echo-aiohttp", "saturation_echo_aiohttp"),
     )
     for kind, key in kinds:
         print(f"{kind} {mode}…", file=sys.stderr, flush=True)
@@ -422,6 +424,11 @@ def table(results: dict[str, Any]) -> str:
     row(
         "guichet / echo ratio",
         lambda m: f"{g[m]['saturation_start']['per_s'] / e[m]['saturation_echo']['per_s']:.2f}",
+    )
+    row("bare PTB echo on aiohttp (guichet's client)", lambda m: e[m]["saturation_echo_aiohttp"]["per_s"])
+    row(
+        "guichet / that echo ratio",
+        lambda m: f"{g[m]['saturation_start']['per_s'] / e[m]['saturation_echo_aiohttp']['per_s']:.2f}",
     )
     row(
         "PTB echo sending guichet's reply, updates/s",

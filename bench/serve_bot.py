@@ -1,11 +1,14 @@
 """One bot process for the benchmark: the real guichet bot, or a bare python-telegram-bot echo bot.
 
-``python -m bench.serve_bot guichet|echo|echo-guichet-reply`` reads the usual settings from the environment
-(``TELEGRAM_BOT_TOKEN``, ``TELEGRAM_API_BASE_URL``, ``GUICHET_MODE``, ``GUICHET_WEBHOOK_*``,
-``GUICHET_DATA_DIR``) and serves until SIGTERM. Running the bot in its own process lets the benchmark
-measure its CPU and memory apart from the emulator's. ``echo-guichet-reply`` is the echo bot
-answering every text with guichet's first question (the same HTML text and keyboard, so the same
-request and response sizes): what python-telegram-bot alone costs for guichet's messages.
+``python -m bench.serve_bot guichet|echo|echo-guichet-reply|echo-aiohttp`` reads the usual settings
+from the environment (``TELEGRAM_BOT_TOKEN``, ``TELEGRAM_API_BASE_URL``, ``GUICHET_MODE``,
+``GUICHET_WEBHOOK_*``, ``GUICHET_DATA_DIR``) and serves until SIGTERM. Running the bot in its own
+process lets the benchmark measure its CPU and memory apart from the emulator's.
+``echo-guichet-reply`` is the echo bot answering every text with guichet's first question (the
+same HTML text and keyboard, so the same request and response sizes): what python-telegram-bot
+alone costs for guichet's messages.
+``echo-aiohttp`` is the bare echo bot on guichet's HTTP client (``bot.telegram.transport``), so
+guichet can also be compared with an echo bot on the very same stack.
 Benchmark-only switches:
 
 ``--unlimited``  lift the AIORateLimiter's overall 30 messages/s (so the code, not the limiter, is
@@ -24,16 +27,18 @@ import signal
 from collections.abc import Awaitable, Callable
 from datetime import date
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandler, filters
 
 import bot.telegram.app as bot_app
 from bot.settings import Settings
+from bot.telegram.transport import AiohttpRequest
 from bot.telegram.views import OutgoingMessage, messages_for
 from flows.dialogue import Dialogue
 
 BENCH_DAY = date(2026, 11, 23)
+KINDS = ("guichet", "echo", "echo-guichet-reply", "echo-aiohttp")
 
 
 async def serve_guichet(settings: Settings, stop: asyncio.Event) -> None:
@@ -48,28 +53,33 @@ def first_question() -> OutgoingMessage:
     return message
 
 
-async def serve_echo(settings: Settings, stop: asyncio.Event, *, guichet_reply: bool = False) -> None:
+async def serve_echo(
+    settings: Settings, stop: asyncio.Event, *, guichet_reply: bool = False, aiohttp: bool = False
+) -> None:
     """A bare PTB bot that echoes text (or sends guichet's first question), with PTB's own poller
-    or webhook server."""
+    or webhook server; on PTB's default HTTP client (httpx), or on guichet's (``aiohttp``)."""
     canned = first_question()
+    markup = InlineKeyboardMarkup.de_json(canned.keyboard.markup(), None) if canned.keyboard else None
 
     async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         if message is None or message.text is None:
             return
         if guichet_reply:
-            await message.reply_text(canned.html, parse_mode=ParseMode.HTML, reply_markup=canned.keyboard)
+            await message.reply_text(canned.html, parse_mode=ParseMode.HTML, reply_markup=markup)
         else:
             await message.reply_text(message.text)
 
     assert settings.telegram_bot_token is not None
-    app = (
+    builder = (
         Application.builder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_file_url)
-        .build()
     )
+    if aiohttp:
+        builder = builder.request(AiohttpRequest()).get_updates_request(AiohttpRequest(1))
+    app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, reply))
     async with app:
         await app.start()
@@ -92,7 +102,7 @@ async def serve_echo(settings: Settings, stop: asyncio.Event, *, guichet_reply: 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("kind", choices=("guichet", "echo", "echo-guichet-reply"))
+    parser.add_argument("kind", choices=KINDS)
     parser.add_argument("--unlimited", action="store_true")
     parser.add_argument("--profile", default=None)
     args = parser.parse_args()
@@ -106,6 +116,7 @@ def main() -> None:
         "guichet": serve_guichet,
         "echo": serve_echo,
         "echo-guichet-reply": functools.partial(serve_echo, guichet_reply=True),
+        "echo-aiohttp": functools.partial(serve_echo, aiohttp=True),
     }
     serve = serves[args.kind]
 

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
 from bot.health import beat
 from bot.i18n import LANGS, text
@@ -27,6 +29,7 @@ from bot.settings import Settings
 from bot.store import AsyncSessionStore
 from bot.telegram.handlers import DIALOGUE_COMMANDS, BotContext, Handlers
 from bot.telegram.lanes import ChatLanes
+from bot.telegram.transport import AiohttpRequest
 from bot.telegram.webhook import WebhookServer, webhook_app
 from flows.dialogue import Dialogue
 
@@ -42,9 +45,11 @@ BotApp = Application[Any, Any, Any, Any, Any, Any]
 
 def quiet_logging() -> None:
     """Keep the token and personal data out of the logs: httpx logs request URLs (which contain
-    the token) at INFO; python-telegram-bot logs its API URL and whole updates at DEBUG."""
+    the token) at INFO; python-telegram-bot logs its API URL and whole updates at DEBUG; aiohttp
+    (the bot's HTTP client) and uvicorn (the webhook) are kept to warnings too."""
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("aiohttp").setLevel(logging.WARNING)
     logging.getLogger("telegram").setLevel(logging.INFO)
 
 
@@ -55,11 +60,15 @@ def build_application(
     if settings.telegram_bot_token is None:
         raise InvalidToken("TELEGRAM_BOT_TOKEN is not configured")
     quiet_logging()
+    # Replies go out through do_api_request on purpose (see handlers._send_to).
+    warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'", category=PTBUserWarning)
     app = (
         Application.builder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_file_url)
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(1))
         .rate_limiter(AIORateLimiter(max_retries=3))
         .updater(None)  # updates come from poll_updates or the webhook server below
         .build()

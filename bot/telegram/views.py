@@ -5,8 +5,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from typing import Any
 
 from bot.i18n import Lang, render, text
 from bot.render import render_assessment_text
@@ -20,12 +19,31 @@ SHORT_LABEL = 18
 LONG_LABEL = 40
 
 
+Button = tuple[str, str]  # (label, callback data)
+
+
+@dataclass(frozen=True)
+class InlineKeyboard:
+    """Rows of inline buttons, kept as plain data: no python-telegram-bot objects are built for a
+    reply (on the turn's path, they cost more than the rest of the rendering)."""
+
+    rows: tuple[tuple[Button, ...], ...]
+
+    def markup(self) -> dict[str, Any]:
+        """The Bot API's ``InlineKeyboardMarkup`` as JSON-ready data."""
+        return {
+            "inline_keyboard": [
+                [{"text": label, "callback_data": data} for label, data in row] for row in self.rows
+            ]
+        }
+
+
 @dataclass(frozen=True)
 class OutgoingMessage:
     """One message to send: HTML text and an optional keyboard (only on the last chunk)."""
 
     html: str
-    keyboard: InlineKeyboardMarkup | None = None
+    keyboard: InlineKeyboard | None = None
 
     @property
     def plain(self) -> str:
@@ -61,46 +79,36 @@ def long_option_list(reply: Reply, lang: Lang) -> str:
 
 def keyboard_for(
     reply: Reply, lang: Lang, state_version: int, *, navigation: bool, adviser: bool = False
-) -> InlineKeyboardMarkup | None:
+) -> InlineKeyboard | None:
     """One button per option (two per row when labels are short), plus back / language buttons."""
-    rows: list[list[InlineKeyboardButton]] = []
-    row: list[InlineKeyboardButton] = []
+    rows: list[tuple[Button, ...]] = []
+    row: list[Button] = []
     for index, option in enumerate(reply.options):
         label = button_label(index, render(option.label, lang))
-        button = InlineKeyboardButton(
-            label, callback_data=encode(option.question_id, option.state_version, option.value, index)
-        )
+        button = (label, encode(option.question_id, option.state_version, option.value, index))
         if len(label) <= SHORT_LABEL:
             row.append(button)
             if len(row) == 2:
-                rows.append(row)
+                rows.append(tuple(row))
                 row = []
         else:
             if row:
-                rows.append(row)
+                rows.append(tuple(row))
                 row = []
-            rows.append([button])
+            rows.append((button,))
     if row:
-        rows.append(row)
+        rows.append(tuple(row))
     if adviser:
         label = text(lang, "telegram.button.adviser")
-        rows.append(
-            [InlineKeyboardButton(label, callback_data=encode(NAV_TAG_ID, state_version, NAV_ADVISER, 2))]
-        )
+        rows.append(((label, encode(NAV_TAG_ID, state_version, NAV_ADVISER, 2)),))
     if navigation:
         rows.append(
-            [
-                InlineKeyboardButton(
-                    text(lang, "telegram.button.back"),
-                    callback_data=encode(NAV_TAG_ID, state_version, NAV_BACK, 0),
-                ),
-                InlineKeyboardButton(
-                    text(lang, "telegram.button.language"),
-                    callback_data=encode(NAV_TAG_ID, state_version, NAV_LANGUAGE, 1),
-                ),
-            ]
+            (
+                (text(lang, "telegram.button.back"), encode(NAV_TAG_ID, state_version, NAV_BACK, 0)),
+                (text(lang, "telegram.button.language"), encode(NAV_TAG_ID, state_version, NAV_LANGUAGE, 1)),
+            )
         )
-    return InlineKeyboardMarkup(rows) if rows else None
+    return InlineKeyboard(tuple(rows)) if rows else None
 
 
 def messages_for(
