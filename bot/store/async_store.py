@@ -18,6 +18,7 @@ from bot.engine.assessment import Assessment
 from bot.store.records import (
     IN_PROGRESS,
     Clock,
+    InboxBatch,
     Invite,
     StoredAnswer,
     StoredSession,
@@ -57,6 +58,8 @@ class AsyncSessionStore:
         self._queue_lock = threading.Lock()
         self._turns: list[tuple[TurnRecord, asyncio.Future[int]]] = []
         self._marks: list[int] = []
+        self._inbox: list[tuple[InboxBatch, asyncio.Future[None]]] = []
+        self._handled: list[InboxBatch] = []
         self._flush_scheduled = False
 
     async def _call(self, method: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
@@ -121,39 +124,79 @@ class AsyncSessionStore:
         redelivery of this update would send the current question again)."""
         self._queue(mark=update_id)
 
+    def add_to_inbox(self, batch: InboxBatch) -> asyncio.Future[None]:
+        """Queue :meth:`SessionStore.add_to_inbox` now (so it is written before anything queued
+        after it); the future completes once the batch is committed, with the group of turns
+        being committed, if any."""
+        written: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queue(inbox=(batch, written))
+        return written
+
+    def remove_from_inbox(self, batch: InboxBatch) -> None:
+        """Queue :meth:`SessionStore.remove_from_inbox` (not awaited, like :meth:`mark_delivered`: a
+        batch left behind is handled again after a restart, and its updates are recognised)."""
+        self._queue(handled=batch)
+
+    async def inbox(self) -> list[InboxBatch]:
+        """See :meth:`SessionStore.inbox`."""
+        return await self._call(self._store.inbox)
+
     def _queue(
-        self, *, turn: tuple[TurnRecord, asyncio.Future[int]] | None = None, mark: int | None = None
+        self,
+        *,
+        turn: tuple[TurnRecord, asyncio.Future[int]] | None = None,
+        mark: int | None = None,
+        inbox: tuple[InboxBatch, asyncio.Future[None]] | None = None,
+        handled: InboxBatch | None = None,
     ) -> None:
         with self._queue_lock:
             if turn is not None:
                 self._turns.append(turn)
             if mark is not None:
                 self._marks.append(mark)
+            if inbox is not None:
+                self._inbox.append(inbox)
+            if handled is not None:
+                self._handled.append(handled)
             scheduled, self._flush_scheduled = self._flush_scheduled, True
         if not scheduled:
             self._executor.submit(self._flush)
 
     def _flush(self) -> None:
-        """On the DB thread: save every queued turn and mark in one transaction, then settle the
-        callers' futures on their event loop (one hand-over for the whole group)."""
+        """On the DB thread: save every queued turn, mark and inbox change in one transaction, then
+        settle the callers' futures on their event loop (one hand-over for the whole group)."""
         with self._queue_lock:
             queued, self._turns = self._turns, []
             marks, self._marks = self._marks, []
+            inbox, self._inbox = self._inbox, []
+            handled, self._handled = self._handled, []
             self._flush_scheduled = False
         turns = [(turn, done) for turn, done in queued if not done.cancelled()]  # cancelled before start
-        if not turns and not marks:
+        if not (turns or marks or inbox or handled):
             return
         results: list[int | Exception]
         try:
-            results = self._store.save_turns([turn for turn, _ in turns], delivered=marks)
+            results = self._store.save_turns(
+                [turn for turn, _ in turns],
+                delivered=marks,
+                inbox=[batch for batch, _ in inbox],
+                handled=handled,
+            )
+            inbox_results: list[Exception | None] = [None] * len(inbox)
         except Exception as error:
-            if marks:  # never fatal: see mark_delivered
-                log.error("could not record %d sent replies: %s", len(marks), type(error).__name__)
+            if marks or handled:  # never fatal: see mark_delivered and remove_from_inbox
+                log.error(
+                    "could not record %d sent replies and %d handled batches: %s",
+                    len(marks),
+                    len(handled),
+                    type(error).__name__,
+                )
             results = [error] * len(turns)
-        if turns:
-            futures = [done for _, done in turns]
+            inbox_results = [error] * len(inbox)
+        futures: list[asyncio.Future[Any]] = [done for _, done in turns] + [written for _, written in inbox]
+        if futures:
             with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting any more
-                futures[0].get_loop().call_soon_threadsafe(_settle, futures, results)
+                futures[0].get_loop().call_soon_threadsafe(_settle, futures, [*results, *inbox_results])
 
     async def new_session(
         self, channel: str, user_key: str, *, lang: str, invite_token: str | None = None
@@ -226,7 +269,7 @@ class AsyncSessionStore:
         await self.close()
 
 
-def _settle(futures: list[asyncio.Future[int]], results: list[int | Exception]) -> None:
+def _settle(futures: list[asyncio.Future[Any]], results: list[Any]) -> None:
     for done, result in zip(futures, results, strict=True):
         if done.done():  # its caller was cancelled
             continue

@@ -57,6 +57,15 @@ class StoredSession:
 
 
 @dataclass(frozen=True)
+class InboxBatch:
+    """One getUpdates batch as received: the JSON array of its updates and its first and last ids."""
+
+    first_update_id: int
+    updates_json: str
+    last_update_id: int
+
+
+@dataclass(frozen=True)
 class TurnRecord:
     """One dialogue turn to save (see :meth:`SessionStore.save_turn` for each field's meaning)."""
 

@@ -154,6 +154,18 @@ _V6_HANDOFFS = _run(
     "CREATE INDEX handoffs_by_session ON handoffs (session_id)",
 )
 
+# Polling's durable inbox: each getUpdates batch (raw JSON, keyed by its first and last update
+# ids), written before the batch is confirmed to Telegram and deleted once all of it is handled.
+_V7_INBOX = _run(
+    """CREATE TABLE inbox (
+        first_update_id INTEGER NOT NULL,
+        last_update_id INTEGER NOT NULL,
+        received_at TEXT NOT NULL,
+        updates_json TEXT NOT NULL,
+        PRIMARY KEY (first_update_id, last_update_id)
+    )""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core: sessions, answers, transcript, processed_updates", _V1_CORE),
     Migration(2, "assessments", _V2_ASSESSMENTS),
@@ -161,6 +173,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "operators, audit_log, session_notes, session_flags", _V4_OPERATORS),
     Migration(5, "processed_updates.delivered_at", _V5_DELIVERY),
     Migration(6, "handoffs", _V6_HANDOFFS),
+    Migration(7, "inbox", _V7_INBOX),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -22,6 +22,7 @@ from bot.store.records import (
     SESSION_STATUSES,
     Clock,
     DuplicateUpdateError,
+    InboxBatch,
     Invite,
     StoredAnswer,
     StoredSession,
@@ -103,15 +104,21 @@ class SessionStore:
             return self._write_turn(turn, self._now())
 
     def save_turns(
-        self, turns: Sequence[TurnRecord], *, delivered: Sequence[int] = ()
+        self,
+        turns: Sequence[TurnRecord],
+        *,
+        delivered: Sequence[int] = (),
+        inbox: Sequence[InboxBatch] = (),
+        handled: Sequence[InboxBatch] = (),
     ) -> list[int | Exception]:
         """Save several turns in ONE transaction (a group commit: one disk sync for all of them).
 
         Each turn is written whole or not at all (a savepoint each): the result at its position is
         its session id, or the error that turn alone raised (e.g. DuplicateUpdateError), exactly as
-        :meth:`save_turn` would have. ``delivered`` update ids are marked as in :meth:`mark_delivered`
-        in the same transaction. If the transaction itself fails, that error is raised and nothing
-        is written.
+        :meth:`save_turn` would have. ``delivered`` update ids are marked as in :meth:`mark_delivered`,
+        ``inbox`` batches added and ``handled`` ones removed as in :meth:`add_to_inbox` and
+        :meth:`remove_from_inbox`, all in the same transaction. If the transaction itself fails,
+        that error is raised and nothing is written.
         """
         now = self._now()
         results: list[int | Exception] = []
@@ -127,7 +134,41 @@ class SessionStore:
                 self._db.conn.execute("RELEASE turn")
             if delivered:
                 self._write_marks(delivered, now)
+            self._write_inbox(inbox, handled, now)
         return results
+
+    # -- polling's inbox ------------------------------------------------------------------------
+
+    def add_to_inbox(self, *batches: InboxBatch) -> None:
+        """Keep getUpdates batches (raw JSON) until they are handled: written before the batch is
+        confirmed to Telegram, so an update confirmed but not yet handled survives a crash."""
+        with immediate_transaction(self._db):
+            self._write_inbox(batches, (), self._now())
+
+    def remove_from_inbox(self, *batches: InboxBatch) -> None:
+        """Forget batches whose every update has been handled (their turns are in the store)."""
+        with immediate_transaction(self._db):
+            self._write_inbox((), batches, self._now())
+
+    def inbox(self) -> list[InboxBatch]:
+        """The batches confirmed to Telegram but not all handled, oldest first."""
+        rows = self._db.execute(
+            "SELECT first_update_id, updates_json, last_update_id FROM inbox ORDER BY first_update_id"
+        )
+        return [InboxBatch(int(first), text, int(last)) for first, text, last in rows.fetchall()]
+
+    def _write_inbox(self, added: Sequence[InboxBatch], removed: Sequence[InboxBatch], now: str) -> None:
+        if added:
+            self._db.conn.executemany(
+                "INSERT OR IGNORE INTO inbox (first_update_id, last_update_id, received_at, updates_json) "
+                "VALUES (?, ?, ?, ?)",
+                [(b.first_update_id, b.last_update_id, now, b.updates_json) for b in added],
+            )
+        if removed:
+            self._db.conn.executemany(
+                "DELETE FROM inbox WHERE first_update_id = ? AND last_update_id = ?",
+                [(b.first_update_id, b.last_update_id) for b in removed],
+            )
 
     def _write_turn(self, turn: TurnRecord, now: str) -> int:
         """The body of :meth:`save_turn`, inside the caller's transaction."""
@@ -328,8 +369,9 @@ class SessionStore:
         return deleted
 
     def purge_older_than(self, days: int, now: datetime | None = None, *, batch: int | None = None) -> int:
-        """Delete sessions untouched for ``days`` days (with all their rows), dedupe records older
-        than that, and invites expired or revoked before then; return the number of rows deleted.
+        """Delete sessions untouched for ``days`` days (with all their rows), dedupe records and
+        polling-inbox batches older than that (a batch that kept failing), and invites expired or
+        revoked before then; return the number of rows deleted.
 
         With ``batch``, one transaction deletes at most ``batch`` sessions and ``batch`` dedupe
         records and the WAL is not checkpointed: call again until it returns 0, then
@@ -352,6 +394,7 @@ class SessionStore:
             deleted += self._db.execute(
                 "DELETE FROM invites WHERE expires_at < ? OR revoked_at < ?", [cutoff, cutoff]
             ).rowcount
+            deleted += self._db.execute("DELETE FROM inbox WHERE received_at < ?", [cutoff]).rowcount
         if batch is None:
             self._checkpoint()
         return deleted

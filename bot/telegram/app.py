@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import signal
 import warnings
@@ -27,6 +28,7 @@ from bot.health import beat
 from bot.i18n import LANGS, text
 from bot.settings import Settings
 from bot.store import AsyncSessionStore
+from bot.store.records import InboxBatch
 from bot.telegram.handlers import DIALOGUE_COMMANDS, BotContext, Handlers
 from bot.telegram.lanes import ChatLanes
 from bot.telegram.transport import AiohttpRequest
@@ -35,6 +37,8 @@ from flows.dialogue import Dialogue
 
 COMMANDS = ("start", "restart", "back", "language", "summary", "help", "privacy", "delete")
 POLL_TIMEOUT_S = 25
+GET_UPDATES_READ_MARGIN_S = 5.0
+MAX_IN_FLIGHT = 1000
 HEARTBEAT_EVERY_S = 30.0
 PURGE_EVERY_S = 24 * 3600.0
 
@@ -60,8 +64,10 @@ def build_application(
     if settings.telegram_bot_token is None:
         raise InvalidToken("TELEGRAM_BOT_TOKEN is not configured")
     quiet_logging()
-    # Replies go out through do_api_request on purpose (see handlers._send_to).
-    warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'", category=PTBUserWarning)
+    # Replies and getUpdates go through do_api_request on purpose (handlers._send_to, poll_updates).
+    warnings.filterwarnings(
+        "ignore", message=r"Please use 'Bot\.(sendMessage|getUpdates)'", category=PTBUserWarning
+    )
     app = (
         Application.builder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -113,21 +119,39 @@ async def register_commands(app: BotApp) -> None:
 
 
 async def poll_updates(
-    app: BotApp, stop: asyncio.Event, *, timeout: int = POLL_TIMEOUT_S, lanes: ChatLanes | None = None
+    app: BotApp,
+    stop: asyncio.Event,
+    store: AsyncSessionStore,
+    *,
+    timeout: int = POLL_TIMEOUT_S,
+    lanes: ChatLanes | None = None,
+    max_in_flight: int = MAX_IN_FLIGHT,
 ) -> None:
-    """Long polling that confirms updates only after they were processed.
+    """Long polling through a durable inbox.
 
     python-telegram-bot's own poller confirms updates as soon as they are queued in memory, so a
-    crash loses them; here the next offset moves past a batch only once every turn in it is
-    committed. A batch's chats are handled side by side, each chat's updates in order (``lanes``).
-    Redelivered updates are recognised by their id in the store.
+    crash loses them. Here each batch is written to the store's inbox (one transaction, shared with
+    the turns being committed) before the next getUpdates confirms it; its updates are handed to
+    the ``lanes`` at once (chats side by side, each chat in order) and the batch leaves the inbox
+    once every update in it has been handled. So one slow turn — a person's 429, a slow answer —
+    never holds anybody else's updates, and after a crash the inbox's batches are handled again
+    (updates already processed are recognised by their id in the store). At most
+    ``max_in_flight`` updates are in hand at once: fetching waits above that.
     """
     lanes = lanes or ChatLanes(app.process_update)
+    for batch in await store.inbox():
+        _dispatch(app, lanes, store, batch, json.loads(batch.updates_json))
     offset: int | None = None
     backoff = 1.0
     while not stop.is_set():
+        while lanes.busy >= max_in_flight and not stop.is_set():
+            await _sleep_or_stop(stop, 0.01)
         fetch = asyncio.ensure_future(
-            app.bot.get_updates(offset=offset, timeout=timeout, allowed_updates=Update.ALL_TYPES)
+            app.bot.do_api_request(
+                "getUpdates",
+                api_kwargs={"offset": offset, "timeout": timeout, "allowed_updates": Update.ALL_TYPES},
+                read_timeout=timeout + GET_UPDATES_READ_MARGIN_S,
+            )
         )
         stopped = asyncio.ensure_future(stop.wait())
         await asyncio.wait({fetch, stopped}, return_when=asyncio.FIRST_COMPLETED)
@@ -138,7 +162,7 @@ async def poll_updates(
                 await fetch
             break
         try:
-            updates = fetch.result()
+            updates: list[dict[str, Any]] = fetch.result()
             backoff = 1.0
         except RetryAfter as exc:
             await _sleep_or_stop(
@@ -153,8 +177,43 @@ async def poll_updates(
             backoff = min(backoff * 2, 30.0)
             continue
         if updates:
-            await lanes.process_batch(updates)
-            offset = updates[-1].update_id + 1
+            ids = [int(update["update_id"]) for update in updates]
+            batch = InboxBatch(ids[0], json.dumps(updates, ensure_ascii=False), ids[-1])
+            written = store.add_to_inbox(batch)  # queued now, before any of its updates is handled
+            _dispatch(app, lanes, store, batch, updates)
+            await written  # committed: the next getUpdates may confirm the batch
+            offset = max(ids) + 1
+    await lanes.wait_idle()
+
+
+def _dispatch(
+    app: BotApp, lanes: ChatLanes, store: AsyncSessionStore, batch: InboxBatch, updates: list[dict[str, Any]]
+) -> None:
+    """Hand a batch's updates to the lanes; the batch leaves the inbox once all are handled (not if
+    one failed or the bot stopped first: it is then handled again at the next start)."""
+    remaining = len(updates)
+    failed = False
+
+    def handled(error: BaseException | None) -> None:
+        nonlocal remaining, failed
+        remaining -= 1
+        if error is not None:
+            failed = True
+            if not isinstance(error, asyncio.CancelledError):
+                log.error("batch %d: an update failed: %s", batch.first_update_id, type(error).__name__)
+        if remaining == 0 and not failed:
+            store.remove_from_inbox(batch)
+
+    for raw in updates:
+        try:
+            update = Update.de_json(raw, app.bot)
+        except Exception as error:  # not an update this version can read: nothing to handle
+            log.warning(
+                "batch %d: an unreadable update skipped: %s", batch.first_update_id, type(error).__name__
+            )
+            handled(None)
+            continue
+        lanes.submit(update, handled)
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
@@ -204,7 +263,7 @@ async def serve(
                 await app.bot.delete_webhook()
                 if ready:
                     await ready()
-                await poll_updates(app, stop, lanes=lanes)
+                await poll_updates(app, stop, store, lanes=lanes)
             beats.cancel()
             purges.cancel()
             await app.stop()

@@ -3,16 +3,26 @@
 A turn spends part of its time waiting (the store's thread, Telegram's answer to sendMessage);
 other people's turns can use that time. One person's updates must still be handled one after the
 other, in the order they came, or an answer could be taken for the wrong question.
+
+Each chat with updates waiting has one queue, filled in arrival order the moment an update is
+submitted, and one task draining it; so order holds even when a second batch arrives while the
+first is still being handled.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections import deque
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 
 from telegram import Update
 
 DEFAULT_CONCURRENCY = 8
+
+Done = Callable[[BaseException | None], None]
+
+log = logging.getLogger(__name__)
 
 
 def lane_key(update: Update) -> Hashable:
@@ -35,36 +45,82 @@ class ChatLanes:
             raise ValueError("concurrency must be at least 1")
         self._process = process
         self._slots = asyncio.Semaphore(concurrency)
-        self._locks: dict[Hashable, asyncio.Lock] = {}
-        self._waiting: dict[Hashable, int] = {}
+        self._queues: dict[Hashable, deque[tuple[Update, Done | None]]] = {}
+        self._drains: set[asyncio.Task[None]] = set()
+        self._busy = 0
+
+    def submit(self, update: Update, done: Done | None = None) -> None:
+        """Queue one update behind every earlier one of its chat; ``done`` is called with the error
+        it raised (or None) once it has been handled."""
+        key = lane_key(update)
+        queue = self._queues.get(key)
+        if queue is None:
+            queue = self._queues[key] = deque()
+            drain = asyncio.ensure_future(self._drain(key, queue))
+            self._drains.add(drain)
+            drain.add_done_callback(self._drains.discard)
+        queue.append((update, done))
+        self._busy += 1
+
+    async def _drain(self, key: Hashable, queue: deque[tuple[Update, Done | None]]) -> None:
+        try:
+            while queue:
+                update, done = queue[0]
+                error: Exception | None = None
+                try:
+                    async with self._slots:
+                        await self._process(update)
+                except Exception as exc:
+                    error = exc
+                queue.popleft()
+                self._busy -= 1
+                if done is not None:
+                    done(error)
+                elif error is not None:
+                    log.error("update %s failed: %s", update.update_id, type(error).__name__)
+        except BaseException as stopped:  # cancelled: this update and the ones behind it are not handled
+            while queue:
+                _update, done = queue.popleft()
+                self._busy -= 1
+                if done is not None:
+                    done(stopped)
+            raise
+        finally:
+            del self._queues[key]
+
+    async def wait_idle(self) -> None:
+        """Return once every submitted update has been handled."""
+        while self._drains:
+            await asyncio.wait(set(self._drains))
+
+    @property
+    def busy(self) -> int:
+        """Updates submitted and not yet handled."""
+        return self._busy
 
     async def process(self, update: Update) -> None:
-        """Handle one update once every earlier update of its chat given to this object is done."""
-        key = lane_key(update)
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._waiting[key] = self._waiting.get(key, 0) + 1
-        try:
-            async with lock, self._slots:
-                await self._process(update)
-        finally:
-            self._waiting[key] -= 1
-            if not self._waiting[key]:
-                del self._waiting[key], self._locks[key]
+        """Handle one update once every earlier update of its chat is done; raises what it raised."""
+        finished: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.submit(update, lambda error: _settle(finished, error))
+        await asyncio.shield(finished)  # a cancelled caller does not tear the queue
 
     async def process_batch(self, updates: Sequence[Update]) -> None:
         """Handle a batch (as getUpdates returns it): chats side by side, each chat in order.
 
         Returns when every update is handled; if one raised, the first such error is raised then.
         """
-        lanes: dict[Hashable, list[Update]] = {}
-        for update in updates:
-            lanes.setdefault(lane_key(update), []).append(update)
+        outcomes = [asyncio.get_running_loop().create_future() for _ in updates]
+        for update, finished in zip(updates, outcomes, strict=True):
+            self.submit(update, lambda error, finished=finished: _settle(finished, error))  # type: ignore[misc]
+        errors = [error for error in await asyncio.gather(*outcomes, return_exceptions=True) if error]
+        if errors:
+            raise errors[0]
 
-        async def run(lane: list[Update]) -> None:
-            for update in lane:
-                await self.process(update)
 
-        outcomes = await asyncio.gather(*(run(lane) for lane in lanes.values()), return_exceptions=True)
-        for outcome in outcomes:
-            if isinstance(outcome, BaseException):
-                raise outcome
+def _settle(finished: asyncio.Future[None], error: BaseException | None) -> None:
+    if finished.done():
+        return
+    if error is None:
+        finished.set_result(None)
+    else:
+        finished.set_exception(error)

@@ -12,7 +12,7 @@ import pytest
 
 from bot.engine.assessment import Assessment, FamilyResult, RouteResult
 from bot.store import AsyncSessionStore, DuplicateUpdateError, SessionStore
-from bot.store.records import TurnRecord
+from bot.store.records import InboxBatch, TurnRecord
 
 USERS = 20
 TURNS = 15
@@ -287,5 +287,53 @@ def test_save_turns_keeps_each_turn_whole_and_reports_each_error_in_place(tmp_pa
         assert store.is_processed(13)
         assert not store.check_update("telegram", "1", 10).undelivered  # the mark went in too
         assert store.check_update("telegram", "1", 11).undelivered
+    finally:
+        store.close()
+
+
+def test_the_inbox_keeps_batches_until_they_are_handled(tmp_path: Path) -> None:
+    first, second = InboxBatch(10, '[{"update_id": 10}]', 10), InboxBatch(11, '[{"update_id": 11}]', 12)
+    store = SessionStore(tmp_path / "g.sqlite3")
+    try:
+        store.add_to_inbox(second, first)
+        store.add_to_inbox(first)  # the same batch again (Telegram sent it twice): kept once
+        assert store.inbox() == [first, second]
+        store.save_turns(
+            [TurnRecord("telegram", "1", {}, "en", update_id=10)],
+            inbox=[InboxBatch(13, "[]", 13)],
+            handled=[first],
+        )
+        assert [batch.first_update_id for batch in store.inbox()] == [11, 13]
+        store.remove_from_inbox(second)
+        assert [batch.first_update_id for batch in store.inbox()] == [13]
+    finally:
+        store.close()
+
+
+async def test_an_inbox_batch_is_committed_with_the_group_and_removed_later(tmp_path: Path) -> None:
+    batch = InboxBatch(20, "[]", 21)
+    async with AsyncSessionStore(tmp_path / "g.sqlite3") as store:
+        gate = threading.Event()
+        held = await _hold_db_thread(store, gate)
+        written = store.add_to_inbox(batch)
+        saved = asyncio.create_task(store.save_turn("telegram", "1", {}, lang="en", update_id=20))
+        await asyncio.sleep(0.02)
+        assert not written.done()  # not committed while the DB thread is busy
+        gate.set()
+        await held
+        await written
+        await saved
+        assert await store.inbox() == [batch]
+        store.remove_from_inbox(batch)
+        assert await store.inbox() == []  # queued before this read: written first
+
+
+def test_an_inbox_batch_older_than_the_retention_period_is_purged(tmp_path: Path) -> None:
+    old = datetime(2025, 1, 1, tzinfo=UTC)
+    store = SessionStore(tmp_path / "g.sqlite3", clock=lambda: old)
+    try:
+        store.add_to_inbox(InboxBatch(1, '[{"update_id": 1, "message": {"text": "personal"}}]', 1))
+        assert store.purge_older_than(180, now=datetime(2026, 11, 23, tzinfo=UTC)) == 1
+        assert store.inbox() == []
     finally:
         store.close()

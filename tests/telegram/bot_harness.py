@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
 from bot.i18n import text
-from bot.settings import Settings
+from bot.settings import DB_FILE_NAME, Settings
 from bot.store import SessionStore
 from bot.telegram.app import serve
 from flows.dialogue import Dialogue
@@ -60,7 +61,8 @@ def process_env(
 ) -> dict[str, str]:
     """The environment for a bot started as its own process (``guichet run``) against ``emu``:
     this process's environment plus the emulator's address, a data folder and, for a webhook, a
-    listening port (fresh unless given) and secret. ``extra`` adds variables."""
+    listening port (fresh unless given) and secret. ``extra`` adds variables. The emulator's idle wait
+    also waits for that bot's inbox to be empty."""
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": emu.token,
@@ -77,7 +79,26 @@ def process_env(
             "GUICHET_WEBHOOK_PORT": str(port),
             "GUICHET_WEBHOOK_SECRET": "s3cret-Token_for-tests",
         }
+    wait_for_handled_updates(emu, data_dir / DB_FILE_NAME)
     return env | extra
+
+
+def inbox_is_empty(db_path: Path) -> bool:
+    """True when the bot's polling inbox holds no batch (every confirmed update is handled)."""
+    if not db_path.exists():
+        return True
+    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
+    try:
+        return connection.execute("SELECT 1 FROM inbox LIMIT 1").fetchone() is None
+    except sqlite3.OperationalError:  # not migrated yet: no inbox table
+        return True
+    finally:
+        connection.close()
+
+
+def wait_for_handled_updates(emu: BotApiEmulator, db_path: Path) -> None:
+    """Make the emulator's "idle" also wait until the polling bot has handled what it confirmed."""
+    emu.idle_checks.append(lambda: inbox_is_empty(db_path))
 
 
 @contextlib.asynccontextmanager
@@ -86,6 +107,7 @@ async def running_bot(
 ) -> AsyncIterator[Settings]:
     """The bot serving until the block ends (then stopped cleanly)."""
     settings = bot_settings(emu, data_dir, mode, **overrides)
+    wait_for_handled_updates(emu, settings.db_path)
     stop = asyncio.Event()
     ready = asyncio.Event()
 

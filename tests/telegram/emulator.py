@@ -700,6 +700,7 @@ class BotApiEmulator:
         self.port = 0
         self._call_log: deque[ApiCall] = deque(maxlen=call_log_limit)
         self.answered: Counter[str] = Counter()  # successful calls per method (all, never trimmed)
+        self.idle_checks: list[Callable[[], bool]] = []  # more conditions for wait_until_idle
         self._server: asyncio.Server | None = None
         self._webhook_pool: list[tuple[tuple[str, int], asyncio.StreamReader, asyncio.StreamWriter]] = []
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -1186,15 +1187,21 @@ class BotApiEmulator:
         return len(self._pending) + len(self._redelivery) + len(self._in_flight)
 
     async def wait_for(
-        self, predicate: Callable[[], bool], timeout: float = 5.0, what: str = "condition"
+        self,
+        predicate: Callable[[], bool],
+        timeout: float = 5.0,
+        what: str = "condition",
+        *,
+        recheck_every: float = 0.25,
     ) -> None:
-        """Wait until ``predicate()`` holds; TimeoutError after ``timeout`` seconds."""
+        """Wait until ``predicate()`` holds; TimeoutError after ``timeout`` seconds. The predicate is
+        checked on every change the emulator sees, and at least every ``recheck_every`` seconds."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while not predicate():
             if loop.time() >= deadline:
                 raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
-            await self._wait_for_change(deadline)
+            await self._wait_for_change(deadline, recheck_every)
 
     async def wait_for_messages(
         self, chat_id: int, count: int = 1, timeout: float = 5.0
@@ -1235,8 +1242,15 @@ class BotApiEmulator:
         await self.wait_for(ready, timeout, f"bot ready ({mode}, {', '.join(methods)})")
 
     async def wait_until_idle(self, timeout: float = 5.0) -> None:
-        """Wait until every injected update was confirmed (polling) or delivered (webhook)."""
-        await self.wait_for(lambda: self.pending_update_count == 0, timeout, "all updates consumed")
+        """Wait until every injected update was confirmed (polling) or delivered (webhook), and every
+        check in :attr:`idle_checks` holds (e.g. "the bot's inbox is empty": a polling bot confirms a
+        batch once it is safely stored, before it is handled)."""
+        await self.wait_for(
+            lambda: self.pending_update_count == 0 and all(check() for check in self.idle_checks),
+            timeout,
+            "all updates consumed",
+            recheck_every=0.01 if self.idle_checks else 0.25,
+        )
 
     # ---------------------------------------------------------------- getUpdates and webhooks
 

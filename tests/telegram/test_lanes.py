@@ -94,3 +94,38 @@ def test_updates_without_chat_or_user_share_one_lane() -> None:
     assert lane_key(message_update(2, 42)) == ("chat", 42)
     with pytest.raises(ValueError):
         ChatLanes(lambda u: asyncio.sleep(0), concurrency=0)
+
+
+async def test_a_batch_arriving_while_the_last_one_runs_still_keeps_each_chats_order() -> None:
+    recorder = Recorder(11)
+    lanes = ChatLanes(recorder, concurrency=4)
+    first = [message_update(400 + n, 1 + n % 3) for n in range(12)]
+    second = [message_update(500 + n, 1 + n % 3) for n in range(12)]
+    running = asyncio.ensure_future(lanes.process_batch(first))
+    await asyncio.sleep(0.002)  # the first batch is under way
+    await lanes.process_batch(second)
+    await running
+    for chat in (1, 2, 3):
+        ids = [u for c, u in recorder.done if c == chat]
+        assert ids == sorted(ids), f"chat {chat} out of order: {ids}"
+    assert not recorder.same_chat_overlap
+    assert lanes.busy == 0
+
+
+async def test_submitted_updates_report_when_they_are_handled() -> None:
+    outcomes: list[tuple[int, BaseException | None]] = []
+
+    async def process(update: Update) -> None:
+        await asyncio.sleep(0)
+        if update.update_id == 602:
+            raise RuntimeError("boom")
+
+    lanes = ChatLanes(process)
+    for n in range(4):
+        update = message_update(600 + n, 7)
+        lanes.submit(update, lambda error, u=update.update_id: outcomes.append((u, error)))
+    assert lanes.busy == 4
+    await lanes.wait_idle()
+    assert [u for u, _ in outcomes] == [600, 601, 602, 603]
+    assert [type(e).__name__ for _, e in outcomes] == ["NoneType", "NoneType", "RuntimeError", "NoneType"]
+    assert lanes.busy == 0
