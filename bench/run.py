@@ -252,7 +252,8 @@ def cpu_meter(bot: BotProcess) -> Iterator[dict[str, float]]:
     bot0, own0, t0 = bot.cpu_seconds(), time.process_time(), time.perf_counter()
     yield figures
     wall = time.perf_counter() - t0
-    figures["bot_cpu_share"] = round((bot.cpu_seconds() - bot0) / wall, 2)
+    figures["bot_cpu_seconds"] = round(bot.cpu_seconds() - bot0, 3)
+    figures["bot_cpu_share"] = round(figures["bot_cpu_seconds"] / wall, 2)
     figures["emulator_cpu_share"] = round((time.process_time() - own0) / wall, 2)
 
 
@@ -262,7 +263,14 @@ async def measure(bot: BotProcess, run: Callable[[], Awaitable[int]]) -> dict[st
     with frozen_heap(), cpu_meter(bot) as cpu:
         units = await run()
     wall = time.perf_counter() - t0
-    return {"units": units, "seconds": round(wall, 3), "per_s": round(units / wall, 1), **cpu}
+    cpu_ms = cpu["bot_cpu_seconds"] / units * 1000 if units else float("nan")
+    return {
+        "units": units,
+        "seconds": round(wall, 3),
+        "per_s": round(units / wall, 1),
+        "bot_cpu_ms_per_unit": round(cpu_ms, 2),
+        **cpu,
+    }
 
 
 async def guichet(mode: Mode, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
@@ -444,6 +452,13 @@ def table(results: dict[str, Any]) -> str:
     row("bare PTB echo, updates/s", lambda m: e[m]["saturation_echo"]["per_s"])
     row("  echo process CPU share", lambda m: e[m]["saturation_echo"]["bot_cpu_share"])
     row("  emulator+load CPU share", lambda m: e[m]["saturation_echo"]["emulator_cpu_share"])
+    row(
+        "bot CPU ms per update, guichet / bare echo",
+        lambda m: (
+            f"{g[m]['saturation_start']['bot_cpu_ms_per_unit']} / "
+            f"{e[m]['saturation_echo']['bot_cpu_ms_per_unit']}"
+        ),
+    )
     row(
         "guichet / echo ratio",
         lambda m: f"{g[m]['saturation_start']['per_s'] / e[m]['saturation_echo']['per_s']:.2f}",
