@@ -181,7 +181,13 @@ async def poll_updates(
             batch = InboxBatch(ids[0], json.dumps(updates, ensure_ascii=False), ids[-1])
             written = store.add_to_inbox(batch)  # queued now, before any of its updates is handled
             _dispatch(app, lanes, store, batch, updates)
-            await written  # committed: the next getUpdates may confirm the batch
+            try:
+                await written  # committed: the next getUpdates may confirm the batch
+            except Exception as error:  # not stored, so not confirmed: fetched again, recognised then
+                log.error("inbox write failed (%s); retrying in %.0f s", type(error).__name__, backoff)
+                await _sleep_or_stop(stop, backoff)
+                backoff = min(backoff * 2, 30.0)
+                continue
             offset = max(ids) + 1
     await lanes.wait_idle()
 

@@ -4,8 +4,12 @@ confirmed to Telegram but not yet handled when the bot stopped are handled at th
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from bot.i18n import text
 from bot.settings import DB_FILE_NAME
@@ -71,3 +75,27 @@ async def test_updates_confirmed_but_not_handled_are_handled_at_the_next_start(
             assert check.is_processed(update_id)
         finally:
             check.close()
+
+
+async def test_a_batch_the_store_cannot_take_is_not_confirmed_and_is_handled_once(
+    emu: BotApiEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = SessionStore.save_turns
+    refused: list[int] = []
+
+    def inbox_fails_once(self: SessionStore, turns: Any, **kwargs: Any) -> list[int | Exception]:
+        if kwargs.get("inbox") and not refused:
+            refused.append(kwargs["inbox"][0].first_update_id)
+            raise sqlite3.OperationalError("database is locked")
+        return original(self, turns, **kwargs)
+
+    monkeypatch.setattr(SessionStore, "save_turns", inbox_fails_once)
+    async with running_bot(emu, tmp_path) as settings:
+        user = FakeUser(5301, language_code="en")
+        update = emu.user_sends_command(user, "/start")
+        await emu.wait_until_idle(timeout=15)
+        assert refused == [update["update_id"]]  # the first write failed, a later one went through
+        assert len(emu.sent_messages(user.id)) == 1  # handled once, answered once
+        state = current_state(settings.db_path, user.id)
+        assert state is not None and state.current == "nationalities"
+        assert inbox_is_empty(settings.db_path)
