@@ -89,7 +89,16 @@ class AsyncSessionStore:
         them, each still whole or not at all, and each caller told only once its turn is committed."""
         done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         turn = TurnRecord(
-            channel, user_key, state, lang, status, answers, incoming, outgoing, update_id, invite_token
+            channel=channel,
+            user_key=user_key,
+            state=state,
+            lang=lang,
+            status=status,
+            answers=answers,
+            incoming=incoming,
+            outgoing=outgoing,
+            update_id=update_id,
+            invite_token=invite_token,
         )
         self._queue(turn=(turn, done))
         return await done

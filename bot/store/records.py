@@ -58,11 +58,11 @@ class StoredSession:
 
 @dataclass(frozen=True)
 class InboxBatch:
-    """One getUpdates batch as received: the JSON array of its updates and its first and last ids."""
+    """One getUpdates batch as received: its first and last update ids and the JSON array of it."""
 
     first_update_id: int
-    updates_json: str
     last_update_id: int
+    updates_json: str
 
 
 @dataclass(frozen=True)

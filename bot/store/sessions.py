@@ -97,7 +97,16 @@ class SessionStore:
         processed.
         """
         turn = TurnRecord(
-            channel, user_key, state, lang, status, answers, incoming, outgoing, update_id, invite_token
+            channel=channel,
+            user_key=user_key,
+            state=state,
+            lang=lang,
+            status=status,
+            answers=answers,
+            incoming=incoming,
+            outgoing=outgoing,
+            update_id=update_id,
+            invite_token=invite_token,
         )
         _check_status(turn.status)
         with immediate_transaction(self._db):
@@ -153,9 +162,9 @@ class SessionStore:
     def inbox(self) -> list[InboxBatch]:
         """The batches confirmed to Telegram but not all handled, oldest first."""
         rows = self._db.execute(
-            "SELECT first_update_id, updates_json, last_update_id FROM inbox ORDER BY first_update_id"
+            "SELECT first_update_id, last_update_id, updates_json FROM inbox ORDER BY first_update_id"
         )
-        return [InboxBatch(int(first), text, int(last)) for first, text, last in rows.fetchall()]
+        return [InboxBatch(int(first), int(last), text) for first, last, text in rows.fetchall()]
 
     def _write_inbox(self, added: Sequence[InboxBatch], removed: Sequence[InboxBatch], now: str) -> None:
         if added:

@@ -178,7 +178,7 @@ async def poll_updates(
             continue
         if updates:
             ids = [int(update["update_id"]) for update in updates]
-            batch = InboxBatch(ids[0], json.dumps(updates, ensure_ascii=False), ids[-1])
+            batch = InboxBatch(ids[0], ids[-1], json.dumps(updates, ensure_ascii=False))
             written = store.add_to_inbox(batch)  # queued now, before any of its updates is handled
             _dispatch(app, lanes, store, batch, updates)
             try:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable
 
 from telegram import Update
 
@@ -103,18 +103,6 @@ class ChatLanes:
         finished: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.submit(update, lambda error: _settle(finished, error))
         await asyncio.shield(finished)  # a cancelled caller does not tear the queue
-
-    async def process_batch(self, updates: Sequence[Update]) -> None:
-        """Handle a batch (as getUpdates returns it): chats side by side, each chat in order.
-
-        Returns when every update is handled; if one raised, the first such error is raised then.
-        """
-        outcomes = [asyncio.get_running_loop().create_future() for _ in updates]
-        for update, finished in zip(updates, outcomes, strict=True):
-            self.submit(update, lambda error, finished=finished: _settle(finished, error))  # type: ignore[misc]
-        errors = [error for error in await asyncio.gather(*outcomes, return_exceptions=True) if error]
-        if errors:
-            raise errors[0]
 
 
 def _settle(finished: asyncio.Future[None], error: BaseException | None) -> None:

@@ -292,7 +292,7 @@ def test_save_turns_keeps_each_turn_whole_and_reports_each_error_in_place(tmp_pa
 
 
 def test_the_inbox_keeps_batches_until_they_are_handled(tmp_path: Path) -> None:
-    first, second = InboxBatch(10, '[{"update_id": 10}]', 10), InboxBatch(11, '[{"update_id": 11}]', 12)
+    first, second = InboxBatch(10, 10, '[{"update_id": 10}]'), InboxBatch(11, 12, '[{"update_id": 11}]')
     store = SessionStore(tmp_path / "g.sqlite3")
     try:
         store.add_to_inbox(second, first)
@@ -300,7 +300,7 @@ def test_the_inbox_keeps_batches_until_they_are_handled(tmp_path: Path) -> None:
         assert store.inbox() == [first, second]
         store.save_turns(
             [TurnRecord("telegram", "1", {}, "en", update_id=10)],
-            inbox=[InboxBatch(13, "[]", 13)],
+            inbox=[InboxBatch(13, 13, "[]")],
             handled=[first],
         )
         assert [batch.first_update_id for batch in store.inbox()] == [11, 13]
@@ -311,7 +311,7 @@ def test_the_inbox_keeps_batches_until_they_are_handled(tmp_path: Path) -> None:
 
 
 async def test_an_inbox_batch_is_committed_with_the_group_and_removed_later(tmp_path: Path) -> None:
-    batch = InboxBatch(20, "[]", 21)
+    batch = InboxBatch(20, 21, "[]")
     async with AsyncSessionStore(tmp_path / "g.sqlite3") as store:
         gate = threading.Event()
         held = await _hold_db_thread(store, gate)
@@ -332,7 +332,7 @@ def test_an_inbox_batch_older_than_the_retention_period_is_purged(tmp_path: Path
     old = datetime(2025, 1, 1, tzinfo=UTC)
     store = SessionStore(tmp_path / "g.sqlite3", clock=lambda: old)
     try:
-        store.add_to_inbox(InboxBatch(1, '[{"update_id": 1, "message": {"text": "personal"}}]', 1))
+        store.add_to_inbox(InboxBatch(1, 1, '[{"update_id": 1, "message": {"text": "personal"}}]'))
         assert store.purge_older_than(180, now=datetime(2026, 11, 23, tzinfo=UTC)) == 1
         assert store.inbox() == []
     finally:

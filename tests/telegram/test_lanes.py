@@ -48,12 +48,20 @@ class Recorder:
         self.done.append((chat, update.update_id))
 
 
+def submit_all(lanes: ChatLanes, updates: list[Update]) -> None:
+    """Hand over a batch as the poller does: every update queued at once."""
+    for update in updates:
+        lanes.submit(update)
+
+
 @pytest.mark.parametrize("seed", range(5))
 async def test_a_batch_keeps_each_chats_order_and_overlaps_chats(seed: int) -> None:
     rng = random.Random(seed)
     updates = [message_update(100 + n, rng.choice([1, 2, 3, 4, 5, 6])) for n in range(60)]
     recorder = Recorder(seed)
-    await ChatLanes(recorder, concurrency=4).process_batch(updates)
+    lanes = ChatLanes(recorder, concurrency=4)
+    submit_all(lanes, updates)
+    await lanes.wait_idle()
     assert sorted(u for _, u in recorder.done) == [u.update_id for u in updates]
     for chat in {c for c, _ in recorder.done}:
         ids = [u for c, u in recorder.done if c == chat]
@@ -74,7 +82,7 @@ async def test_updates_arriving_one_by_one_wait_for_their_chat() -> None:
     assert recorder.peak == 2
 
 
-async def test_a_failing_update_is_raised_after_the_others_finish() -> None:
+async def test_a_failing_update_raises_for_its_caller_only() -> None:
     finished: list[int] = []
 
     async def process(update: Update) -> None:
@@ -83,8 +91,13 @@ async def test_a_failing_update_is_raised_after_the_others_finish() -> None:
         await asyncio.sleep(0.001)
         finished.append(update.update_id)
 
-    with pytest.raises(RuntimeError, match="boom"):
-        await ChatLanes(process).process_batch([message_update(300 + n, n) for n in range(5)])
+    lanes = ChatLanes(process)
+    outcomes = await asyncio.gather(
+        *(lanes.process(message_update(300 + n, n)) for n in range(5)), return_exceptions=True
+    )
+    assert [type(outcome).__name__ for outcome in outcomes] == [
+        "NoneType", "RuntimeError", "NoneType", "NoneType", "NoneType"
+    ]  # fmt: skip
     assert sorted(finished) == [300, 302, 303, 304]
 
 
@@ -101,10 +114,10 @@ async def test_a_batch_arriving_while_the_last_one_runs_still_keeps_each_chats_o
     lanes = ChatLanes(recorder, concurrency=4)
     first = [message_update(400 + n, 1 + n % 3) for n in range(12)]
     second = [message_update(500 + n, 1 + n % 3) for n in range(12)]
-    running = asyncio.ensure_future(lanes.process_batch(first))
+    submit_all(lanes, first)
     await asyncio.sleep(0.002)  # the first batch is under way
-    await lanes.process_batch(second)
-    await running
+    submit_all(lanes, second)
+    await lanes.wait_idle()
     for chat in (1, 2, 3):
         ids = [u for c, u in recorder.done if c == chat]
         assert ids == sorted(ids), f"chat {chat} out of order: {ids}"

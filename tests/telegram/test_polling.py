@@ -61,7 +61,7 @@ async def test_updates_confirmed_but_not_handled_are_handled_at_the_next_start(
     # will never send it again.
     store = SessionStore(tmp_path / DB_FILE_NAME)
     try:
-        store.add_to_inbox(InboxBatch(update_id, json.dumps([update]), update_id))
+        store.add_to_inbox(InboxBatch(update_id, update_id, json.dumps([update])))
     finally:
         store.close()
     emu.add_chat(user)
