@@ -21,10 +21,15 @@ _SEPARATORS = re.compile(r"\s*(?:[,;/+&]|\bet\b|\ben\b|\band\b)\s*")
 
 @dataclass(frozen=True)
 class Reading:
-    """An accepted answer value (JSON) or the error to show."""
+    """An accepted answer value (JSON) or the error to show; ``understood``, ``confirm`` and
+    ``alternatives`` as in :class:`flows.parsing.Parsed` (the dialogue says back, asks to confirm,
+    or asks once which option was meant)."""
 
     value: Any = None
     error: Message | None = None
+    understood: Message | None = None
+    confirm: Message | None = None
+    alternatives: tuple[Any, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -66,7 +71,10 @@ def match_option(question: Question, words: str, lang: Lang) -> str | None:
     partial = [
         value for value, label in labels.items() if wanted in label.split() or label.startswith(wanted)
     ]
-    return partial[0] if len(partial) == 1 else None
+    if len(partial) == 1:
+        return partial[0]
+    worded = parsing.parse_option_words(question.id, words, lang)
+    return worded.value if worded.ok and worded.value in {option.value for option in offered} else None
 
 
 def _bounds(question: Question, today: date) -> tuple[date | None, date | None]:
@@ -77,9 +85,11 @@ def _bounds(question: Question, today: date) -> tuple[date | None, date | None]:
 
 
 def _from_parsed(parsed: Any, convert: Any = lambda value: value) -> Reading:
+    if parsed.alternatives:
+        return Reading(error=parsed.error, alternatives=tuple(parsed.alternatives))
     if not parsed.ok or parsed.error is not None:
         return Reading(error=parsed.error or msg("dialogue.error.unreadable"))
-    return Reading(value=convert(parsed.value))
+    return Reading(value=convert(parsed.value), understood=parsed.understood, confirm=parsed.confirm)
 
 
 def read_multi(question: Question, words: str, lang: Lang) -> Reading:
@@ -128,7 +138,16 @@ def read_text(question: Question, words: str, lang: Lang, today: date) -> Readin
     if kind == "date":
         earliest, latest = _bounds(question, today)
         return _from_parsed(
-            parsing.parse_date(words, lang, earliest=earliest, latest=latest), lambda day: day.isoformat()
+            parsing.parse_date(
+                words,
+                lang,
+                earliest=earliest,
+                latest=latest,
+                today=today,
+                asap=rule.asap,
+                day_optional=rule.day_optional,
+            ),
+            lambda day: day.isoformat(),
         )
     if kind == "money":
         money = parsing.parse_money(
@@ -137,20 +156,33 @@ def read_text(question: Question, words: str, lang: Lang, today: date) -> Readin
             period=rule.period,
             minimum=rule.minimum if rule.minimum is not None else 0,
             maximum=rule.maximum if rule.maximum is not None else 100_000_000,
+            other_period="confirm" if rule.convert_period else "refuse",
         )
         if not money.ok or money.value is None:
             return Reading(error=money.error or msg("dialogue.error.unreadable"))
+        if money.confirm is not None:
+            return Reading(
+                value=float(money.value.amount), understood=money.understood, confirm=money.confirm
+            )
         if rule.period and money.value.period not in (None, rule.period):  # the parser refuses it too
             return Reading(error=msg(f"dialogue.error.period_{rule.period}"))
         return Reading(value=float(money.value.amount))
     if kind == "number":
         return _from_parsed(
-            parsing.parse_number(words, lang, minimum=rule.minimum or 0, maximum=rule.maximum or 1e9), float
+            parsing.parse_number(
+                words, lang, minimum=rule.minimum or 0, maximum=rule.maximum or 1e9, unit=rule.unit
+            ),
+            float,
         )
     if kind == "integer":
         return _from_parsed(
             parsing.parse_int(
-                words, lang, minimum=int(rule.minimum or 0), maximum=int(rule.maximum or 10**9)
+                words,
+                lang,
+                minimum=int(rule.minimum or 0),
+                maximum=int(rule.maximum or 10**9),
+                unit=rule.unit,
+                vocabulary=rule.vocabulary,
             ),
             int,
         )

@@ -31,6 +31,7 @@ from bot.engine.answers import (
     SponsorType,
 )
 from bot.engine.derive import NatGroup, nat_group, region_of_postcode
+from flows.parsing.common import Unit
 
 Kind = Literal[
     "choice",
@@ -224,6 +225,11 @@ class Validation:
     latest_days: int | None = None
     period: Literal["month", "year"] | None = None
     min_choices: int = 1
+    unit: Unit | None = None  # what a typed number counts (months, years, days, count)
+    vocabulary: str | None = None  # word list of values given in words (e.g. "CDI" → 0 months)
+    convert_period: bool = False  # an amount for the other period is converted, to be confirmed
+    asap: bool = False  # "as soon as possible" means today (start dates)
+    day_optional: bool = False  # "March 2020" is enough: the first of the month
 
 
 @dataclass(frozen=True)
@@ -505,6 +511,8 @@ LIST_ANSWERS = ("yes", "no", "unknown")
 PAST = Validation(earliest_days=-120 * YEAR, latest_days=0)
 ADULT_DOB = Validation(earliest_days=-100 * YEAR, latest_days=-15 * YEAR)
 SOON = Validation(earliest_days=-2 * YEAR, latest_days=5 * YEAR)
+SOON_OR_NOW = Validation(earliest_days=-2 * YEAR, latest_days=5 * YEAR, asap=True)
+PAST_MONTH_OK = Validation(earliest_days=-120 * YEAR, latest_days=0, day_optional=True)
 
 MEMBERS = Group(
     id="members",
@@ -528,7 +536,7 @@ MEMBERS = Group(
             "relation_start_date",
             scope="member",
             condition=partner,
-            validation=PAST,
+            validation=PAST_MONTH_OK,
             samples=("2020-05-20",),
         ),
         _q("member_resident_with_sponsor", "yes_no", "resident_with_sponsor", scope="member"),
@@ -539,7 +547,7 @@ MEMBERS = Group(
             "cohabitation_months",
             scope="member",
             condition=durable_proof,
-            validation=Validation(minimum=0, maximum=1200),
+            validation=Validation(minimum=0, maximum=1200, unit="months"),
             samples=(0, 24),
         ),
         _q("member_common_child", "yes_no", "common_child", scope="member", condition=short_cohabitation),
@@ -549,7 +557,7 @@ MEMBERS = Group(
             "known_since",
             scope="member",
             condition=meetings_needed,
-            validation=PAST,
+            validation=PAST_MONTH_OK,
             samples=("2021-01-10",),
         ),
         _q(
@@ -558,7 +566,7 @@ MEMBERS = Group(
             "meetings_count",
             scope="member",
             condition=meetings_needed,
-            validation=Validation(minimum=0, maximum=10_000),
+            validation=Validation(minimum=0, maximum=10_000, unit="count"),
             samples=(3,),
         ),
         _q(
@@ -567,7 +575,7 @@ MEMBERS = Group(
             "meetings_days_total",
             scope="member",
             condition=meetings_needed,
-            validation=Validation(minimum=0, maximum=100_000),
+            validation=Validation(minimum=0, maximum=100_000, unit="days"),
             samples=(45,),
         ),
     ),
@@ -633,21 +641,21 @@ FLOW: tuple[Step, ...] = (
         "work_experience_years",
         "number",
         condition=lambda f: higher_educated(f) and f.region == "WAL",
-        validation=Validation(minimum=0, maximum=70),
+        validation=Validation(minimum=0, maximum=70, unit="years"),
         samples=(2,),
     ),
     _q(
         "salary_month_base",
         "money",
         condition=lambda f: employee_in_region(f) and f.region == "BXL",
-        validation=Validation(minimum=100, maximum=1_000_000, period="month"),
+        validation=Validation(minimum=100, maximum=1_000_000, period="month", convert_period=True),
         samples=(4100.0,),
     ),
     _q(
         "salary_year",
         "money",
         condition=lambda f: employee_in_region(f) and f.region in ("FL", "WAL"),
-        validation=Validation(minimum=1_000, maximum=10_000_000, period="year"),
+        validation=Validation(minimum=1_000, maximum=10_000_000, period="year", convert_period=True),
         samples=(55_000.0,),
     ),
     _q(
@@ -656,7 +664,7 @@ FLOW: tuple[Step, ...] = (
         condition=lambda f: (
             regular_employee(f) and f.qualification in ("higher_ed_3y_plus", "ict_experience_3y_in_last_7y")
         ),
-        validation=Validation(minimum=0, maximum=600),
+        validation=Validation(minimum=0, maximum=600, unit="months", vocabulary="contract_duration"),
         samples=(24,),
     ),
     _q(
@@ -705,13 +713,13 @@ FLOW: tuple[Step, ...] = (
             ),
         ),
     ),
-    _q("start_date", "date", condition=employee_in_region, validation=SOON, samples=("2026-09-01",)),
+    _q("start_date", "date", condition=employee_in_region, validation=SOON_OR_NOW, samples=("2026-09-01",)),
     # Unlimited single permit (B9) and Block D — long-term status
     _q(
         "years_worked_be",
         "number",
         condition=asks_years_worked,
-        validation=Validation(minimum=0, maximum=70),
+        validation=Validation(minimum=0, maximum=70, unit="years"),
         samples=(1, 3, 5),
     ),
     _q(
@@ -726,14 +734,14 @@ FLOW: tuple[Step, ...] = (
         "legal_residence_since",
         "date",
         condition=asks_years_worked,
-        validation=PAST,
+        validation=PAST_MONTH_OK,
         samples=("2019-09-01",),
     ),
     _q(
         "worked_in_region_months",
         "integer",
         condition=lambda f: asks_years_worked(f) and f.region == "BXL",
-        validation=Validation(minimum=0, maximum=840),
+        validation=Validation(minimum=0, maximum=840, unit="months"),
         samples=(36,),
     ),
     _q("family_legally_resident", "yes_no", condition=worked_two_years),
@@ -741,14 +749,14 @@ FLOW: tuple[Step, ...] = (
         "longest_absence_months",
         "number",
         condition=long_term_block,
-        validation=Validation(minimum=0, maximum=600),
+        validation=Validation(minimum=0, maximum=600, unit="months"),
         samples=(2,),
     ),
     _q(
         "total_absence_months",
         "number",
         condition=long_term_block,
-        validation=Validation(minimum=0, maximum=600),
+        validation=Validation(minimum=0, maximum=600, unit="months"),
         samples=(5,),
     ),
     _q(
@@ -762,7 +770,7 @@ FLOW: tuple[Step, ...] = (
         "dependants",
         "integer",
         condition=long_term_block,
-        validation=Validation(minimum=0, maximum=30),
+        validation=Validation(minimum=0, maximum=30, unit="count"),
         samples=(1,),
     ),
     _q("ltr_insurance_ok", "yes_no_unsure", "insurance_ok", condition=long_term_only),
@@ -838,7 +846,7 @@ FLOW: tuple[Step, ...] = (
         samples=("2025-11-15",),
     ),
     MEMBERS,
-    _q("family_application_date", "date", condition=family, validation=SOON, samples=("2026-03-01",)),
+    _q("family_application_date", "date", condition=family, validation=SOON_OR_NOW, samples=("2026-03-01",)),
     _q(
         "sponsor_net_income",
         "money",

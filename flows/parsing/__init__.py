@@ -9,6 +9,7 @@ from flows.parsing.countries import parse_countries, parse_country
 from flows.parsing.dates import parse_academic_year, parse_date
 from flows.parsing.money import MoneyAmount, parse_money
 from flows.parsing.numbers import parse_int, parse_number
+from flows.parsing.options import parse_option_words
 from flows.parsing.places import parse_postcode
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "parse_int",
     "parse_money",
     "parse_number",
+    "parse_option_words",
     "parse_postcode",
     "parse_yes_no",
 ]

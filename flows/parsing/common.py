@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from bot.engine.message import Message, ParamValue
 
@@ -19,15 +19,30 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 @dataclass(frozen=True)
 class Parsed(Generic[T]):
-    """A parsed value, or a message explaining what went wrong (with an example)."""
+    """A parsed value, or a message explaining what went wrong (with an example).
+
+    ``understood`` is a short line saying back what was understood when the value came from words
+    rather than digits, or a unit was converted ("Compris : contrat à durée indéterminée.").
+    ``confirm`` is set when ``value`` is a guess that the person must confirm before it is stored
+    (e.g. a yearly amount converted for a monthly question); the message is the yes/no question.
+    ``alternatives`` lists candidate values when the text was ambiguous (``value`` is then None and
+    ``error`` says what to choose between); the dialogue asks once which one was meant.
+    """
 
     value: T | None = None
     error: Message | None = None
+    understood: Message | None = None
+    confirm: Message | None = None
+    alternatives: tuple[Any, ...] = ()
 
     @property
     def ok(self) -> bool:
         """True when a value was understood."""
         return self.error is None and self.value is not None
+
+
+Unit = Literal["months", "years", "days", "count"]
+"""What a typed number counts: a number with another unit is refused, a convertible one converted."""
 
 
 def success(value: T) -> Parsed[T]:

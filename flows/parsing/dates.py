@@ -142,9 +142,20 @@ def _parts(text: str) -> tuple[str, int | str, str] | str:
 
 
 def parse_date(
-    text: str, lang: Lang, *, earliest: date | None = None, latest: date | None = None
+    text: str,
+    lang: Lang,
+    *,
+    earliest: date | None = None,
+    latest: date | None = None,
+    today: date | None = None,
+    asap: bool = False,
+    day_optional: bool = False,
 ) -> Parsed[date]:
-    """A full calendar date between ``earliest`` and ``latest`` (inclusive) typed in FR, NL or EN."""
+    """A full calendar date between ``earliest`` and ``latest`` (inclusive) typed in FR, NL or EN.
+
+    ``asap``: "as soon as possible" / "dès que possible" / "zo snel mogelijk" means ``today`` (said
+    back). ``day_optional``: a month and year alone ("maart 2020") mean the first of that month.
+    """
     example = numeric_example(earliest or latest or DEFAULT_EXAMPLE)
     parts = _parts(clean(text))
     if isinstance(parts, str):

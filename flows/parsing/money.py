@@ -182,12 +182,15 @@ def parse_money(
     period: Period | None = None,
     minimum: float = 0,
     maximum: float = 10_000_000,
+    other_period: Literal["refuse", "confirm"] = "refuse",
 ) -> Parsed[MoneyAmount]:
     """An amount in euros with the period the user mentioned.
 
     ``period`` is the period the question asks for: it picks the example shown in errors, and an
     answer that explicitly states the other period is refused (no silent conversion: Brussels
     compares the monthly base salary, Flanders and Wallonia the annual gross, rules.md §1 B3).
+    With ``other_period="confirm"`` such an answer is converted instead (÷ 12 or × 12) and returned
+    with ``confirm`` set, so the dialogue asks the person to confirm the converted amount.
     """
     example_key = _EXAMPLES[period]
     cleaned = clean(text)

@@ -18,7 +18,7 @@ import re
 from typing import Literal
 
 from bot.i18n import Lang
-from flows.parsing.common import Parsed, clean, failure, fold, success, words
+from flows.parsing.common import Parsed, Unit, clean, failure, fold, success, words
 
 Style = Literal["money", "fr", "nl", "en"]
 
@@ -170,8 +170,21 @@ def _example(minimum: float, maximum: float, preferred: float) -> float:
     return minimum if maximum - minimum > 1e12 else round((minimum + maximum) / 2, 1)
 
 
-def parse_int(text: str, lang: Lang, *, minimum: int, maximum: int) -> Parsed[int]:
-    """A whole number between ``minimum`` and ``maximum`` ('3', 'trois', 'drie', '3 ans')."""
+def parse_int(
+    text: str,
+    lang: Lang,
+    *,
+    minimum: int,
+    maximum: int,
+    unit: Unit | None = None,
+    vocabulary: str | None = None,
+) -> Parsed[int]:
+    """A whole number between ``minimum`` and ``maximum`` ('3', 'trois', 'drie', '3 ans').
+
+    ``unit`` is what the question counts (a number given in another convertible unit is converted
+    and said back; one in an unrelated unit is refused); ``vocabulary`` names a word list of values
+    given in words (e.g. ``contract_duration``: "CDI" → 0, indefinite).
+    """
     example = int(_example(minimum, maximum, 2))
     value = _single(text, lang)
     if value is None:
@@ -183,7 +196,9 @@ def parse_int(text: str, lang: Lang, *, minimum: int, maximum: int) -> Parsed[in
     return success(int(value))
 
 
-def parse_number(text: str, lang: Lang, *, minimum: float, maximum: float) -> Parsed[float]:
+def parse_number(
+    text: str, lang: Lang, *, minimum: float, maximum: float, unit: Unit | None = None
+) -> Parsed[float]:
     """A decimal number between ``minimum`` and ``maximum`` ('2,5', '2.5', '2 ½', 'deux et demi')."""
     example = _example(minimum, maximum, 2.5)
     value = _single(text, lang)
