@@ -9,15 +9,15 @@ from collections.abc import Mapping
 from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
-from bot.engine.message import Message, ParamValue
+from bot.engine import Lang as Lang  # re-exported: the engine defines the languages
+from bot.engine import Message, ParamValue
 
-Lang = Literal["fr", "nl", "en"]
 LANGS: tuple[Lang, ...] = ("fr", "nl", "en")
 DEFAULT_LANG: Lang = "en"
 BABEL_LOCALES: dict[Lang, str] = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}

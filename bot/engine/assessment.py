@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,11 +11,14 @@ from bot.engine.message import Message
 
 CONTRACT_VERSION = 1
 
+# Every route code, in the order routes are preferred: the E-4 preference for employee routes,
+# then the other purposes in router order (R0-7…R0-11). ROUTE_CODES is this order.
 RouteCode = Literal[
     "BELGIAN",
     "EU_REG",
     "UNLIMITED_STAY",
     "SEARCH_YEAR_WORK",
+    "UNLIMITED",
     "BLUE_CARD",
     "HQ",
     "HQ_REDUCED",
@@ -24,16 +27,18 @@ RouteCode = Literal[
     "SHORTAGE",
     "LABOUR_MARKET_TEST",
     "ICT",
-    "UNLIMITED",
-    "LTR",
+    "DG_REVIEW",
     "PROFESSIONAL_CARD",
     "STUDENT",
     "RESEARCHER",
     "SEARCH_YEAR",
-    "DG_REVIEW",
+    "LTR",
     "NO_ROUTE",
 ]
+ROUTE_CODES: tuple[RouteCode, ...] = get_args(RouteCode)
+# Best first: a route that holds, then one an adviser must check, then one whose conditions fail.
 RouteStatus = Literal["eligible", "review", "not_met"]
+ROUTE_STATUSES: tuple[RouteStatus, ...] = get_args(RouteStatus)
 FamilyOutcome = Literal[
     "FAM_NONE", "FAM_EXOFFICIO", "FAM_OE", "FAM_NOT_YET", "FAM_NOT_ELIGIBLE", "FAM_REVIEW"
 ]

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.engine.assessment import Review
-from bot.engine.config import EngineConfig
+from bot.engine.config import DEFAULT_CONFIG, EngineConfig
 from bot.engine.message import Message, ParamValue
-from bot.engine.thresholds import ThresholdTable
+from bot.engine.thresholds import ThresholdTable, threshold_table
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,18 @@ class Context:
     ref_date: date
     table: ThresholdTable
     config: EngineConfig
+
+    @classmethod
+    def for_day(
+        cls,
+        on: date,
+        ref_date: date | None = None,
+        *,
+        config: EngineConfig = DEFAULT_CONFIG,
+        table: ThresholdTable | None = None,
+    ) -> Context:
+        """A context for ``on`` (the reference date defaults to it) with the packaged table."""
+        return cls(on=on, ref_date=ref_date or on, table=table or threshold_table(), config=config)
 
 
 @dataclass

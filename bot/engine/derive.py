@@ -7,11 +7,18 @@ import tomllib
 from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from bot.engine.answers import Answers, Region
 
 NatGroup = Literal["BE", "EU", "TCN"]
+SalaryPeriod = Literal["month", "year"]
+
+REGIONS: tuple[Region, ...] = get_args(Region)
+# Whether a region's salary thresholds are monthly (base gross, Brussels) or annual (gross):
+# rules.md §2.4–2.6. The German-speaking Community decides case by case (no salary is asked).
+SALARY_PERIOD: dict[Region, SalaryPeriod] = {"BXL": "month", "FL": "year", "WAL": "year"}
+SALARY_FIELD: dict[SalaryPeriod, str] = {"month": "salary_month_base", "year": "salary_year"}
 
 
 @cache
@@ -55,13 +62,21 @@ def region_of_postcode(postcode: str) -> Region | None:
     return None
 
 
+def region_from(region: str | None, postcode: str | int | None) -> Region | None:
+    """The region given, else the region of the postcode; None when neither tells.
+
+    Takes raw values, so the interview and the store can use it on answers not yet validated.
+    """
+    if region in REGIONS:
+        return region
+    if postcode is not None and str(postcode).strip():
+        return region_of_postcode(str(postcode).strip())
+    return None
+
+
 def work_region(answers: Answers) -> Region | None:
     """Region of the place of work: the explicit region, else derived from the postcode."""
-    if answers.region is not None:
-        return answers.region
-    if answers.work_postcode is not None:
-        return region_of_postcode(answers.work_postcode)
-    return None
+    return region_from(answers.region, answers.work_postcode)
 
 
 def age_at(dob: date, day: date) -> int:

@@ -19,13 +19,13 @@ from bot.engine.assessment import (
 from bot.engine.context import Context, Findings
 from bot.engine.derive import add_months
 from bot.engine.family_income import Household, IncomeVerdict, assess_income
-from bot.engine.family_members import Draft, FamilyCase, finish_conditions, start_relation
+from bot.engine.family_members import FamilyCase, MemberDraft, finish_conditions, start_relation
 from bot.engine.family_rules import REFORM_DAY, UNLIMITED_STAY_MONTHS_FOR_EXEMPTION, sources_of
 from bot.engine.family_sponsor import LISTED_CATEGORIES, Sponsor, choose_rule_set, identify_sponsor
 from bot.engine.message import Message, msg
 
 
-def household_of(drafts: list[Draft]) -> Household:
+def household_of(drafts: list[MemberDraft]) -> Household:
     """N and the related counts of rules.md §3.4 from the members' relations (ineligible applicants
     do not count: they will not join)."""
     applicants = [d for d in drafts if not d.resident and not d.excluded]
@@ -72,7 +72,7 @@ def _gross_exofficio(
     return check.passes, [check.row.use(day)]
 
 
-def _family_outcome(drafts: list[Draft]) -> FamilyOutcome:
+def _family_outcome(drafts: list[MemberDraft]) -> FamilyOutcome:
     outcomes = [d.outcome for d in drafts if not d.resident]
     if not outcomes:
         return "FAM_NONE"

@@ -8,6 +8,7 @@ from datetime import date
 from bot.engine.answers import Answers, Member, Relation
 from bot.engine.assessment import FAMILY_OUTCOME_ORDER, FamilyOutcome, MemberResult, RuleSet
 from bot.engine.context import Findings
+from bot.engine.cutoff import near_cutoff
 from bot.engine.derive import add_months, add_years, age_at, in_list, nth_birthday
 from bot.engine.family_income import IncomeVerdict
 from bot.engine.family_rules import (
@@ -25,7 +26,6 @@ from bot.engine.family_rules import (
     PARTNER_AGE_OLD,
     PARTNER_AGE_OLD_EXCEPTION,
     WHO_MAY_JOIN,
-    near_cutoff,
     sources_of,
 )
 from bot.engine.family_sponsor import LISTED_CATEGORIES, Sponsor
@@ -49,7 +49,7 @@ class FamilyCase:
 
 
 @dataclass
-class Draft:
+class MemberDraft:
     """A member's assessment being built: partial verdicts, rule IDs and reasons."""
 
     member: Member
@@ -114,10 +114,10 @@ def _dob_field(sponsor: Sponsor) -> str:
     return "dob" if sponsor.is_respondent else "sponsor_dob"
 
 
-def start_relation(case: FamilyCase, member: Member) -> Draft:
+def start_relation(case: FamilyCase, member: Member) -> MemberDraft:
     """§3.1 who may join whom, and FR-CH-1…4 / FR-PART-3 for this member."""
     relation = effective_relation(member, case.day)
-    draft = Draft(member, relation)
+    draft = MemberDraft(member, relation)
     if member.resident_with_sponsor:
         draft.resident = True
         key = "family.member.resident_counted" if member.dependent else "family.member.resident_not_counted"
@@ -165,7 +165,7 @@ def start_relation(case: FamilyCase, member: Member) -> Draft:
     return draft
 
 
-def _parent_of_belgian(case: FamilyCase, draft: Draft, rule: str) -> None:
+def _parent_of_belgian(case: FamilyCase, draft: MemberDraft, rule: str) -> None:
     sponsor_dob = case.sponsor.dob
     if sponsor_dob is None:
         case.findings.need(_dob_field(case.sponsor))
@@ -178,7 +178,7 @@ def _parent_of_belgian(case: FamilyCase, draft: Draft, rule: str) -> None:
         draft.verdict("FAM_NOT_ELIGIBLE")
 
 
-def _partner_rules(case: FamilyCase, draft: Draft) -> None:
+def _partner_rules(case: FamilyCase, draft: MemberDraft) -> None:
     """FR-AGE-N/O, FR-PART-1/2, durable relationship, waiting periods (RV-09)."""
     draft.note(None, "family.member.partner", relation_key=f"outcome.relation.{draft.relation}")
     if case.rule_set == "NEW":
@@ -195,7 +195,7 @@ def _partner_rules(case: FamilyCase, draft: Draft) -> None:
     _waiting_old(case, draft)
 
 
-def _dobs(case: FamilyCase, draft: Draft) -> tuple[date, date] | None:
+def _dobs(case: FamilyCase, draft: MemberDraft) -> tuple[date, date] | None:
     sponsor_dob, member_dob = case.sponsor.dob, draft.member.dob
     if sponsor_dob is None:
         case.findings.need(_dob_field(case.sponsor))
@@ -208,7 +208,7 @@ def _dobs(case: FamilyCase, draft: Draft) -> tuple[date, date] | None:
     return sponsor_dob, member_dob
 
 
-def _age_new(case: FamilyCase, draft: Draft) -> None:
+def _age_new(case: FamilyCase, draft: MemberDraft) -> None:
     dobs = _dobs(case, draft)
     if dobs is None:
         return
@@ -235,7 +235,7 @@ def _union_before_arrival(case: FamilyCase, member: Member) -> bool:
     return case.sponsor.right_in_future and start <= case.day
 
 
-def _age_old(case: FamilyCase, draft: Draft) -> None:
+def _age_old(case: FamilyCase, draft: MemberDraft) -> None:
     dobs = _dobs(case, draft)
     if dobs is None:
         return
@@ -255,7 +255,7 @@ def _age_old(case: FamilyCase, draft: Draft) -> None:
     draft.verdict("FAM_NOT_YET", from_day)
 
 
-def _durable(case: FamilyCase, draft: Draft, rule: str) -> None:
+def _durable(case: FamilyCase, draft: MemberDraft, rule: str) -> None:
     """Durable relationship (P59): 12 months' cohabitation; or known 2 years with 3 meetings of
     45 days in total; or a common child."""
     member = draft.member
@@ -291,7 +291,7 @@ def _durable(case: FamilyCase, draft: Draft, rule: str) -> None:
     case.findings.review("RV-11", key)
 
 
-def _formed_after_new(case: FamilyCase, draft: Draft) -> None:
+def _formed_after_new(case: FamilyCase, draft: MemberDraft) -> None:
     """RV-09: under the NEW rules a family formed after the sponsor's right may face a waiting period."""
     start, right = draft.member.relation_start_date, case.sponsor.right_date
     if case.sponsor.group != "tcn" or start is None or right is None or start <= right:
@@ -308,7 +308,7 @@ def _formed_after_new(case: FamilyCase, draft: Draft) -> None:
     )
 
 
-def _waiting_old(case: FamilyCase, draft: Draft) -> None:
+def _waiting_old(case: FamilyCase, draft: MemberDraft) -> None:
     """OLD rules, unlimited-stay sponsor: 12 months' wait unless the union pre-existed or a common
     child (P41)."""
     start, right = draft.member.relation_start_date, case.sponsor.right_date
@@ -322,7 +322,7 @@ def _waiting_old(case: FamilyCase, draft: Draft) -> None:
         draft.verdict("FAM_NOT_YET", until)
 
 
-def finish_conditions(case: FamilyCase, draft: Draft) -> None:
+def finish_conditions(case: FamilyCase, draft: MemberDraft) -> None:
     """§3.3 conditions (income, housing, insurance), nationality notes (§3.7) and the ex-officio
     visa (§3.6) for a member who may join."""
     if draft.resident or draft.excluded or case.sponsor.group is None:
@@ -356,7 +356,7 @@ def finish_conditions(case: FamilyCase, draft: Draft) -> None:
         _exofficio(case, draft)
 
 
-def _exofficio(case: FamilyCase, draft: Draft) -> None:
+def _exofficio(case: FamilyCase, draft: MemberDraft) -> None:
     """EX-1…EX-6 and EX-FAIL (S001): may the embassy issue the visa itself?"""
     if draft.relation not in EXOFFICIO_RELATIONS:
         draft.note("EX-1", "family.exofficio.relation", relation_key=f"outcome.relation.{draft.relation}")
@@ -380,7 +380,7 @@ def _exofficio(case: FamilyCase, draft: Draft) -> None:
         draft.note("EX-FAIL", "family.exofficio.fail")
 
 
-def _ex2_category_or_income(case: FamilyCase, draft: Draft) -> bool:
+def _ex2_category_or_income(case: FamilyCase, draft: MemberDraft) -> bool:
     category = case.sponsor.category
     if category in LISTED_CATEGORIES:
         draft.note("EX-2", "family.exofficio.category", category_key=f"family.category.{category}")
@@ -402,7 +402,7 @@ def _ex2_category_or_income(case: FamilyCase, draft: Draft) -> bool:
     return False
 
 
-def _ex3_family_before_permit(case: FamilyCase, draft: Draft) -> bool:
+def _ex3_family_before_permit(case: FamilyCase, draft: MemberDraft) -> bool:
     member, sponsor = draft.member, case.sponsor
     start = member.relation_start_date
     if start is None and draft.relation == "child_minor":
@@ -425,7 +425,7 @@ def _ex3_family_before_permit(case: FamilyCase, draft: Draft) -> bool:
     return False
 
 
-def _ex4_window(case: FamilyCase, draft: Draft) -> bool:
+def _ex4_window(case: FamilyCase, draft: MemberDraft) -> bool:
     visa_date = case.answers.worker_visa_date
     if visa_date is not None:
         deadline = add_months(visa_date, EXOFFICIO_WINDOW_MONTHS)
@@ -447,7 +447,7 @@ def _ex4_window(case: FamilyCase, draft: Draft) -> bool:
     return False
 
 
-def _ex5_conditions(case: FamilyCase, draft: Draft) -> bool:
+def _ex5_conditions(case: FamilyCase, draft: MemberDraft) -> bool:
     if draft.outcome != "FAM_OE":
         return False
     if case.answers.insurance_ok in ("no", "unsure") or case.answers.housing_ok is None:
@@ -456,7 +456,7 @@ def _ex5_conditions(case: FamilyCase, draft: Draft) -> bool:
     return True
 
 
-def _ex6_nationality_and_flags(case: FamilyCase, draft: Draft) -> bool:
+def _ex6_nationality_and_flags(case: FamilyCase, draft: MemberDraft) -> bool:
     nationality = draft.member.nationality
     passed = True
     if nationality is None:

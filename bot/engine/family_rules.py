@@ -8,28 +8,27 @@ from typing import Literal, NamedTuple
 
 from bot.engine.answers import Relation
 from bot.engine.assessment import RuleSet
+from bot.engine.constants import count, day
 
 # §3.2 boundaries: "accordé à partir du 18 août 2025" (S001) and "on or after 18 August 2027" (S004).
-REFORM_DAY = date(2025, 8, 18)  # first day of the NEW rules
-TRANSITION_END_DAY = date(2027, 8, 18)  # first day the NEW rules reach pre-reform sponsors and Belgians
-CUTOFF_MARGIN_DAYS = 3  # RV-15: a date this close to a cut-off is flagged
+REFORM_DAY = day("FAMILY_REFORM")  # first day of the NEW rules
+TRANSITION_END_DAY = day("FAMILY_TRANSITION_END")  # first day the NEW rules reach pre-reform sponsors
 
-PARTNER_AGE_NEW = 21  # FR-AGE-N
-PARTNER_AGE_OLD = 21  # FR-AGE-O, general rule
-PARTNER_AGE_OLD_EXCEPTION = 18  # FR-AGE-O, union before arrival / one year of cohabitation
-ADULT_AGE = 18  # FR-CH-1/2
-EU_DESCENDANT_AGE = 21  # FR-CH-4, EU sponsor
-OLD_COHABITATION_MONTHS = 12  # FR-AGE-O exception for partners of Belgians / EU citizens
-OLD_WAITING_MONTHS = 12  # §3.3 OLD waiting period for unlimited-stay sponsors (P41)
-UNLIMITED_STAY_MONTHS_FOR_EXEMPTION = 12  # FR-INC-5 (P34)
+PARTNER_AGE_NEW = count("PARTNER_AGE_NEW")  # FR-AGE-N
+PARTNER_AGE_OLD = count("PARTNER_AGE_OLD")  # FR-AGE-O, general rule
+PARTNER_AGE_OLD_EXCEPTION = count("PARTNER_AGE_OLD_EXCEPTION")  # union before arrival / cohabitation
+ADULT_AGE = count("ADULT_AGE")  # FR-CH-1/2
+EU_DESCENDANT_AGE = count("EU_DESCENDANT_AGE")  # FR-CH-4, EU sponsor
+OLD_COHABITATION_MONTHS = count("OLD_COHABITATION")  # FR-AGE-O exception, partners of Belgians / EU
+OLD_WAITING_MONTHS = count("OLD_WAITING")  # §3.3 OLD waiting period for unlimited-stay sponsors
+UNLIMITED_STAY_MONTHS_FOR_EXEMPTION = count("INCOME_EXEMPTION_SETTLED")  # FR-INC-5
 
-# P59 durable relationship.
-DURABLE_COHABITATION_MONTHS = 12
-DURABLE_KNOWN_YEARS = 2
-DURABLE_MEETINGS = 3
-DURABLE_MEETING_DAYS = 45
+DURABLE_COHABITATION_MONTHS = count("DURABLE_COHABITATION")
+DURABLE_KNOWN_YEARS = count("DURABLE_KNOWN")
+DURABLE_MEETINGS = count("DURABLE_MEETINGS")
+DURABLE_MEETING_DAYS = count("DURABLE_MEETING_DAYS")
 
-EXOFFICIO_WINDOW_MONTHS = 6  # EX-4
+EXOFFICIO_WINDOW_MONTHS = count("EXOFFICIO_WINDOW")  # EX-4
 EXOFFICIO_RELATIONS: frozenset[str] = frozenset({"spouse", "child_minor"})  # EX-1
 
 RULE_SOURCES: dict[str, tuple[str, ...]] = {
@@ -162,11 +161,6 @@ def renewal_rule_set(granted_on: date, granted_under: RuleSet, renewal_on: date)
     if granted_under == "NEW":
         return "RN-3", "NEW"
     return "RN-2", "OLD" if renewal_on < TRANSITION_END_DAY else "NEW"
-
-
-def near_cutoff(day: date, cutoff: date) -> bool:
-    """True when ``day`` lies within the RV-15 margin around ``cutoff`` (both sides, inclusive)."""
-    return abs((day - cutoff).days) <= CUTOFF_MARGIN_DAYS
 
 
 def sources_of(rules: list[str]) -> list[str]:

@@ -8,17 +8,19 @@ from datetime import date
 from typing import Literal, get_args
 
 from bot.engine.answers import Answers, SponsorCategory, SponsorType
-from bot.engine.assessment import RouteResult, RuleSet
+from bot.engine.assessment import RouteCode, RouteResult, RuleSet
+from bot.engine.cards import LIMITED_STAY_CARDS, UNLIMITED_STAY_CARDS
 from bot.engine.context import Findings
+from bot.engine.cutoff import near_cutoff
 from bot.engine.derive import nat_group
-from bot.engine.family_rules import REFORM_DAY, TRANSITION_END_DAY, SponsorGroup, near_cutoff
+from bot.engine.family_rules import REFORM_DAY, TRANSITION_END_DAY, SponsorGroup
 from bot.engine.message import Message, msg
 
 # Worker categories of S001's ex-officio list (plus "ict": intra-corporate transfer of unknown kind, K-8,
 # and "other": a worker outside the list, who may still use the income path).
 Category = SponsorCategory | Literal["ict"]
 LISTED_CATEGORIES: frozenset[str] = frozenset(get_args(SponsorCategory)) - {"other"}
-ROUTE_CATEGORY: dict[str, Category] = {
+ROUTE_CATEGORY: dict[RouteCode, Category] = {
     "BLUE_CARD": "blue_card",
     "HQ": "highly_qualified",
     "HQ_REDUCED": "highly_qualified",
@@ -31,33 +33,32 @@ SPECIAL_CATEGORY: dict[str, Category] = {
     "professional_athlete_or_coach": "professional_athlete_or_coach",
     "international_agreement": "international_agreement",
 }
-# Routes that end in a single permit (or a Blue Card / ICT / researcher permit): the holder is a worker.
-WORKER_ROUTES: frozenset[str] = frozenset(
-    {
-        "BLUE_CARD",
-        "HQ",
-        "HQ_REDUCED",
-        "EXEC",
-        "MEDIUM_SHORTAGE",
-        "SHORTAGE",
-        "LABOUR_MARKET_TEST",
-        "ICT",
-        "RESEARCHER",
-        "UNLIMITED",
-        "DG_REVIEW",
-    }
-)
-# Routes that give a limited stay (work or study permit).
-LIMITED_STAY_ROUTES: frozenset[str] = WORKER_ROUTES | {
-    "PROFESSIONAL_CARD",
-    "STUDENT",
-    "SEARCH_YEAR",
-    "SEARCH_YEAR_WORK",
+# What each route gives its holder, as a sponsor (§3.1, §3.6): a worker's permit (single permit,
+# Blue Card, ICT or researcher permit), another limited stay, an unlimited stay, or nothing the
+# family rules rely on. One row per route code.
+RouteStay = Literal["worker", "limited", "unlimited", "none"]
+ROUTE_STAY: dict[RouteCode, RouteStay] = {
+    "BELGIAN": "none",
+    "EU_REG": "none",
+    "UNLIMITED_STAY": "unlimited",
+    "SEARCH_YEAR_WORK": "limited",
+    "UNLIMITED": "worker",
+    "BLUE_CARD": "worker",
+    "HQ": "worker",
+    "HQ_REDUCED": "worker",
+    "EXEC": "worker",
+    "MEDIUM_SHORTAGE": "worker",
+    "SHORTAGE": "worker",
+    "LABOUR_MARKET_TEST": "worker",
+    "ICT": "worker",
+    "DG_REVIEW": "worker",
+    "PROFESSIONAL_CARD": "limited",
+    "STUDENT": "limited",
+    "RESEARCHER": "worker",
+    "SEARCH_YEAR": "limited",
+    "LTR": "none",
+    "NO_ROUTE": "none",
 }
-UNLIMITED_CARDS: frozenset[str] = frozenset({"B", "C", "D", "K", "L"})
-LIMITED_CARDS: frozenset[str] = frozenset(
-    {"A-student", "A-researcher", "A-single-permit", "A-search-year", "A-family-reunification", "H-Blue-Card"}
-)
 PROTECTION_TYPES: frozenset[str] = frozenset({"international_protection", "temporary_protection", "other"})
 GROUP_OF_TYPE: dict[str, SponsorGroup] = {
     "belgian": "belgian",
@@ -105,9 +106,10 @@ def _derived_type(answers: Answers, route: RouteResult | None) -> SponsorType | 
         return "belgian"
     if group == "EU":
         return "eu_eea_ch"
-    if answers.card_type in UNLIMITED_CARDS or (route is not None and route.code == "UNLIMITED_STAY"):
+    stay: RouteStay = ROUTE_STAY[route.code] if route is not None else "none"
+    if answers.card_type in UNLIMITED_STAY_CARDS or stay == "unlimited":
         return "tcn_unlimited"
-    if answers.card_type in LIMITED_CARDS or (route is not None and route.code in LIMITED_STAY_ROUTES):
+    if answers.card_type in LIMITED_STAY_CARDS or stay in ("worker", "limited"):
         return "tcn_limited"
     return None
 
@@ -129,7 +131,7 @@ def _respondent_category(answers: Answers, route: RouteResult | None, findings: 
         category = "postdoc"
     if category is None and answers.sponsor_category is not None:
         category = answers.sponsor_category
-    if category is None and route is not None and route.code in WORKER_ROUTES:
+    if category is None and route is not None and ROUTE_STAY[route.code] == "worker":
         category = "other"
     return category
 

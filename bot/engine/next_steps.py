@@ -20,11 +20,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.engine.answers import Answers, Region
 from bot.engine.assessment import FamilyResult, NextStep, RouteResult
-from bot.engine.calendar import PeriodUnit, next_first_of_january, shift, window_before
+from bot.engine.calendar import next_first_of_january, shift, window_before
+from bot.engine.constants import Constant, constants
 from bot.engine.context import Context
 from bot.engine.derive import academic_year_date, add_months, age_at, in_list, nth_birthday, work_region
 from bot.engine.message import Message, ParamValue, msg
-from bot.engine.thresholds import ThresholdRow
+from bot.engine.thresholds import ThresholdRow, threshold_table
 
 TimingKind = Literal["deadline", "indicative"]
 
@@ -34,37 +35,6 @@ TimingKind = Literal["deadline", "indicative"]
 
 class _Data(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Constant(_Data):
-    """A deadline or reported duration of rules.md §5.10."""
-
-    unit: Literal["days", "working_days", "months", "weeks", "years"]
-    count: int | None = None
-    earliest: int | None = None
-    min: int | None = None
-    max: int | None = None
-    extension: int | None = None
-    extensions: int | None = None
-    since: date | None = None
-    region: str | None = None
-    routes: list[str] = Field(default_factory=list)
-    sources: list[str]
-    confidence: str
-
-    def field_value(self, name: str) -> int:
-        """The integer value of one of the constant's fields (for message parameters)."""
-        value = getattr(self, name)
-        if not isinstance(value, int):
-            raise ValueError(f"constant field {name!r} has no integer value")
-        return value
-
-    def period(self) -> tuple[int, PeriodUnit]:
-        """(count, unit) for date arithmetic."""
-        if self.count is None or self.unit not in ("days", "working_days", "months"):
-            raise ValueError("this constant is not a date offset")
-        unit: PeriodUnit = self.unit
-        return self.count, unit
 
 
 class ConditionalDocument(_Data):
@@ -110,7 +80,7 @@ class Plans(_Data):
 
 
 class Catalogue(_Data):
-    """The whole ``data/next_steps.toml``."""
+    """The whole ``data/next_steps.toml``, with the constants of ``data/constants.toml``."""
 
     constants: dict[str, Constant]
     fee_ids: dict[str, str]
@@ -128,7 +98,7 @@ class Catalogue(_Data):
 def catalogue() -> Catalogue:
     """The next-steps catalogue shipped with the package."""
     text = resources.files("bot.engine").joinpath("data/next_steps.toml").read_text(encoding="utf-8")
-    return Catalogue.model_validate(tomllib.loads(text))
+    return Catalogue.model_validate({**tomllib.loads(text), "constants": constants()})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -574,6 +544,40 @@ def build_step(code: str, s: Situation) -> NextStep:
         documents=_documents(s, spec),
         sources=_sources(spec.sources, constant_sources, fee.sources if fee else ()),
     )
+
+
+def catalogue_problems(cat: Catalogue | None = None, table_ids: set[str] | None = None) -> list[str]:
+    """Every reference of the catalogue that does not resolve (an empty list when all is well):
+    plans naming unknown steps, fee IDs missing from the thresholds table, unknown predicates,
+    due rules, fee kinds or constants, and message parameters that are not integer constants."""
+    cat = cat or catalogue()
+    known_ids = table_ids if table_ids is not None else threshold_table().ids()
+    problems = [
+        f"plan {owner}: unknown step {code}"
+        for plans in (cat.plans.routes, cat.plans.family)
+        for owner, codes in plans.items()
+        for code in codes
+        if code not in cat.steps
+    ]
+    fee_ids = set(cat.fee_ids.values()) | {
+        fee_id for entry in cat.oe_fees.values() for fee_id in (entry.id, entry.alternative) if fee_id
+    }
+    problems += [f"fee {fee_id}: not in the thresholds table" for fee_id in sorted(fee_ids - known_ids)]
+    for code, spec in cat.steps.items():
+        for kind, name, known in (
+            ("when", spec.when, PREDICATES),
+            ("due", spec.due, DUE_RULES),
+            ("fee", spec.fee, FEE_BUILDERS),
+            ("constant", spec.constant, cat.constants),
+        ):
+            if name is not None and name not in known:
+                problems.append(f"step {code}: unknown {kind} {name}")
+        for param, path in spec.params.items():
+            try:
+                cat.value(path)
+            except (KeyError, ValueError, AttributeError):
+                problems.append(f"step {code}: parameter {param} = {path} is not an integer constant")
+    return problems
 
 
 def step_codes(s: Situation) -> list[str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.engine.answers import Answers
 from bot.engine.calendar import shift
+from bot.engine.constants import constants
 from bot.engine.context import Context, Findings
-from bot.engine.next_steps import catalogue
 
 
 def check_refusal(answers: Answers, ctx: Context, findings: Findings) -> None:
@@ -13,7 +13,7 @@ def check_refusal(answers: Answers, ctx: Context, findings: Findings) -> None:
     since whether an appeal suspends removal depends on the decision (K-18)."""
     if answers.refusal_date is None:
         return
-    count, unit = catalogue().constants["APPEAL_CCE"].period()
+    count, unit = constants()["APPEAL_CCE"].period()
     deadline = shift(answers.refusal_date, count, unit)
     key = "review.reason.refusal_passed" if deadline < ctx.on else "review.reason.refusal"
     findings.review(

@@ -10,17 +10,16 @@ from collections.abc import Callable
 
 from bot.engine.answers import Answers, Purpose
 from bot.engine.assessment import RouteCode, RouteResult
+from bot.engine.cards import UNLIMITED_STAY_CARDS
 from bot.engine.context import Context, Findings
 from bot.engine.derive import nat_group
-from bot.engine.routes_base import Draft, best_per_code, route_order
+from bot.engine.routes_base import RouteDraft, best_per_code, route_order
 from bot.engine.routes_employee import employee_routes
 from bot.engine.routes_other import researcher_route, search_year_route, self_employed_route, student_route
 from bot.engine.routes_residence import ltr_route, unlimited_route
 
-UNLIMITED_STAY_CARDS = frozenset({"B", "C", "D", "K", "L"})
-
 # R0-6…R0-11: purpose → the block of routes it opens, in router order.
-PURPOSE_BLOCKS: tuple[tuple[Purpose, Callable[[Answers, Context], list[Draft]]], ...] = (
+PURPOSE_BLOCKS: tuple[tuple[Purpose, Callable[[Answers, Context], list[RouteDraft]]], ...] = (
     ("employee", employee_routes),
     ("self_employed", lambda answers, ctx: [self_employed_route(answers)]),
     ("study", lambda answers, ctx: [student_route(answers, ctx)]),
@@ -35,13 +34,13 @@ def evaluate_routes(answers: Answers, ctx: Context, findings: Findings) -> list[
     drafts = best_per_code(route_drafts(answers, ctx, findings))
     results = sorted((draft.finish(findings) for draft in drafts), key=route_order)
     if not any(result.status in ("eligible", "review") for result in results):
-        none = Draft("NO_ROUTE", "R0-12", status="review")
+        none = RouteDraft("NO_ROUTE", "R0-12", status="review")
         none.because("route.reason.no_route")
         results.insert(0, none.finish(findings))
     return results
 
 
-def route_drafts(answers: Answers, ctx: Context, findings: Findings) -> list[Draft]:
+def route_drafts(answers: Answers, ctx: Context, findings: Findings) -> list[RouteDraft]:
     """R0-1…R0-11: the routes each applicable rule opens (several purposes → several blocks)."""
     if not answers.nationalities:
         findings.need("nationalities")
@@ -53,11 +52,11 @@ def route_drafts(answers: Answers, ctx: Context, findings: Findings) -> list[Dra
     card = answers.card_type
     if card in UNLIMITED_STAY_CARDS:
         return [_fixed("UNLIMITED_STAY", "R0-3", "route.reason.unlimited_stay", ["S002", "P20"])]
-    drafts: list[Draft] = []
+    drafts: list[RouteDraft] = []
     if card == "A-search-year":
         drafts.append(_fixed("SEARCH_YEAR_WORK", "R0-4", "route.reason.search_year_work", ["P48"]))
     elif card == "A-family-reunification":
-        family_card = Draft("NO_ROUTE", "R0-5", sources=["S003"], status="review")
+        family_card = RouteDraft("NO_ROUTE", "R0-5", sources=["S003"], status="review")
         family_card.because("route.reason.family_card")
         drafts.append(family_card)
     if not answers.purposes:
@@ -72,7 +71,7 @@ def route_drafts(answers: Answers, ctx: Context, findings: Findings) -> list[Dra
     return drafts
 
 
-def _fixed(code: RouteCode, rule: str, key: str, sources: list[str]) -> Draft:
-    draft = Draft(code, rule, sources=sources)
+def _fixed(code: RouteCode, rule: str, key: str, sources: list[str]) -> RouteDraft:
+    draft = RouteDraft(code, rule, sources=sources)
     draft.because(key)
     return draft

@@ -4,40 +4,21 @@ threshold checks and the order in which routes are shown."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from bot.engine.assessment import RouteCode, RouteResult, RouteStatus, ThresholdUse
+from bot.engine.assessment import (
+    ROUTE_CODES,
+    ROUTE_STATUSES,
+    RouteCode,
+    RouteResult,
+    RouteStatus,
+    ThresholdUse,
+)
 from bot.engine.context import Context, Findings
 from bot.engine.message import Message, ParamValue, msg
 from bot.engine.thresholds import USABLE_STATUSES, Check, Comparison, ThresholdRow
 
-STATUS_RANK: dict[RouteStatus, int] = {"eligible": 0, "review": 1, "not_met": 2}
-
-# E-4 preference for employee routes, then the other purposes in router order (R0-7…R0-11).
-CODE_ORDER: tuple[RouteCode, ...] = (
-    "BELGIAN",
-    "EU_REG",
-    "UNLIMITED_STAY",
-    "SEARCH_YEAR_WORK",
-    "UNLIMITED",
-    "BLUE_CARD",
-    "HQ",
-    "HQ_REDUCED",
-    "EXEC",
-    "MEDIUM_SHORTAGE",
-    "SHORTAGE",
-    "LABOUR_MARKET_TEST",
-    "ICT",
-    "DG_REVIEW",
-    "PROFESSIONAL_CARD",
-    "STUDENT",
-    "RESEARCHER",
-    "SEARCH_YEAR",
-    "LTR",
-    "NO_ROUTE",
-)
-
-NEAR_CUTOFF_DAYS = 3  # RV-15: "± 3 days" around a legal cut-off
+STATUS_RANK: dict[RouteStatus, int] = {status: rank for rank, status in enumerate(ROUTE_STATUSES)}
 
 
 @dataclass(frozen=True)
@@ -60,7 +41,7 @@ MET = Cond(True)
 
 
 @dataclass
-class Draft:
+class RouteDraft:
     """A route being evaluated; review codes and missing fields are only reported when the
     route stays open (a route that fails anyway does not need an adviser)."""
 
@@ -153,7 +134,7 @@ class Draft:
 
 
 def check_amount(
-    draft: Draft,
+    draft: RouteDraft,
     ctx: Context,
     value: float | None,
     threshold_id: str,
@@ -226,18 +207,13 @@ def latest_row(ctx: Context, threshold_id: str, day: date) -> ThresholdRow | Non
     return max(rows, key=lambda row: row.valid_from or date.min, default=None)
 
 
-def near_cutoff(day: date, first_new_day: date, days: int = NEAR_CUTOFF_DAYS) -> bool:
-    """True when ``day`` lies within ``days`` days either side of a change of regime (RV-15)."""
-    return first_new_day - timedelta(days=days) <= day < first_new_day + timedelta(days=days)
-
-
-def _preference(draft: Draft) -> tuple[int, float]:
+def _preference(draft: RouteDraft) -> tuple[int, float]:
     return STATUS_RANK[draft.status], draft.gap if draft.gap is not None else float("inf")
 
 
-def best_per_code(drafts: list[Draft]) -> list[Draft]:
+def best_per_code(drafts: list[RouteDraft]) -> list[RouteDraft]:
     """Keep, for each route code, the first draft with the best status (the closest when not met)."""
-    best: dict[RouteCode, Draft] = {}
+    best: dict[RouteCode, RouteDraft] = {}
     for draft in drafts:
         kept = best.get(draft.code)
         if kept is None or _preference(draft) < _preference(kept):
@@ -247,4 +223,4 @@ def best_per_code(drafts: list[Draft]) -> list[Draft]:
 
 def route_order(result: RouteResult) -> tuple[int, int]:
     """Sort key: eligible, then review, then not met; within a status the E-4 preference."""
-    return STATUS_RANK[result.status], CODE_ORDER.index(result.code)
+    return STATUS_RANK[result.status], ROUTE_CODES.index(result.code)

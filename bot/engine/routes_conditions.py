@@ -7,22 +7,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from bot.engine.answers import Answers, Region
+from bot.engine.constants import count, day
 from bot.engine.context import Context
+from bot.engine.cutoff import near_cutoff
 from bot.engine.derive import age_at, nth_birthday
 from bot.engine.message import Message, msg
-from bot.engine.routes_base import MET, Cond, near_cutoff
+from bot.engine.routes_base import MET, Cond
 
-FL_FUNCTION_TEST_FROM = date(2026, 1, 1)  # P07/P09: HQ only for a highly qualified function
-BLUE_CARD_MIN_CONTRACT_MONTHS = 6  # P16/P17 (Wallonia: directive minimum assumed, K-25)
-REDUCED_RATE_AGE = 30  # P02/P70
-JUNIOR_EXPERIENCE_YEARS = 3.0  # P01
+FL_FUNCTION_TEST_FROM = day("FL_FUNCTION_TEST")  # HQ only for a highly qualified function
+BLUE_CARD_MIN_CONTRACT_MONTHS = count("BLUE_CARD_MIN_CONTRACT")  # Wallonia: directive minimum (K-25)
+REDUCED_RATE_AGE = count("REDUCED_RATE_AGE")
+JUNIOR_EXPERIENCE_YEARS = count("JUNIOR_EXPERIENCE")
 
 
 @dataclass(frozen=True)
-class Facts:
+class ConditionFacts:
     """What a condition may look at."""
 
     answers: Answers
@@ -30,7 +31,7 @@ class Facts:
     region: Region
 
 
-def higher_ed(facts: Facts) -> Cond:
+def higher_ed(facts: ConditionFacts) -> Cond:
     """A higher-education degree (bachelor/3 years or level 5, P27)."""
     qualification = facts.answers.qualification
     if qualification is None:
@@ -38,7 +39,7 @@ def higher_ed(facts: Facts) -> Cond:
     return Cond(qualification == "higher_ed_3y_plus")
 
 
-def blue_card_qualification(facts: Facts) -> Cond:
+def blue_card_qualification(facts: ConditionFacts) -> Cond:
     """Higher education, or 3 years of ICT-professional experience in the last 7 (FL-BC, P26);
     the experience equivalence is not confirmed for Brussels (spec) nor Wallonia → RV-04."""
     qualification = facts.answers.qualification
@@ -55,17 +56,17 @@ def blue_card_qualification(facts: Facts) -> Cond:
     return higher_ed(facts)
 
 
-def executive(facts: Facts) -> Cond:
+def executive(facts: ConditionFacts) -> Cond:
     """Declared executive / director."""
     return Cond(facts.answers.has_special("executive_director"))
 
 
-def athlete(facts: Facts) -> Cond:
+def athlete(facts: ConditionFacts) -> Cond:
     """Declared professional athlete or coach."""
     return Cond(facts.answers.has_special("professional_athlete_or_coach"))
 
 
-def under_30(facts: Facts) -> Cond:
+def under_30(facts: ConditionFacts) -> Cond:
     """Under 30 on the reference date; the full rate applies from the 30th birthday (P70)."""
     dob = facts.answers.dob
     if dob is None:
@@ -76,14 +77,14 @@ def under_30(facts: Facts) -> Cond:
     return Cond(True, reason=msg("route.reason.under_30_until", birthday_date=birthday.isoformat()))
 
 
-def under_30_or_nurse_teacher(facts: Facts) -> Cond:
+def under_30_or_nurse_teacher(facts: ConditionFacts) -> Cond:
     """Flemish reduced rate: under 30, or a nurse or teacher (P02)."""
     if facts.answers.has_special("nurse") or facts.answers.has_special("teacher"):
         return Cond(True, reason=msg("route.reason.nurse_teacher_rate"))
     return under_30(facts)
 
 
-def junior(facts: Facts) -> Cond:
+def junior(facts: ConditionFacts) -> Cond:
     """Less than 3 years of work experience (Wallonia junior Blue Card, P01)."""
     years = facts.answers.work_experience_years
     if years is None:
@@ -91,7 +92,7 @@ def junior(facts: Facts) -> Cond:
     return Cond(years < JUNIOR_EXPERIENCE_YEARS)
 
 
-def contract_6_months(facts: Facts) -> Cond:
+def contract_6_months(facts: ConditionFacts) -> Cond:
     """Open-ended contract (0) or at least 6 months (Blue Card)."""
     months = facts.answers.contract_months
     if months is None:
@@ -106,7 +107,7 @@ def contract_6_months(facts: Facts) -> Cond:
     )
 
 
-def local_employer(facts: Facts) -> Cond:
+def local_employer(facts: ConditionFacts) -> Cond:
     """The Flemish reduced rate is for local employment only, not for posted workers (P02)."""
     employer = facts.answers.employer_type
     if employer is None:
@@ -116,7 +117,7 @@ def local_employer(facts: Facts) -> Cond:
     return Cond(False, reason=msg("route.reason.reduced_rate_local_only"))
 
 
-def highly_qualified_function(facts: Facts) -> Cond:
+def highly_qualified_function(facts: ConditionFacts) -> Cond:
     """Flanders from 1 January 2026: the function itself must be highly qualified (VKS ≥ 5)."""
     day = facts.ctx.ref_date
     answer = facts.answers.job_is_highly_qualified
@@ -148,7 +149,7 @@ def highly_qualified_function(facts: Facts) -> Cond:
     )
 
 
-CONDITIONS: dict[str, Callable[[Facts], Cond]] = {
+CONDITIONS: dict[str, Callable[[ConditionFacts], Cond]] = {
     "higher_ed": higher_ed,
     "blue_card_qualification": blue_card_qualification,
     "executive": executive,

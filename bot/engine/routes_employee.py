@@ -10,14 +10,14 @@ from typing import Literal
 from bot.engine.answers import Answers, IctRole, Region
 from bot.engine.assessment import RouteCode
 from bot.engine.context import Context
-from bot.engine.derive import work_region
+from bot.engine.derive import SALARY_FIELD, SALARY_PERIOD, SalaryPeriod, work_region
 from bot.engine.message import msg
-from bot.engine.routes_base import Cond, Draft, best_per_code, check_amount
-from bot.engine.routes_conditions import CONDITIONS, Facts
+from bot.engine.routes_base import Cond, RouteDraft, best_per_code, check_amount
+from bot.engine.routes_conditions import CONDITIONS, ConditionFacts
 from bot.engine.routes_lists import on_list
 from bot.engine.routes_residence import unlimited_route
+from bot.engine.thresholds import Check
 
-SalaryBasis = Literal["month_base", "year"]
 BELGIAN_MONTHS_PER_YEAR = 13.92  # P27: annual gross ÷ 13.92 = monthly, for Belgian contracts
 
 
@@ -27,72 +27,73 @@ class SalaryRule:
 
     ``gates`` decide whether the route concerns the person at all (a failed gate hides it);
     ``conditions`` are further requirements (a failed one shows the route as not met);
-    ``review`` is the (RV code, reason key) when the spec's verdict is REVIEW.
+    ``review`` is the (RV code, reason key) when the spec's verdict is REVIEW; ``period`` overrides
+    the region's salary period (the Brussels athlete amount is annual).
     """
 
     rule: str
     code: RouteCode
     threshold: str
-    basis: SalaryBasis
     gates: tuple[str, ...]
     conditions: tuple[str, ...]
     sources: tuple[str, ...]
     review: tuple[str, str] | None = None
+    period: SalaryPeriod | None = None
 
 
 REGION_SALARY_RULES: dict[Region, tuple[SalaryRule, ...]] = {
     "BXL": (
         SalaryRule(
-            "BXL-BC", "BLUE_CARD", "BXL_BC", "month_base", ("blue_card_qualification",),
+            "BXL-BC", "BLUE_CARD", "BXL_BC", ("blue_card_qualification",),
             ("contract_6_months",), ("P02", "P01", "P17", "S003"),
         ),
         SalaryRule(
-            "BXL-HQ", "HQ", "BXL_HQ", "month_base", ("higher_ed",), (), ("P02", "P01", "P23", "S003", "P70"),
+            "BXL-HQ", "HQ", "BXL_HQ", ("higher_ed",), (), ("P02", "P01", "P23", "S003", "P70"),
         ),
         SalaryRule(
-            "BXL-EXEC", "EXEC", "BXL_EXEC", "month_base", ("executive",), (), ("P66", "P23", "S002"),
+            "BXL-EXEC", "EXEC", "BXL_EXEC", ("executive",), (), ("P66", "P23", "S002"),
             review=("RV-06", "route.review.executive"),
         ),
-        SalaryRule("BXL-ATH", "HQ", "BXL_ATHLETE", "year", ("athlete",), (), ("P02",)),
+        SalaryRule("BXL-ATH", "HQ", "BXL_ATHLETE", ("athlete",), (), ("P02",), period="year"),
     ),
     "FL": (
         SalaryRule(
-            "FL-BC", "BLUE_CARD", "FL_BC", "year", ("blue_card_qualification",), ("contract_6_months",),
+            "FL-BC", "BLUE_CARD", "FL_BC", ("blue_card_qualification",), ("contract_6_months",),
             ("P02", "P16", "P26", "S003"),
         ),
         SalaryRule(
-            "FL-HQ", "HQ", "FL_HQ", "year", ("higher_ed",), ("highly_qualified_function",),
+            "FL-HQ", "HQ", "FL_HQ", ("higher_ed",), ("highly_qualified_function",),
             ("P02", "P03", "P07", "P12"),
         ),
         SalaryRule(
-            "FL-HQ-U30", "HQ_REDUCED", "FL_HQ_RED", "year", ("higher_ed", "under_30_or_nurse_teacher"),
+            "FL-HQ-U30", "HQ_REDUCED", "FL_HQ_RED", ("higher_ed", "under_30_or_nurse_teacher"),
             ("highly_qualified_function", "local_employer"), ("P02", "P03", "P07", "P09", "P12", "P70"),
         ),
         SalaryRule(
-            "FL-EXEC", "EXEC", "FL_EXEC", "year", ("executive",), (), ("P02",),
+            "FL-EXEC", "EXEC", "FL_EXEC", ("executive",), (), ("P02",),
             review=("RV-06", "route.review.executive"),
         ),
-        SalaryRule("FL-ATH", "HQ", "FL_ATHLETE", "year", ("athlete",), (), ("P02",)),
+        SalaryRule("FL-ATH", "HQ", "FL_ATHLETE", ("athlete",), (), ("P02",)),
     ),
     "WAL": (
         SalaryRule(
-            "WAL-BC", "BLUE_CARD", "WAL_BC", "year", ("blue_card_qualification",), ("contract_6_months",),
+            "WAL-BC", "BLUE_CARD", "WAL_BC", ("blue_card_qualification",), ("contract_6_months",),
             ("P01", "P04", "S003"),
         ),
         SalaryRule(
-            "WAL-BC-JR", "BLUE_CARD", "WAL_BC_JR", "year", ("blue_card_qualification", "junior"),
+            "WAL-BC-JR", "BLUE_CARD", "WAL_BC_JR", ("blue_card_qualification", "junior"),
             ("contract_6_months",), ("P01", "P76"), review=("RV-06", "route.review.junior_blue_card"),
         ),
-        SalaryRule("WAL-HQ", "HQ", "WAL_HQ", "year", ("higher_ed",), (), ("P01", "P05", "S003")),
+        SalaryRule("WAL-HQ", "HQ", "WAL_HQ", ("higher_ed",), (), ("P01", "P05", "S003")),
         SalaryRule(
-            "WAL-HQ-U30", "HQ_REDUCED", "WAL_HQ_U30", "year", ("higher_ed", "under_30"), (),
+            "WAL-HQ-U30", "HQ_REDUCED", "WAL_HQ_U30", ("higher_ed", "under_30"), (),
             ("P01", "P05", "P76"),
         ),
         SalaryRule(
-            "WAL-EXEC", "EXEC", "WAL_EXEC", "year", ("executive",), (), ("P01",),
+            "WAL-EXEC", "EXEC", "WAL_EXEC", ("executive",), (), ("P01",),
             review=("RV-06", "route.review.executive"),
         ),
-        SalaryRule("WAL-ATH", "HQ", "WAL_ATHLETE", "year", ("athlete",), (), ("P01",)),
+        SalaryRule("WAL-ATH", "HQ", "WAL_ATHLETE", ("athlete",), (), ("P01",)),
     ),
 }  # fmt: skip
 
@@ -106,14 +107,14 @@ ICT_SOURCES: dict[Region, tuple[str, ...]] = {
     "FL": ("P02",),
     "WAL": ("P01", "P04", "P05"),
 }
-BASIS_KEY: dict[SalaryBasis, str] = {"month_base": "route.basis.month_base", "year": "route.basis.year"}
+BASIS_KEY: dict[SalaryPeriod, str] = {"month": "route.basis.month_base", "year": "route.basis.year"}
 
 
-def employee_routes(answers: Answers, ctx: Context) -> list[Draft]:
+def employee_routes(answers: Answers, ctx: Context) -> list[RouteDraft]:
     """E-0…E-4: the employee routes for the region of the place of work."""
     region = work_region(answers)
     if region is None:
-        draft = Draft("NO_ROUTE", "R0-6", status="review")
+        draft = RouteDraft("NO_ROUTE", "R0-6", status="review")
         draft.need("work_postcode")
         draft.because("route.reason.region_missing")
         return [draft]
@@ -142,9 +143,9 @@ def _has_unlimited_evidence(answers: Answers) -> bool:
     )
 
 
-def _dg_review(ctx: Context) -> Draft:
+def _dg_review(ctx: Context) -> RouteDraft:
     """E-0: the German-speaking Community decides; its figures are historical, not verified."""
-    draft = Draft("DG_REVIEW", "E-0", sources=["P21", "P25", "P26"], status="review")
+    draft = RouteDraft("DG_REVIEW", "E-0", sources=["P21", "P25", "P26"], status="review")
     undated = {row.id: row.amount for row in ctx.table.rejected()}
     draft.because(
         "route.reason.dg_historical",
@@ -155,7 +156,7 @@ def _dg_review(ctx: Context) -> Draft:
     return draft
 
 
-def annual_salary(answers: Answers, region: Region, draft: Draft) -> float | None:
+def annual_salary(answers: Answers, region: Region, draft: RouteDraft) -> float | None:
     """Annual gross for Flanders/Wallonia; Flemish Belgian contracts may convert monthly × 13.92 (P27)."""
     if answers.salary_year is not None:
         return answers.salary_year
@@ -178,19 +179,23 @@ def annual_salary(answers: Answers, region: Region, draft: Draft) -> float | Non
     return None
 
 
-def _salary_route(rule: SalaryRule, answers: Answers, ctx: Context, region: Region) -> Draft | None:
-    facts = Facts(answers, ctx, region)
+def _check_salary(
+    draft: RouteDraft, ctx: Context, answers: Answers, region: Region, threshold_id: str, period: SalaryPeriod
+) -> Check | None:
+    """The declared salary of ``period`` (annualised where P27 allows) against ``threshold_id``."""
+    value = answers.salary_month_base if period == "month" else annual_salary(answers, region, draft)
+    return check_amount(
+        draft, ctx, value, threshold_id, field_name=SALARY_FIELD[period], basis_key=BASIS_KEY[period]
+    )
+
+
+def _salary_route(rule: SalaryRule, answers: Answers, ctx: Context, region: Region) -> RouteDraft | None:
+    facts = ConditionFacts(answers, ctx, region)
     gates = [CONDITIONS[name](facts) for name in rule.gates]
     if any(gate.ok is False for gate in gates):
         return None
-    draft = Draft(rule.code, rule.rule, sources=list(rule.sources))
-    if rule.basis == "month_base":
-        value, field_name = answers.salary_month_base, "salary_month_base"
-    else:
-        value, field_name = annual_salary(answers, region, draft), "salary_year"
-    check = check_amount(
-        draft, ctx, value, rule.threshold, field_name=field_name, basis_key=BASIS_KEY[rule.basis]
-    )
+    draft = RouteDraft(rule.code, rule.rule, sources=list(rule.sources))
+    check = _check_salary(draft, ctx, answers, region, rule.threshold, rule.period or SALARY_PERIOD[region])
     tentative = any(gate.ok is None for gate in gates)
     if tentative and check is not None and draft.status == "not_met":
         return None  # an unsettled gate only matters when the salary could qualify
@@ -202,7 +207,7 @@ def _salary_route(rule: SalaryRule, answers: Answers, ctx: Context, region: Regi
     return draft
 
 
-def _region_routes(answers: Answers, ctx: Context, region: Region) -> list[Draft]:
+def _region_routes(answers: Answers, ctx: Context, region: Region) -> list[RouteDraft]:
     """E-4: every route of the region's table, then its list rules and its fallback."""
     drafts = [
         draft
@@ -234,12 +239,12 @@ def _shortage(
     filed: date,
     *,
     only_if_yes: bool,
-) -> list[Draft]:
+) -> list[RouteDraft]:
     """BXL-SHORT / WAL-SHORT: occupation on the Actiris or FOREM list."""
     verdict = on_list(answers, list_id, day=ctx.ref_date, filed=filed)
     if verdict.status == "no" or (only_if_yes and verdict.status != "yes"):
         return []
-    draft = Draft("SHORTAGE", rule, sources=list(verdict.sources))
+    draft = RouteDraft("SHORTAGE", rule, sources=list(verdict.sources))
     draft.apply(
         Cond(None if verdict.status == "unknown" else True, missing=verdict.missing, reviews=verdict.reviews)
     )
@@ -249,25 +254,25 @@ def _shortage(
     return [draft]
 
 
-def _labour_market_test(rule: str, review_key: str, sources: tuple[str, ...]) -> Draft:
+def _labour_market_test(rule: str, review_key: str, sources: tuple[str, ...]) -> RouteDraft:
     """BXL-LMT / WAL-LMT: single permit after a vacancy publication; result uncertain."""
-    draft = Draft("LABOUR_MARKET_TEST", rule, sources=list(sources))
+    draft = RouteDraft("LABOUR_MARKET_TEST", rule, sources=list(sources))
     draft.review("RV-04", review_key)
     draft.because(review_key.replace("route.review.", "route.reason."))
     return draft
 
 
-def _flanders_lists(answers: Answers, ctx: Context, filed: date, *, only_if_yes: bool) -> list[Draft]:
+def _flanders_lists(answers: Answers, ctx: Context, filed: date, *, only_if_yes: bool) -> list[RouteDraft]:
     """FL-MED (ministerial medium-skilled list) and FL-OTHER (VDAB list, labour-market test)."""
     qualification = answers.qualification
     if qualification not in ("vocational_level_3_4", "higher_ed_3y_plus"):
         return []
-    drafts: list[Draft] = []
+    drafts: list[RouteDraft] = []
     medium = on_list(answers, "FL_MEDIUM", day=ctx.ref_date, filed=filed)
     # A degree holder is only pointed to the medium-skilled routes on a confirmed list match.
     only_if_yes = only_if_yes or qualification == "higher_ed_3y_plus"
     if medium.status == "yes" or (medium.status == "unknown" and not only_if_yes):
-        draft = Draft("MEDIUM_SHORTAGE", "FL-MED", sources=[*medium.sources, "P10", "P11", "P09"])
+        draft = RouteDraft("MEDIUM_SHORTAGE", "FL-MED", sources=[*medium.sources, "P10", "P11", "P09"])
         draft.apply(
             Cond(None if medium.status == "unknown" else True, missing=medium.missing, reviews=medium.reviews)
         )
@@ -280,7 +285,7 @@ def _flanders_lists(answers: Answers, ctx: Context, filed: date, *, only_if_yes:
     if medium.status != "yes":
         vdab = on_list(answers, "FL_VDAB", day=ctx.ref_date, filed=filed)
         if vdab.status == "yes" or (vdab.status == "unknown" and not only_if_yes):
-            draft = Draft("LABOUR_MARKET_TEST", "FL-OTHER", sources=[*vdab.sources, "P07"])
+            draft = RouteDraft("LABOUR_MARKET_TEST", "FL-OTHER", sources=[*vdab.sources, "P07"])
             draft.apply(Cond(None, missing=vdab.missing, reviews=vdab.reviews))
             draft.review("RV-04", "route.review.labour_market_test_fl")
             draft.because("route.reason.labour_market_test_fl")
@@ -288,9 +293,9 @@ def _flanders_lists(answers: Answers, ctx: Context, filed: date, *, only_if_yes:
     return drafts
 
 
-def _flanders_none(answers: Answers) -> Draft:
+def _flanders_none(answers: Answers) -> RouteDraft:
     """FL-NONE: no route in Flanders (VKS 2 excluded except seasonal work, or no list matches)."""
-    draft = Draft("NO_ROUTE", "FL-NONE", sources=["P74", "P07"], status="review")
+    draft = RouteDraft("NO_ROUTE", "FL-NONE", sources=["P74", "P07"], status="review")
     if answers.has_special("seasonal"):
         draft.because("route.reason.fl_none_seasonal")
     elif answers.qualification in ("vocational_level_2", "none"):
@@ -302,22 +307,17 @@ def _flanders_none(answers: Answers) -> Draft:
     return draft
 
 
-def _ict(answers: Answers, ctx: Context, region: Region) -> Draft:
+def _ict(answers: Answers, ctx: Context, region: Region) -> RouteDraft:
     """E-1 → ICT-BXL / ICT-FL / ICT-WAL; any condition beyond salary is not documented (ICT-?)."""
-    draft = Draft("ICT", f"ICT-{region}", sources=list(ICT_SOURCES[region]))
+    draft = RouteDraft("ICT", f"ICT-{region}", sources=list(ICT_SOURCES[region]))
     role = answers.ict_role
     if role is None:
         draft.need("ict_role")
         draft.worsen("review")
         draft.because("route.reason.figure_missing", field_key="outcome.field.ict_role")
     else:
-        basis: SalaryBasis = "month_base" if region == "BXL" else "year"
-        value = answers.salary_month_base if basis == "month_base" else answers.salary_year
-        field_name = "salary_month_base" if basis == "month_base" else "salary_year"
         draft.because("route.reason.ict_role", role_key=f"route.ict_role.{role}")
-        check_amount(
-            draft, ctx, value, ICT_THRESHOLDS[region][role], field_name=field_name, basis_key=BASIS_KEY[basis]
-        )
+        _check_salary(draft, ctx, answers, region, ICT_THRESHOLDS[region][role], SALARY_PERIOD[region])
     draft.because("route.reason.ict_other_conditions")
     draft.flag("RV-03", msg("route.review.ict_conditions"))
     return draft

@@ -17,8 +17,8 @@ from importlib import resources
 from typing import Any, Literal
 
 from bot.engine.answers import Answers, ShortageList
+from bot.engine.cutoff import near_cutoff
 from bot.engine.message import Message, msg
-from bot.engine.routes_base import near_cutoff
 
 ListStatus = Literal["yes", "no", "unknown"]
 
@@ -107,11 +107,6 @@ def match_functions(occupation: str, list_id: ShortageList) -> list[NamedFunctio
     return found
 
 
-def _answered(answers: Answers, list_id: ShortageList) -> ListStatus | None:
-    value = (answers.on_list or {}).get(list_id)
-    return value
-
-
 def on_list(answers: Answers, list_id: ShortageList, *, day: date, filed: date) -> ListVerdict:
     """Is the occupation on ``list_id``? ``day`` is the reference date, ``filed`` the filing date
     (the Flemish list applies by application date, P08)."""
@@ -120,7 +115,7 @@ def on_list(answers: Answers, list_id: ShortageList, *, day: date, filed: date) 
         mapped = _flemish_named(answers.occupation, info, filed)
         if mapped is not None:
             return mapped
-    answer = _answered(answers, list_id)
+    answer = (answers.on_list or {}).get(list_id)
     if answer is None or answer == "unknown":
         return ListVerdict(
             status="unknown",

@@ -6,25 +6,27 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.engine.answers import Answers
+from bot.engine.cards import EU_FAMILY_CARDS
+from bot.engine.constants import count
 from bot.engine.context import Context
+from bot.engine.cutoff import near_cutoff
 from bot.engine.derive import academic_year_date, academic_year_of, add_months, work_region
 from bot.engine.message import msg
-from bot.engine.routes_base import NEAR_CUTOFF_DAYS, Cond, Draft, check_amount, latest_row
+from bot.engine.routes_base import Cond, RouteDraft, check_amount, latest_row
 
-SEARCH_YEAR_LEAD_DAYS = 15  # P48: apply at the latest 15 days before the A card expires
-MOBILITY_MONTHS = 3  # P49: graduates abroad after a mobility programme apply within 3 months
-EEA_FAMILY_CARDS = frozenset({"F", "F+"})
+SEARCH_YEAR_LEAD_DAYS = count("SEARCH_YEAR_LATEST")  # apply at the latest this many days before expiry
+MOBILITY_MONTHS = count("SEARCH_YEAR_MOBILITY")  # graduates abroad after a mobility programme
 
 
-def self_employed_route(answers: Answers) -> Draft:
+def self_employed_route(answers: Answers) -> RouteDraft:
     """SE-EX / SE-1: professional card from the Region where the business is established."""
-    draft = Draft("PROFESSIONAL_CARD", "SE-1", sources=["P57", "P79", "P64", "P77"])
+    draft = RouteDraft("PROFESSIONAL_CARD", "SE-1", sources=["P57", "P79", "P64", "P77"])
     region = answers.se_region or work_region(answers)
     if region is None:
         draft.need("se_region")
     else:
         draft.because("route.reason.professional_card_region", region_key=f"route.region.{region}")
-    if answers.card_type in EEA_FAMILY_CARDS:
+    if answers.card_type in EU_FAMILY_CARDS:
         draft.rule = "SE-EX"
         draft.worsen("review")
         draft.because("route.reason.professional_card_exempt")
@@ -43,9 +45,9 @@ def self_employed_route(answers: Answers) -> Draft:
     return draft
 
 
-def student_route(answers: Answers, ctx: Context) -> Draft:
+def student_route(answers: Answers, ctx: Context) -> RouteDraft:
     """ST-1 / ST-2: admitted to higher education and means ≥ STUDENT_MEANS of the academic year."""
-    draft = Draft("STUDENT", "ST-1", sources=["P46", "P47"])
+    draft = RouteDraft("STUDENT", "ST-1", sources=["P46", "P47"])
     admitted = answers.study_admitted
     if admitted is None:
         draft.apply(Cond(None, missing=("study_admitted",)))
@@ -59,22 +61,14 @@ def student_route(answers: Answers, ctx: Context) -> Draft:
     if ctx.table.find("STUDENT_MEANS", day) is None:
         _means_without_amount(draft, ctx, answers.means_month, academic_year, rule="ST-2")
     else:
-        check_amount(
-            draft,
-            ctx,
-            answers.means_month,
-            "STUDENT_MEANS",
-            field_name="means_month",
-            basis_key="route.basis.means_month",
-            day=day,
-        )
+        _check_means(draft, ctx, answers.means_month, day)
     if answers.means_type is not None:
         draft.because("route.reason.means_type", means_key=f"route.means.{answers.means_type}")
     return draft
 
 
 def _means_without_amount(
-    draft: Draft, ctx: Context, means: float | None, academic_year: str, *, rule: str
+    draft: RouteDraft, ctx: Context, means: float | None, academic_year: str, *, rule: str
 ) -> None:
     """ST-2 / RV-16: no official amount for the academic year — show the last one and review."""
     day = academic_year_date(academic_year)
@@ -105,9 +99,9 @@ def _means_without_amount(
     )
 
 
-def researcher_route(answers: Answers) -> Draft:
+def researcher_route(answers: Answers) -> RouteDraft:
     """RS-1 / RS-2: hosting agreement with a recognised research organisation."""
-    draft = Draft("RESEARCHER", "RS-1", sources=["P75", "P76", "S001"])
+    draft = RouteDraft("RESEARCHER", "RS-1", sources=["P75", "P76", "S001"])
     hosting = answers.hosting_agreement
     if hosting is None and answers.has_special("researcher_hosting_agreement"):
         hosting = True
@@ -126,9 +120,9 @@ def researcher_route(answers: Answers) -> Draft:
     return draft
 
 
-def search_year_route(answers: Answers, ctx: Context) -> Draft:
+def search_year_route(answers: Answers, ctx: Context) -> RouteDraft:
     """SY-1…SY-4: the search year after studies or research in Belgium."""
-    draft = Draft("SEARCH_YEAR", "SY-1", sources=["P48", "P49"])
+    draft = RouteDraft("SEARCH_YEAR", "SY-1", sources=["P48", "P49"])
     applied = answers.application_date or ctx.on
     if answers.mobility_programme and answers.graduated_be is not True:
         _abroad_after_mobility(answers, draft, applied)
@@ -138,7 +132,7 @@ def search_year_route(answers: Answers, ctx: Context) -> Draft:
     return draft
 
 
-def _abroad_after_mobility(answers: Answers, draft: Draft, applied: date) -> None:
+def _abroad_after_mobility(answers: Answers, draft: RouteDraft, applied: date) -> None:
     """SY-3: degree abroad after a mobility programme in Belgium — embassy within 3 months."""
     draft.rule = "SY-3"
     graduated = answers.graduation_date
@@ -147,16 +141,16 @@ def _abroad_after_mobility(answers: Answers, draft: Draft, applied: date) -> Non
         return
     deadline = add_months(graduated, MOBILITY_MONTHS)
     params = {"deadline_date": deadline.isoformat()}
-    if applied <= deadline - timedelta(days=NEAR_CUTOFF_DAYS + 1):
-        draft.because("route.reason.search_year_mobility", **params)
-    elif applied <= deadline + timedelta(days=NEAR_CUTOFF_DAYS):
+    if near_cutoff(applied, deadline):
         draft.because("route.reason.search_year_mobility", **params)
         draft.review("RV-15", "route.review.search_year_deadline", **params)
+    elif applied < deadline:
+        draft.because("route.reason.search_year_mobility", **params)
     else:
         draft.apply(Cond(False, reason=msg("route.reason.search_year_mobility_late", **params)))
 
 
-def _from_belgium(answers: Answers, draft: Draft, applied: date) -> None:
+def _from_belgium(answers: Answers, draft: RouteDraft, applied: date) -> None:
     """SY-1 (student) / SY-2 (researcher) with the 15-day limit, SY-4 when late."""
     card = answers.card_type
     if card == "A-researcher":
@@ -174,11 +168,10 @@ def _from_belgium(answers: Answers, draft: Draft, applied: date) -> None:
         return
     deadline = expiry - timedelta(days=SEARCH_YEAR_LEAD_DAYS)
     params = {"deadline_date": deadline.isoformat(), "expiry_date": expiry.isoformat()}
-    late_by = (applied - deadline).days
-    if late_by < -NEAR_CUTOFF_DAYS:
+    if applied < deadline and not near_cutoff(applied, deadline):
         draft.because("route.reason.search_year_in_time", **params)
-    elif late_by <= NEAR_CUTOFF_DAYS and applied < expiry:
-        if late_by > 0:
+    elif near_cutoff(applied, deadline) and applied < expiry:
+        if applied > deadline:
             draft.rule = "SY-4"
         draft.because("route.reason.search_year_near_limit", **params)
         draft.review("RV-15", "route.review.search_year_limit", **params)
@@ -211,26 +204,26 @@ def _graduated(answers: Answers, applied: date) -> Cond:
     )
 
 
-def _search_year_means(answers: Answers, ctx: Context, draft: Draft, applied: date) -> None:
+def _search_year_means(answers: Answers, ctx: Context, draft: RouteDraft, applied: date) -> None:
     """Means as for students, for the academic year of the application (RV-16 when unknown)."""
     academic_year = academic_year_of(applied)
     day = academic_year_date(academic_year)
-    if ctx.table.find("STUDENT_MEANS", day) is None:
-        rule = draft.rule
-        _means_without_amount(draft, ctx, answers.means_month, academic_year, rule=rule)
-        return
-    if answers.means_month is None:
-        row = ctx.table.find("STUDENT_MEANS", day)
-        if row is not None:
-            draft.uses(row, day)
-            draft.because(
-                "route.reason.search_year_means", threshold_eur=row.amount, academic_year=academic_year
-            )
-        return
+    row = ctx.table.find("STUDENT_MEANS", day)
+    if row is None:
+        _means_without_amount(draft, ctx, answers.means_month, academic_year, rule=draft.rule)
+    elif answers.means_month is None:
+        draft.uses(row, day)
+        draft.because("route.reason.search_year_means", threshold_eur=row.amount, academic_year=academic_year)
+    else:
+        _check_means(draft, ctx, answers.means_month, day)
+
+
+def _check_means(draft: RouteDraft, ctx: Context, means: float | None, day: date) -> None:
+    """Monthly means against the student amount of the academic year containing ``day``."""
     check_amount(
         draft,
         ctx,
-        answers.means_month,
+        means,
         "STUDENT_MEANS",
         field_name="means_month",
         basis_key="route.basis.means_month",

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.engine.answers import Answers, Region
+from bot.engine.constants import count
 from bot.engine.context import Context
 from bot.engine.derive import add_months, add_years, in_list, work_region
 from bot.engine.message import ParamValue, msg
-from bot.engine.routes_base import MET, Cond, Draft, check_amount
+from bot.engine.routes_base import MET, Cond, RouteDraft, check_amount
 
 PathBasis = Literal["any", "eu_long_term", "blue_card", "turkish_family", "turkish", "agreement", "family"]
 
@@ -42,13 +43,13 @@ UNLIMITED_PATHS: dict[Region, tuple[UnlimitedPath, ...]] = {
         UnlimitedPath("UNL-WAL", "any", 4.0, 120, ("P21",)),
     ),
 }
-BXL_MONTHS = 30  # P18: 30 months of residence and 30 months of single-permit work in Brussels
-BXL_OTHER_REGIONS_YEARS = 4.0  # P18: 4 years when the permits come from other regions
-BXL_AGREEMENT_YEARS = 3.0  # P19
-BXL_FAMILY_YEARS = 2.0  # P19
-LTR_YEARS = 5  # P56
-LTR_MAX_SINGLE_ABSENCE_MONTHS = 6.0
-LTR_MAX_TOTAL_ABSENCE_MONTHS = 10.0
+BXL_MONTHS = count("UNLIMITED_BXL_MONTHS")  # months of residence and of single-permit work in Brussels
+BXL_OTHER_REGIONS_YEARS = count("UNLIMITED_BXL_OTHER_REGIONS")  # when the permits come from other regions
+BXL_AGREEMENT_YEARS = count("UNLIMITED_BXL_AGREEMENT")
+BXL_FAMILY_YEARS = count("UNLIMITED_BXL_FAMILY")
+LTR_YEARS = count("LTR_AFTER")
+LTR_MAX_SINGLE_ABSENCE_MONTHS = count("LTR_MAX_SINGLE_ABSENCE")
+LTR_MAX_TOTAL_ABSENCE_MONTHS = count("LTR_MAX_TOTAL_ABSENCE")
 NON_SALARY_INCOME = frozenset(
     {"unemployment", "social_assistance", "child_benefit", "self_employed", "other"}
 )
@@ -73,14 +74,14 @@ def _path_applies(path: UnlimitedPath, answers: Answers) -> bool:
             return answers.family_legally_resident is True
 
 
-def unlimited_route(answers: Answers, ctx: Context) -> Draft:
+def unlimited_route(answers: Answers, ctx: Context) -> RouteDraft:
     """E-3 / R0-11: the unlimited single permit in the region of official residence.
 
     The answers hold the place of work, not the official residence: the work region is used as
     a proxy and the reasons say so.
     """
     region = work_region(answers)
-    draft = Draft("UNLIMITED", "E-3", sources=["S002", "P80"])
+    draft = RouteDraft("UNLIMITED", "E-3", sources=["S002", "P80"])
     if region is None:
         draft.need("work_postcode")
         draft.worsen("review")
@@ -125,7 +126,7 @@ def _legal_residence(answers: Answers) -> Cond:
     return MET
 
 
-def _brussels(answers: Answers, ctx: Context, draft: Draft) -> None:
+def _brussels(answers: Answers, ctx: Context, draft: RouteDraft) -> None:
     """UNL-BXL: sources conflict (K-11) — "likely eligible" is always reviewed (RV-05)."""
     draft.rule = "UNL-BXL"
     draft.cite("P18", "P19")
@@ -151,9 +152,9 @@ def _brussels(answers: Answers, ctx: Context, draft: Draft) -> None:
         draft.because("route.reason.unlimited_bxl_short", months=BXL_MONTHS)
 
 
-def ltr_route(answers: Answers, ctx: Context) -> Draft:
+def ltr_route(answers: Answers, ctx: Context) -> RouteDraft:
     """LTR-1 (with the LTR-2 note): EU long-term resident status, card D."""
-    draft = Draft("LTR", "LTR-1", sources=["P56"])
+    draft = RouteDraft("LTR", "LTR-1", sources=["P56"])
     draft.apply(_five_years(answers, ctx))
     draft.apply(_absences(answers))
     _resources(answers, ctx, draft)
@@ -201,7 +202,7 @@ def _absences(answers: Answers) -> Cond:
     return Cond(False, reason=msg("route.reason.ltr_absences", longest=longest, total=total))
 
 
-def _resources(answers: Answers, ctx: Context, draft: Draft) -> None:
+def _resources(answers: Answers, ctx: Context, draft: RouteDraft) -> None:
     """Stable resources ≥ LTR_BASE + dependants × LTR_DEP, through meets()."""
     dependants = answers.dependants
     if dependants is None:

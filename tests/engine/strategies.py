@@ -7,7 +7,7 @@ from typing import Any, get_args
 
 from hypothesis import strategies as st
 
-from bot.engine import answers as model
+import bot.engine as model
 
 DATES = st.dates(min_value=date(1950, 1, 1), max_value=date(2030, 12, 31))
 RECENT = st.dates(min_value=date(2023, 1, 1), max_value=date(2029, 12, 31))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.engine.calendar import (
+from bot.engine import (
     add_calendar_days,
     add_working_days,
     is_public_holiday,

@@ -8,13 +8,18 @@ from typing import Any
 
 import pytest
 
-from bot.engine.answers import Answers, Member
-from bot.engine.assessment import FamilyResult, RouteResult
-from bot.engine.config import DEFAULT_CONFIG, EngineConfig
-from bot.engine.context import Context, Findings
-from bot.engine.family import evaluate_family
-from bot.engine.family_rules import renewal_rule_set
-from bot.engine.thresholds import threshold_table
+from bot.engine import (
+    DEFAULT_CONFIG,
+    Answers,
+    Context,
+    EngineConfig,
+    FamilyResult,
+    Findings,
+    Member,
+    RouteResult,
+    evaluate_family,
+    renewal_rule_set,
+)
 from bot.i18n import LANGS, catalog
 
 ON = date(2026, 1, 15)
@@ -63,7 +68,7 @@ def family(
     config: EngineConfig = DEFAULT_CONFIG,
 ) -> tuple[FamilyResult, Findings]:
     """Run the family rules with an explicit date and routes."""
-    ctx = Context(on=on, ref_date=on, table=threshold_table(), config=config)
+    ctx = Context.for_day(on, config=config)
     findings = Findings()
     return evaluate_family(answers, ctx, findings, HQ if routes is None else routes), findings
 
@@ -688,7 +693,7 @@ def test_nationality_notes(nationality: str, rule: str) -> None:
 
 
 def test_every_cited_source_and_message_exists() -> None:
-    from bot.engine.sources import source_register
+    from bot.engine import source_register
 
     scenarios = [
         build(),

@@ -10,8 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine.answers import Member
-from bot.engine.config import EngineConfig
+from bot.engine import EngineConfig, Member
 from tests.engine.test_family import SPOUSE, build, child, family, reason_keys, review_codes
 
 # Worked values of rules.md §3.4 (NEW rules, 2025 amounts): N → (A1, A2).

@@ -9,13 +9,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine.answers import Answers, Member
-from bot.engine.assessment import FamilyOutcome, FamilyResult, MemberResult, NextStep, RouteCode, RouteResult
-from bot.engine.config import DEFAULT_CONFIG
-from bot.engine.context import Context
-from bot.engine.next_steps import DUE_RULES, FEE_BUILDERS, PREDICATES, catalogue, plan_next_steps
-from bot.engine.sources import source_register
-from bot.engine.thresholds import threshold_table
+from bot.engine import (
+    Answers,
+    Context,
+    FamilyOutcome,
+    FamilyResult,
+    Member,
+    MemberResult,
+    NextStep,
+    RouteCode,
+    RouteResult,
+    catalogue,
+    catalogue_problems,
+    plan_next_steps,
+    source_register,
+)
 from bot.i18n import LANGS, catalog, placeholders, render
 from tests.engine.strategies import answers as any_answers
 
@@ -23,7 +31,7 @@ CAT = catalogue()
 
 
 def ctx(on: date, ref: date | None = None) -> Context:
-    return Context(on=on, ref_date=ref or on, table=threshold_table(), config=DEFAULT_CONFIG)
+    return Context.for_day(on, ref)
 
 
 def plan(
@@ -721,20 +729,25 @@ def test_eu_registration_shows_the_late_fine_and_no_oe_fee() -> None:
 
 
 def test_catalogue_references_resolve() -> None:
-    for plans in (CAT.plans.routes, CAT.plans.family):
-        for owner, step_codes in plans.items():
-            assert set(step_codes) <= CAT.steps.keys(), owner
-    table_ids = threshold_table().ids()
-    assert set(CAT.fee_ids.values()) <= table_ids
-    for entry in CAT.oe_fees.values():
-        assert {entry.id, entry.alternative or entry.id} <= table_ids
-    for code, spec in CAT.steps.items():
-        assert spec.when is None or spec.when in PREDICATES, code
-        assert spec.due is None or spec.due in DUE_RULES, code
-        assert spec.fee is None or spec.fee in FEE_BUILDERS, code
-        assert spec.constant is None or spec.constant in CAT.constants, code
-        for path in spec.params.values():
-            assert isinstance(CAT.value(path), int), (code, path)
+    assert catalogue_problems() == []
+
+
+def test_catalogue_problems_are_found() -> None:
+    broken_step = CAT.steps["OE_FEE"].model_copy(
+        update={"when": "no_such_predicate", "due": "no_such_rule", "params": {"n": "NO_SUCH.count"}}
+    )
+    broken = CAT.model_copy(
+        update={
+            "steps": {**CAT.steps, "OE_FEE": broken_step},
+            "plans": CAT.plans.model_copy(update={"family": {"FAM_OE": ["NO_SUCH_STEP"]}}),
+        }
+    )
+    problems = catalogue_problems(broken, table_ids=set())
+    assert "plan FAM_OE: unknown step NO_SUCH_STEP" in problems
+    assert "step OE_FEE: unknown when no_such_predicate" in problems
+    assert "step OE_FEE: unknown due no_such_rule" in problems
+    assert "step OE_FEE: parameter n = NO_SUCH.count is not an integer constant" in problems
+    assert "fee FEE_OE_SINGLE_PERMIT: not in the thresholds table" in problems
 
 
 def test_every_source_cited_by_the_catalogue_exists() -> None:

@@ -7,11 +7,7 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine.answers import Answers
-from bot.engine.assess import assess
-from bot.engine.assessment import FAMILY_OUTCOME_ORDER, Assessment
-from bot.engine.message import Message
-from bot.engine.sources import source_register
+from bot.engine import FAMILY_OUTCOME_ORDER, Answers, Assessment, Message, assess, source_register
 from bot.i18n import LANGS, catalog
 from bot.render import render_assessment_text
 from tests.engine.strategies import answers

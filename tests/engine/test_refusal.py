@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.engine.answers import Answers
-from bot.engine.assess import assess
+from bot.engine import Answers, assess
 
 BASE = {
     "nationalities": ["IN"],

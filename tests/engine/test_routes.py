@@ -13,11 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.engine.answers import Answers
-from bot.engine.assess import assess
-from bot.engine.assessment import Assessment, RouteResult
-from bot.engine.routes_base import STATUS_RANK
-from bot.engine.routes_lists import match_functions
+from bot.engine import ROUTE_STATUSES, Answers, Assessment, RouteResult, assess, match_functions
 
 TCN_WORKER: dict[str, Any] = {
     "nationalities": ["IN"],
@@ -1111,15 +1107,15 @@ def test_raising_the_salary_never_worsens_the_result(
     eligible_before = {r.code for r in before.routes if r.status == "eligible"}
     eligible_after = {r.code for r in after.routes if r.status == "eligible"}
     assert eligible_before <= eligible_after
-    assert STATUS_RANK[after.routes[0].status] <= STATUS_RANK[before.routes[0].status]
+    assert ROUTE_STATUSES.index(after.routes[0].status) <= ROUTE_STATUSES.index(before.routes[0].status)
 
 
 def test_family_card_holder_wanting_to_work_is_not_asked_for_salary_facts() -> None:
     """R0-5: work is allowed through the family card (review of its labour-market mention)."""
     from datetime import date as _date
 
-    from bot.engine.answers import Answers as _Answers
-    from bot.engine.assess import assess as _assess
+    from bot.engine import Answers as _Answers
+    from bot.engine import assess as _assess
 
     result = _assess(
         _Answers(

@@ -7,9 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot.engine.config import EngineConfig
-from bot.engine.sources import source_register
-from bot.engine.thresholds import Comparison, threshold_table
+from bot.engine import Comparison, EngineConfig, source_register, threshold_table
 
 TABLE = threshold_table()
 
