@@ -60,6 +60,7 @@ Special = Literal[
     "researcher_hosting_agreement",
     "postdoc",
     "professional_athlete_or_coach",
+    "performing_artist",
     "executive_director",
     "international_agreement",
     "nurse",

@@ -27,6 +27,8 @@ ROUTE_CATEGORY: dict[RouteCode, Category] = {
     "ICT": "ict",
     "RESEARCHER": "researcher",
 }
+# Performing artists get a single permit on the HQ route code, but S001 does not list them.
+UNLISTED_RULES: frozenset[str] = frozenset({"BXL-ART", "FL-ART", "WAL-ART"})
 SPECIAL_CATEGORY: dict[str, Category] = {
     "researcher_hosting_agreement": "researcher",
     "postdoc": "postdoc",
@@ -116,7 +118,7 @@ def _derived_type(answers: Answers, route: RouteResult | None) -> SponsorType | 
 
 def _respondent_category(answers: Answers, route: RouteResult | None, findings: Findings) -> Category | None:
     category: Category | None = None
-    if route is not None and route.code in ROUTE_CATEGORY:
+    if route is not None and route.code in ROUTE_CATEGORY and route.rule not in UNLISTED_RULES:
         category = ROUTE_CATEGORY[route.code]
         if category == "highly_qualified" and answers.employer_type != "belgian_employer":
             if answers.employer_type is None:

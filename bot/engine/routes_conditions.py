@@ -66,6 +66,11 @@ def athlete(facts: ConditionFacts) -> Cond:
     return Cond(facts.answers.has_special("professional_athlete_or_coach"))
 
 
+def artist(facts: ConditionFacts) -> Cond:
+    """Declared performing artist (a salary threshold of its own, rules.md §4)."""
+    return Cond(facts.answers.has_special("performing_artist"))
+
+
 def under_30(facts: ConditionFacts) -> Cond:
     """Under 30 on the reference date; the full rate applies from the 30th birthday (P70)."""
     dob = facts.answers.dob
@@ -154,6 +159,7 @@ CONDITIONS: dict[str, Callable[[ConditionFacts], Cond]] = {
     "blue_card_qualification": blue_card_qualification,
     "executive": executive,
     "athlete": athlete,
+    "artist": artist,
     "under_30": under_30,
     "under_30_or_nurse_teacher": under_30_or_nurse_teacher,
     "junior": junior,

@@ -55,6 +55,7 @@ REGION_SALARY_RULES: dict[Region, tuple[SalaryRule, ...]] = {
             review=("RV-06", "route.review.executive"),
         ),
         SalaryRule("BXL-ATH", "HQ", "BXL_ATHLETE", ("athlete",), (), ("P02",), period="year"),
+        SalaryRule("BXL-ART", "HQ", "BXL_ARTIST", ("artist",), (), ("P02",)),
     ),
     "FL": (
         SalaryRule(
@@ -74,6 +75,7 @@ REGION_SALARY_RULES: dict[Region, tuple[SalaryRule, ...]] = {
             review=("RV-06", "route.review.executive"),
         ),
         SalaryRule("FL-ATH", "HQ", "FL_ATHLETE", ("athlete",), (), ("P02",)),
+        SalaryRule("FL-ART", "HQ", "FL_ARTIST", ("artist",), (), ("P02",)),
     ),
     "WAL": (
         SalaryRule(
@@ -94,6 +96,7 @@ REGION_SALARY_RULES: dict[Region, tuple[SalaryRule, ...]] = {
             review=("RV-06", "route.review.executive"),
         ),
         SalaryRule("WAL-ATH", "HQ", "WAL_ATHLETE", ("athlete",), (), ("P01",)),
+        SalaryRule("WAL-ART", "HQ", "WAL_ARTIST", ("artist",), (), ("P01",)),
     ),
 }  # fmt: skip
 

@@ -713,3 +713,15 @@ def test_every_cited_source_and_message_exists() -> None:
         ]
         for lang in LANGS:
             assert {m.key for m in messages} <= catalog(lang).keys()
+
+
+def test_performing_artist_is_not_a_listed_exofficio_category() -> None:
+    """Artists get their permit on the HQ route code (BXL-ART), but S001 does not list them: the
+    ex-officio visa can only come through the income path."""
+    artist = [RouteResult(code="HQ", rule="BXL-ART", status="eligible")]
+    result, _ = family(build(special=["performing_artist"]), routes=artist)
+    keys = reason_keys(result, 0)
+    assert "family.exofficio.category" not in keys
+    assert "family.exofficio.income_path" in keys
+    highly_qualified, _ = family(build())
+    assert "family.exofficio.category" in reason_keys(highly_qualified, 0)

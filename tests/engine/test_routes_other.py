@@ -11,6 +11,7 @@ from tests.engine.route_cases import (
     STUDENT_2025,
     RouteCase,
     check_rule,
+    reviews,
     route,
     run,
 )
@@ -64,9 +65,17 @@ CASES: list[RouteCase] = [
         status="eligible",
     ),
     RouteCase(
+        name="ST-1-2026-2027",
+        on=D2026,
+        answers={**STUDENT_2025, "academic_year": "2026-2027", "means_month": 1062.0},
+        code="STUDENT",
+        rule="ST-1",
+        status="eligible",
+    ),
+    RouteCase(
         name="ST-2",
         on=D2026,
-        answers={**STUDENT_2025, "academic_year": "2026-2027"},
+        answers={**STUDENT_2025, "academic_year": "2027-2028"},
         code="STUDENT",
         rule="ST-2",
         status="review",
@@ -174,6 +183,9 @@ def test_rule(case: RouteCase) -> None:
         (834.99, "2025-2026", "not_met"),
         (835.00, "2025-2026", "eligible"),
         (835.01, "2025-2026", "eligible"),
+        (1061.99, "2026-2027", "not_met"),
+        (1062.00, "2026-2027", "eligible"),
+        (1062.01, "2026-2027", "eligible"),
     ],
 )
 def test_student_means_threshold(means: float, academic_year: str, status: str) -> None:
@@ -181,8 +193,9 @@ def test_student_means_threshold(means: float, academic_year: str, status: str) 
     assert route(result, "STUDENT").status == status
 
 
-def test_student_2026_2027_shows_the_last_official_amount_never_s003() -> None:
-    result = run(D2026, **{**STUDENT_2025, "academic_year": "2026-2027", "means_month": 1100.0})
+def test_student_2027_2028_shows_the_last_official_amount() -> None:
+    result = run(D2026, **{**STUDENT_2025, "academic_year": "2027-2028", "means_month": 1100.0})
     student = route(result, "STUDENT")
-    assert [(u.id, u.amount) for u in student.thresholds] == [("STUDENT_MEANS", 835.0)]
-    assert all(value != 1062 for m in student.reasons for value in m.params.values())
+    assert [(u.id, u.amount) for u in student.thresholds] == [("STUDENT_MEANS", 1062.0)]
+    assert (student.rule, student.status) == ("ST-2", "review")
+    assert "RV-16" in reviews(result)

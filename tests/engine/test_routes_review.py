@@ -54,7 +54,7 @@ REVIEW_CASES: list[ReviewCase] = [
     ReviewCase(code="RV-12", on=D2025, answers={**LONG_TERM, "income_source": "unemployment"}),
     ReviewCase(code="RV-13", on=D2025, answers={**LONG_TERM, "red_flags": True}),
     ReviewCase(code="RV-15", on=D2026, answers={**SEARCH, "application_date": "2026-10-14"}),
-    ReviewCase(code="RV-16", on=D2026, answers={**STUDENT_2025, "academic_year": "2026-2027"}),
+    ReviewCase(code="RV-16", on=D2026, answers={**STUDENT_2025, "academic_year": "2027-2028"}),
 ]
 
 

@@ -47,6 +47,12 @@ def test_windows_of_one_id_never_overlap() -> None:
         ("RMMMG", date(2026, 3, 31), 2111.89),
         ("STUDENT_MEANS", date(2025, 9, 15), 835),
         ("STUDENT_MEANS", date(2024, 9, 15), 803),
+        ("STUDENT_MEANS", date(2026, 9, 15), 1062),  # S003 + Royal Decree of 12 January 2026 (K-12)
+        ("STUDENT_MEANS", date(2027, 8, 31), 1062),
+        ("WAL_ATHLETE", date(2026, 1, 1), 53220),
+        ("WAL_ARTIST", date(2026, 12, 3), 44396),
+        ("BXL_ARTIST", date(2026, 12, 3), 3086.20),
+        ("FL_ARTIST", date(2026, 12, 3), 42313),
         ("FEE_FL_REGION", date(2026, 9, 1), 180),
         ("BXL_ATHLETE", date(2025, 6, 30), 88320),
     ],
@@ -62,7 +68,8 @@ def test_row_valid_on_the_day(threshold_id: str, day: date, amount: float) -> No
     [
         ("FR_NEW_BASE", date(2025, 8, 17)),  # the new rules start on 18 August 2025
         ("RMMMG", date(2026, 4, 1)),  # new value not found
-        ("STUDENT_MEANS", date(2026, 9, 15)),  # 2026-2027 not published; S003's 1 062 € is rejected
+        ("STUDENT_MEANS", date(2027, 9, 15)),  # 2027-2028 not published yet
+        ("WAL_ATHLETE", date(2025, 12, 31)),  # no Walloon athlete amount before 2026
         ("FEE_FL_REGION", date(2026, 8, 31)),
         ("BXL_ATHLETE", date(2025, 7, 1)),
         ("BXL_HQ", date(2024, 9, 30)),
@@ -78,7 +85,6 @@ def test_no_row_means_no_amount(threshold_id: str, day: date) -> None:
     [
         "FL_MED_S000",
         "FR_S003_2026",
-        "STUDENT_MEANS_2627_S003",
         "FEE_OE_RANGE_S003",
         "DG_HQ_UNDATED",
         "FEE_FL_REGION_P14",
