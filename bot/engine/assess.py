@@ -6,7 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.engine.answers import Answers
-from bot.engine.assessment import Assessment
+from bot.engine.assessment import Assessment, FamilyResult, RouteResult
 from bot.engine.config import DEFAULT_CONFIG, EngineConfig
 from bot.engine.context import Context, Findings
 from bot.engine.derive import reference_date
@@ -24,6 +24,18 @@ def today_in_brussels() -> date:
     return datetime.now(BRUSSELS).date()
 
 
+def explain_open_review(routes: list[RouteResult], family: FamilyResult, findings: Findings) -> None:
+    """A result an adviser must check always names at least one review code (contract.md):
+    RV-19 when answers it depends on are missing or unknown, else RV-20 (no route identified)."""
+    open_review = family.outcome == "FAM_REVIEW" or any(route.status == "review" for route in routes)
+    if not open_review or findings.reviews:
+        return
+    if findings.missing:
+        findings.review("RV-19", "review.reason.answers_missing")
+    else:
+        findings.review("RV-20", "review.reason.no_route_identified")
+
+
 def assess(
     answers: Answers,
     on: date | None = None,
@@ -38,6 +50,7 @@ def assess(
     routes = evaluate_routes(answers, ctx, findings)
     check_refusal(answers, ctx, findings)
     family = evaluate_family(answers, ctx, findings, routes)
+    explain_open_review(routes, family, findings)
     steps = plan_next_steps(answers, ctx, routes, family)
     return Assessment(
         rules_version=ctx.table.version,

@@ -272,9 +272,11 @@ def _flanders_lists(answers: Answers, ctx: Context, filed: date, *, only_if_yes:
         return []
     drafts: list[RouteDraft] = []
     medium = on_list(answers, "FL_MEDIUM", day=ctx.ref_date, filed=filed)
-    # A degree holder is only pointed to the medium-skilled routes on a confirmed list match.
-    only_if_yes = only_if_yes or qualification == "higher_ed_3y_plus"
-    if medium.status == "yes" or (medium.status == "unknown" and not only_if_yes):
+    # A degree holder is only pointed to the medium-skilled routes on a confirmed list match; the
+    # "other" category (FL-OTHER) is open to degree holders too, so an unanswered VDAB list leaves it
+    # to an adviser (RV-04) instead of concluding that no route exists.
+    medium_only_if_yes = only_if_yes or qualification == "higher_ed_3y_plus"
+    if medium.status == "yes" or (medium.status == "unknown" and not medium_only_if_yes):
         draft = RouteDraft("MEDIUM_SHORTAGE", "FL-MED", sources=[*medium.sources, "P10", "P11", "P09"])
         draft.apply(
             Cond(None if medium.status == "unknown" else True, missing=medium.missing, reviews=medium.reviews)

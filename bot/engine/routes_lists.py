@@ -166,6 +166,8 @@ def _flemish_named(occupation: str, info: ListInfo, filed: date) -> ListVerdict 
     reviews: tuple[tuple[str, Message], ...] = ()
     if near_cutoff(filed, info.new_list_from):
         reviews = (("RV-15", msg("route.review.list_cutoff", occupation_key=occupation_key)),)
+        if status == "no":  # so close to the change the filing date decides: not a plain "no"
+            status = "unknown"
     return ListVerdict(
         status=status,
         reasons=(msg(key, occupation_key=occupation_key, from_date=cutoff),),

@@ -91,3 +91,16 @@ def test_text_rendering_never_shows_a_raw_key(given_answers: Answers, on: date, 
     rendered = render_assessment_text(assess(given_answers, on=on), lang)  # type: ignore[arg-type]
     for key in ("outcome.", "review.RV", "route.", "family.", "step."):
         assert not any(line.strip().startswith(key) for line in rendered.splitlines()), rendered
+
+
+@SETTINGS
+@given(answers, ON)
+def test_a_review_always_names_what_to_check(given_answers: Answers, on: date) -> None:
+    """A route or family outcome an adviser must check always comes with at least one review code,
+    so "see the points under needs review" never points at an empty list."""
+    assessment = assess(given_answers, on=on)
+    under_review = assessment.family.outcome == "FAM_REVIEW" or any(
+        route.status == "review" for route in assessment.routes
+    )
+    if under_review:
+        assert assessment.review, [(r.code, r.rule, r.status) for r in assessment.routes]

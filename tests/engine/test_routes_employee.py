@@ -740,12 +740,22 @@ def test_flemish_function_test_from_2026(on: date, answer: str, status: str, rul
     result = worker(on, region="FL", job_is_highly_qualified=answer, salary_year=60000.0)
     hq = route(result, "HQ")
     assert (hq.status, hq.rule) == (status, rule)
-    assert ("RV-04" in reviews(result)) == (answer == "unsure" and on.year == 2026)
+    function_unsure = any(r.reason.key == "route.review.function_unsure" for r in result.review)
+    assert function_unsure == (answer == "unsure" and on.year == 2026)
 
 
-@pytest.mark.parametrize(("on", "reviewed"), [(date(2025, 12, 31), True), (date(2026, 1, 5), False)])
-def test_rv15_near_the_flemish_function_cutoff(on: date, reviewed: bool) -> None:
-    result = worker(on, region="FL", job_is_highly_qualified="no", salary_year=60000.0)
+@pytest.mark.parametrize(
+    ("on", "answer", "reviewed"),
+    [
+        (date(2025, 12, 28), "no", False),  # 4 days before the cut-off of 1 January 2026
+        (date(2025, 12, 29), "no", True),  # 3 days before
+        (date(2025, 12, 31), "no", True),
+        (date(2026, 1, 4), "unsure", True),  # 3 days after: the margin is the same on both sides
+        (date(2026, 1, 5), "unsure", False),  # 4 days after
+    ],
+)
+def test_rv15_near_the_flemish_function_cutoff(on: date, answer: str, reviewed: bool) -> None:
+    result = worker(on, region="FL", job_is_highly_qualified=answer, salary_year=60000.0)
     assert ("RV-15" in reviews(result)) == reviewed
 
 
@@ -902,3 +912,24 @@ def test_raising_the_salary_never_worsens_the_result(
     eligible_after = {r.code for r in after.routes if r.status == "eligible"}
     assert eligible_before <= eligible_after
     assert ROUTE_STATUSES.index(after.routes[0].status) <= ROUTE_STATUSES.index(before.routes[0].status)
+
+
+def test_flemish_degree_holder_with_the_list_unanswered_is_reviewed_not_no_route() -> None:
+    """FL-OTHER is open to higher-education holders (rules.md §2.5): when the VDAB list is not
+    answered and no salary route holds, the case goes to an adviser with RV-04, not to NO_ROUTE."""
+    result = worker(date(2026, 12, 3), region="FL", job_is_highly_qualified="yes", salary_year=40000.0)
+    assert (result.routes[0].code, result.routes[0].rule, result.routes[0].status) == (
+        "LABOUR_MARKET_TEST",
+        "FL-OTHER",
+        "review",
+    )
+    assert "RV-04" in reviews(result)
+    answered_no = worker(
+        date(2026, 12, 3),
+        region="FL",
+        job_is_highly_qualified="yes",
+        salary_year=40000.0,
+        on_list={"FL_MEDIUM": "no", "FL_VDAB": "no"},
+    )
+    assert answered_no.routes[0].rule == "FL-NONE"
+    assert reviews(answered_no) == {"RV-20"}, "no route: an adviser looks for another category"
