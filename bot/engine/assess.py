@@ -14,7 +14,7 @@ from bot.engine.family import evaluate_family
 from bot.engine.next_steps import plan_next_steps
 from bot.engine.refusal import check_refusal
 from bot.engine.routes import evaluate_routes
-from bot.engine.thresholds import ThresholdTable, threshold_table
+from bot.engine.thresholds import ThresholdTable, active_table
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -34,7 +34,7 @@ def assess(
     """Decide routes, family reunification and next steps for ``answers`` as of ``on``."""
     day = on or today_in_brussels()
     ctx = Context(
-        on=day, ref_date=reference_date(answers, day), table=table or threshold_table(), config=config
+        on=day, ref_date=reference_date(answers, day), table=table or active_table(), config=config
     )
     findings = Findings()
     routes = evaluate_routes(answers, ctx, findings)

@@ -43,6 +43,7 @@ from bot.operators.auth import (
 from bot.operators.export import EXPORT_FORMATS, export
 from bot.operators.filters import CHOICES, FilterError, parse_filters
 from bot.operators.review import answer_lines, reassess, rebuild_answers
+from bot.operators.rules_page import due_amounts, rules_view
 from bot.render import render_assessment_text, threshold_line
 from bot.store import SessionStore
 from bot.store.operators import BRUSSELS, SESSION_FLAGS, OperatorStore, SessionFilters
@@ -284,9 +285,12 @@ class Console:
         action = audit.QUEUE if queue else audit.LIST
         self.store.audit(session.operator, action, detail=audit.describe_filters(filters, page=result.page))
         query = {k: v for k, v in filters.as_params().items() if k != "queue"}
+        due_version, due = due_amounts(self.config.db_path, self.config.today())
         return self.page(
             "sessions.html",
             request,
+            due=due,
+            due_version=due_version,
             result=result,
             filters=filters,
             error=error,
@@ -401,6 +405,10 @@ class Console:
         self.store.audit(session.operator, audit.ERASE, session_id=session_id, detail=f"{deleted} rows")
         return RedirectResponse(f"/sessions?erased={session_id}", status_code=303)
 
+    async def rules(self, request: Request, session: ConsoleSession) -> Response:
+        view = rules_view(self.config.db_path, self.config.today())
+        return self.page("rules.html", request, view=view, due=view.due, due_version=view.pack.version)
+
     async def home(self, request: Request, session: ConsoleSession) -> Response:
         return RedirectResponse("/sessions", status_code=303)
 
@@ -457,6 +465,7 @@ def create_app(config: ConsoleConfig) -> Starlette:
         Route("/sessions/{session_id:int}/erase", guarded(console.erase, html=False), methods=["POST"]),
         Route("/invites", guarded(console.invites), methods=["GET"]),
         Route("/audit", guarded(console.audit_log), methods=["GET"]),
+        Route("/rules", guarded(console.rules), methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=console.lifespan)
@@ -476,6 +485,7 @@ def guarded_paths(session_id: int) -> Mapping[str, str]:
         f"/sessions/{session_id}": "GET",
         "/invites": "GET",
         "/audit": "GET",
+        "/rules": "GET",
         f"/sessions/{session_id}/notes": "POST",
         f"/sessions/{session_id}/flags": "POST",
         f"/sessions/{session_id}/erase": "POST",
