@@ -33,9 +33,7 @@ def assess(
 ) -> Assessment:
     """Decide routes, family reunification and next steps for ``answers`` as of ``on``."""
     day = on or today_in_brussels()
-    ctx = Context(
-        on=day, ref_date=reference_date(answers, day), table=table or active_table(), config=config
-    )
+    ctx = Context(on=day, ref_date=reference_date(answers, day), table=table or active_table(), config=config)
     findings = Findings()
     routes = evaluate_routes(answers, ctx, findings)
     check_refusal(answers, ctx, findings)
