@@ -7,10 +7,14 @@ import io
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot.engine.answers import Answers
+from bot.engine.assess import assess
 from bot.rules.pack import MANIFEST, THRESHOLDS, Manifest, default_pack, write_pack_files
+from bot.store import SessionStore
 
 NEW_VERSION = "2026.12-v1"
 
@@ -73,3 +77,13 @@ def write_pack(tmp_path: Path) -> PackWriter:
         return write_pack_files(files, tmp_path / f"pack{next(counter)}")
 
     return write
+
+
+def save_session(store: SessionStore, user: str, answers: dict[str, Any], day: date) -> int:
+    """A finished interview saved as the bot saves it (state, answer log, assessment)."""
+    state = {"format": 1, "lang": "en", "current": "result", "answers": answers}
+    session_id = store.save_turn(
+        "telegram", user, state, lang="en", answers=list(answers.items()), incoming="hi", outgoing=["result"]
+    )
+    store.save_assessment(session_id, assess(Answers.model_validate(answers), on=day))
+    return session_id
