@@ -8,6 +8,7 @@ handlers are ``async`` and the queries are short), as the store requires.
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -45,6 +46,7 @@ from bot.operators.filters import CHOICES, FilterError, parse_filters
 from bot.operators.review import answer_lines, reassess, rebuild_answers
 from bot.operators.rules_page import due_amounts, rules_view
 from bot.render import render_assessment_text, threshold_line
+from bot.rules.live import follow_rules
 from bot.store import SessionStore
 from bot.store.operators import BRUSSELS, SESSION_FLAGS, OperatorStore, SessionFilters
 from bot.store.records import Clock, UnknownSessionError, utc_now
@@ -160,9 +162,13 @@ class Console:
         """Open both stores in the event loop's thread, close them on shutdown."""
         self._sessions = SessionStore(self.config.db_path, clock=self.config.clock)
         self._store = OperatorStore(self.config.db_path, clock=self.config.clock)
+        stop_rules = asyncio.Event()  # "re-assess today" uses the rules pack in force, as the bot does
+        rules = asyncio.create_task(follow_rules(self.config.db_path, stop_rules))
         try:
             yield
         finally:
+            stop_rules.set()
+            await rules
             self._store.close()
             self._sessions.close()
             self._store = self._sessions = None

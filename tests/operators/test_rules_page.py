@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import warnings
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -11,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.engine.thresholds import active_table, threshold_table
 from bot.i18n import money
 from bot.operators.auth import hash_password
 from bot.operators.web import ConsoleConfig, create_app
+from bot.rules import live
 from bot.rules.pack import MANIFEST, Manifest, default_pack, write_pack_files
 from bot.store import OperatorStore
 from tests.operators.conftest import SettableClock
@@ -90,3 +93,30 @@ def test_an_applied_pack_and_its_history_show_at_once(
         row for row in re.findall(r"<tr id=.*?</tr>", html, re.S) if "BXL_BC" in row and "2025-01-01" in row
     )
     assert money(5500, "en") in bc
+
+
+def test_re_assess_today_uses_the_pack_in_force(
+    db_path: Path,
+    clock: SettableClock,
+    seeded: dict[str, int],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(live, "CHECK_EVERY_S", 0.05)
+    ops = OperatorStore(db_path, clock=clock)
+    ops.create_operator("alice", hash_password(PASSWORD))
+    ops.close()
+    files = dict(default_pack().files, **{"thresholds.csv": raised_blue_card()})
+    files[MANIFEST] = Manifest("2026.12-v1", TODAY, "Test Adviser", "Blue Card raised").to_toml()
+    assert (
+        main(["rules", "apply", str(write_pack_files(files, tmp_path / "pack")), "--db", str(db_path)]) == 0
+    )
+    config = ConsoleConfig(db_path=db_path, secret_key="test-secret", clock=clock, today=lambda: TODAY)
+    with TestClient(create_app(config), follow_redirects=False) as client:
+        login(client)
+        deadline = time.monotonic() + 10
+        while "2026.12-v1" not in (page := client.get(f"/sessions/{seeded['brussels']}").text):
+            assert time.monotonic() < deadline, "the console did not take up the pack in force"
+            time.sleep(0.05)
+        assert re.search(r"BLUE_CARD.{0,200}HQ", page, re.S)  # stored under the packaged tables; today: HQ
+    assert active_table() is threshold_table()
