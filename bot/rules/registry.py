@@ -10,6 +10,7 @@ from bot.rules.pack import MANIFEST, PackError, Problem, RulesPack, default_pack
 from bot.store.packs import NewPack, PackExistsError, PackStore
 
 DEFAULT_NAMES = frozenset({"default", "packaged"})
+_parsed: dict[tuple[str, str], RulesPack] = {}
 
 
 class RulesError(Exception):
@@ -62,7 +63,11 @@ def pack_of(store: PackStore, version: str | None) -> RulesPack:
     stored = store.get(version)
     if stored is None:
         raise RulesError(f"no pack {version} in the store")
-    return parse_pack(stored.files)
+    key = (stored.version, stored.digest)
+    if key not in _parsed:  # a stored pack never changes: parsed once per process
+        _parsed.clear()
+        _parsed[key] = parse_pack(stored.files)
+    return _parsed[key]
 
 
 def pack_in_force(store: PackStore) -> RulesPack:

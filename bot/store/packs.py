@@ -68,6 +68,7 @@ class PackStore:
         brought it up to date (no write lock is then taken)."""
         self.path = Path(path)
         self._clock = clock
+        self._wrote = False
         self._db = open_database(self.path)
         try:
             if migrate_schema:
@@ -77,9 +78,10 @@ class PackStore:
             raise
 
     def close(self) -> None:
-        """Checkpoint the WAL and close the connection."""
+        """Close the connection (after a checkpoint of the WAL when this store wrote)."""
         try:
-            checkpoint_truncate(self._db)
+            if self._wrote:
+                checkpoint_truncate(self._db)
         finally:
             self._db.close()
 
@@ -105,12 +107,14 @@ class PackStore:
                 ],
             )
             self._event("apply", pack.version, by, now)
+        self._wrote = True
 
     def activate(self, version: str, by: str) -> None:
         """Record that ``version`` (a stored pack, or the packaged default) is in force again."""
         now = to_iso(self._clock())
         with immediate_transaction(self._db):
             self._event("rollback", version, by, now)
+        self._wrote = True
 
     def _event(self, action: PackAction, version: str, by: str, now: str) -> None:
         self._db.execute(
@@ -171,7 +175,8 @@ def _stored(row: dict[str, Any]) -> StoredPack:
 def _read_one(path: str | Path, sql: str, params: list[str]) -> Any:
     """The first column of the first row of ``sql`` on a short-lived connection of its own (usable
     from any thread), or None when there is no row or the packs tables do not exist yet."""
-    connection = sqlite3.connect(Path(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    uri = Path(path).resolve().as_uri() + "?mode=rw"  # never creates a database that is not there
+    connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         row = connection.execute(sql, params).fetchone()
         return None if row is None else row[0]

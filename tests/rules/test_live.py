@@ -53,3 +53,13 @@ async def test_a_store_without_the_packs_tables_keeps_the_packaged_table(tmp_pat
     assert active_table() is threshold_table() and not follower.done()
     stop.set()
     await asyncio.wait_for(follower, 5)
+
+
+async def test_the_follower_never_creates_a_database(tmp_path: Path) -> None:
+    db = tmp_path / "missing.db"
+    stop = asyncio.Event()
+    follower = asyncio.create_task(follow_rules(db, stop, every_s=0.02))
+    await asyncio.sleep(0.1)
+    stop.set()
+    await asyncio.wait_for(follower, 5)
+    assert not db.exists() and active_table() is threshold_table()
