@@ -103,12 +103,15 @@ def _toml_string(value: str) -> str:
 
 def read_pack_files(path: str | Path) -> dict[str, str]:
     """The pack files of a folder or a .zip (found at its top or in one folder inside it); PackError
-    when the path cannot be read. Other files are ignored."""
+    when the path cannot be read. Other files are ignored; a byte-order mark (spreadsheets write one)
+    is dropped."""
     where = Path(path)
+    if not where.exists():
+        raise PackError([Problem(str(where), 0, "not found")])
     try:
         if where.is_dir():
             return {
-                name: (where / name).read_text(encoding="utf-8")
+                name: (where / name).read_text(encoding="utf-8-sig")
                 for name in PACK_FILES
                 if (where / name).is_file()
             }
@@ -118,7 +121,7 @@ def read_pack_files(path: str | Path) -> dict[str, str]:
                 for info in archive.infolist():
                     name = info.filename.rsplit("/", 1)[-1]
                     if name in PACK_FILES and info.filename.count("/") <= 1 and name not in found:
-                        found[name] = archive.read(info).decode("utf-8")
+                        found[name] = archive.read(info).decode("utf-8-sig")
                 return found
     except (OSError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
         raise PackError([Problem(str(where), 0, f"cannot be read ({exc})")]) from exc

@@ -10,7 +10,7 @@ import pytest
 
 from bot.cli import main
 from bot.rules.check import check_files
-from bot.rules.pack import MANIFEST, SOURCES, THRESHOLDS, Problem, default_pack
+from bot.rules.pack import MANIFEST, SOURCES, THRESHOLDS, Problem, default_pack, read_pack_files
 from tests.rules.conftest import PackWriter, add_row, edit_row, line_of, pack_files
 
 PACKAGED = default_pack().files
@@ -186,3 +186,14 @@ def test_check_command_refuses_a_path_that_is_no_pack(
     not_a_pack.write_text("hello", encoding="utf-8")
     assert main(["rules", "check", str(not_a_pack)]) == 2
     assert "is neither a pack folder nor a .zip" in capsys.readouterr().err
+
+
+def test_a_spreadsheet_saved_file_with_a_byte_order_mark_is_read(write_pack: PackWriter) -> None:
+    folder = write_pack(pack_files())
+    (folder / THRESHOLDS).write_text("\ufeff" + PACKAGED[THRESHOLDS], encoding="utf-8")
+    assert check_files(read_pack_files(folder))[1] == []
+
+
+def test_a_missing_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "check", str(tmp_path / "nowhere")]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == f"{tmp_path / 'nowhere'}: not found"
