@@ -37,17 +37,11 @@ class NewPack:
 
 
 @dataclass(frozen=True)
-class StoredPack:
+class StoredPack(NewPack):
     """A pack as stored, with who applied it and when."""
 
-    version: str
-    pack_date: date | None
-    author: str
-    note: str
-    digest: str
     applied_by: str
     applied_at: datetime
-    files: dict[str, str] = field(repr=False)
 
 
 @dataclass(frozen=True)
