@@ -33,6 +33,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+from bench import rules_diff
 from bench.process import BotProcess, bot_process
 from bench.serve_bot import BENCH_DAY
 from bot.settings import DB_FILE_NAME
@@ -508,6 +509,8 @@ def table(results: dict[str, Any]) -> str:
     rows.append((label, f"{cost['empty']} / {cost['prefilled']}", "-"))
     limited_run = results["limited"]["saturation_start"]
     rows.append(("/start burst, real rate limiter (30 msg/s)", str(limited_run["per_s"]), "-"))
+    diff = results["rules_diff"]
+    rows.append((f"rules diff, {diff['sessions']} sessions, s (target < 60)", str(diff["diff_seconds"]), "-"))
     width = [max(len(r[i]) for r in rows) for i in range(3)]
     return "\n".join("  ".join(cell.ljust(width[i]) for i, cell in enumerate(row)) for row in rows)
 
@@ -531,6 +534,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         results["prefilled"] = await prefilled(args, Path(tmp))
     with tempfile.TemporaryDirectory() as tmp:
         results["limited"] = await limited(args, Path(tmp))
+    print("rules diff on a store of finished sessions…", file=sys.stderr, flush=True)
+    results["rules_diff"] = rules_diff.run(args.diff_sessions)
     return results
 
 
@@ -552,6 +557,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     args.seconds = 3.0 if args.quick else 10.0
     if args.prefill is None:
         args.prefill = 50_000 if args.quick else 1_000_000
+    args.diff_sessions = 10_000  # the figure, also with --quick
     if args.halfway is None:
         args.halfway = 2_000 if args.quick else 20_000
     return args

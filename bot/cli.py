@@ -127,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.operators.cli import add_operator_commands
 
     add_operator_commands(sub)
+    from bot.rules.cli import add_rules_commands
+
+    add_rules_commands(sub)
     return parser
 
 
@@ -141,6 +144,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command in OPERATOR_COMMANDS:
         return run_operator_command(args)
+    if args.command == "rules":
+        from bot.rules.cli import run_rules_command
+
+        return run_rules_command(args)
     from bot.launch import run_command  # the channels load only when used
 
     return run_command(args)

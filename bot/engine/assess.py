@@ -14,7 +14,7 @@ from bot.engine.family import evaluate_family
 from bot.engine.next_steps import plan_next_steps
 from bot.engine.refusal import check_refusal
 from bot.engine.routes import evaluate_routes
-from bot.engine.thresholds import ThresholdTable
+from bot.engine.thresholds import ThresholdTable, active_table
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -45,7 +45,7 @@ def assess(
 ) -> Assessment:
     """Decide routes, family reunification and next steps for ``answers`` as of ``on``."""
     day = on or today_in_brussels()
-    ctx = Context.for_day(day, reference_date(answers, day), config=config, table=table)
+    ctx = Context.for_day(day, reference_date(answers, day), config=config, table=table or active_table())
     findings = Findings()
     routes = evaluate_routes(answers, ctx, findings)
     check_refusal(answers, ctx, findings)

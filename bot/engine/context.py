@@ -9,7 +9,7 @@ from datetime import date
 from bot.engine.assessment import Review
 from bot.engine.config import DEFAULT_CONFIG, EngineConfig
 from bot.engine.message import Message, ParamValue
-from bot.engine.thresholds import ThresholdTable, threshold_table
+from bot.engine.thresholds import ThresholdTable, active_table
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,8 @@ class Context:
         config: EngineConfig = DEFAULT_CONFIG,
         table: ThresholdTable | None = None,
     ) -> Context:
-        """A context for ``on`` (the reference date defaults to it) with the packaged table."""
-        return cls(on=on, ref_date=ref_date or on, table=table or threshold_table(), config=config)
+        """A context for ``on`` (the reference date defaults to it) with the rules pack in force."""
+        return cls(on=on, ref_date=ref_date or on, table=table or active_table(), config=config)
 
 
 @dataclass

@@ -1,19 +1,22 @@
-"""The dated thresholds table (rules.md §4): look-up by ID and date, and the meets() comparison."""
+"""The dated thresholds table (rules.md §4): look-up by ID and date, and the meets() comparison.
+
+The packaged ``data/thresholds.csv`` is the default table. A rules pack (``bot.rules``) brings its own
+table; the running bot makes it the *active* one with :func:`use_table`, and :func:`active_table`
+is what an assessment uses when it is given no table. The engine itself never reads the store.
+"""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from datetime import date
 from enum import StrEnum
 from functools import cache
-from importlib import resources
 
 from pydantic import BaseModel, ConfigDict
 
 from bot.engine.assessment import ThresholdUse
 from bot.engine.config import DEFAULT_CONFIG, EngineConfig
-from bot.engine.sources import split_sources
+from bot.engine.sources import TableError, csv_records, packaged_text, split_sources
 
 USABLE_STATUSES = frozenset({"active", "indicative"})
 
@@ -65,12 +68,38 @@ class ThresholdRow(BaseModel):
         )
 
 
-def _date(cell: str) -> date | None:
-    return date.fromisoformat(cell) if cell.strip() else None
+THRESHOLD_COLUMNS = (
+    "id",
+    "name",
+    "amount",
+    "amount_max",
+    "unit",
+    "basis",
+    "period",
+    "region",
+    "valid_from",
+    "valid_to",
+    "stale_from",
+    "sources",
+    "origin",
+    "confidence",
+    "status",
+    "note",
+)
 
 
-def _amount(cell: str) -> float | None:
-    return float(cell) if cell.strip() else None
+def _date(cell: str, column: str) -> date | None:
+    try:
+        return date.fromisoformat(cell.strip()) if cell.strip() else None
+    except ValueError:
+        raise ValueError(f"{column} {cell!r} is not a date written YYYY-MM-DD") from None
+
+
+def _amount(cell: str, column: str) -> float | None:
+    try:
+        return float(cell) if cell.strip() else None
+    except ValueError:
+        raise ValueError(f"{column} {cell!r} is not a number (use a dot for decimals, no spaces)") from None
 
 
 class Comparison(StrEnum):
@@ -161,38 +190,59 @@ class ThresholdTable:
         return Check(result=result, row=row, required=amount, warnings=tuple(warnings))
 
 
-def _load_rows(text: str) -> list[ThresholdRow]:
+def read_threshold_rows(text: str, file: str = "thresholds.csv") -> list[tuple[int, ThresholdRow]]:
+    """Each row of a thresholds CSV with its line number; TableError (file, line, reason) for a
+    missing column, a wrong number of cells, an empty ID or a cell that is not a date or a number."""
     rows = []
-    for cell in csv.DictReader(text.splitlines()):
-        rows.append(
-            ThresholdRow(
-                id=cell["id"],
+    for line, cell in csv_records(text, THRESHOLD_COLUMNS, file):
+        try:
+            if not cell["id"].strip():
+                raise ValueError("empty id")
+            row = ThresholdRow(
+                id=cell["id"].strip(),
                 name=cell["name"],
-                amount=_amount(cell["amount"]),
-                amount_max=_amount(cell["amount_max"]),
+                amount=_amount(cell["amount"], "amount"),
+                amount_max=_amount(cell["amount_max"], "amount_max"),
                 unit=cell["unit"],
                 basis=cell["basis"],
                 period=cell["period"],
                 region=cell["region"],
-                valid_from=_date(cell["valid_from"]),
-                valid_to=_date(cell["valid_to"]),
-                stale_from=_date(cell["stale_from"]),
+                valid_from=_date(cell["valid_from"], "valid_from"),
+                valid_to=_date(cell["valid_to"], "valid_to"),
+                stale_from=_date(cell["stale_from"], "stale_from"),
                 sources=tuple(split_sources(cell["sources"])),
                 origin=cell["origin"],
                 confidence=cell["confidence"],
-                status=cell["status"],
+                status=cell["status"].strip(),
                 note=cell["note"],
             )
-        )
+        except ValueError as exc:
+            raise TableError(file, line, str(exc)) from None
+        rows.append((line, row))
     return rows
 
 
 @cache
 def threshold_table() -> ThresholdTable:
     """The table shipped with the package; its version is derived from its content."""
-    text = resources.files("bot.engine").joinpath("data/thresholds.csv").read_text(encoding="utf-8")
+    text = packaged_text("thresholds.csv")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
-    return ThresholdTable(_load_rows(text), version=f"{RULES_VERSION}+{digest}")
+    rows = [row for _, row in read_threshold_rows(text)]
+    return ThresholdTable(rows, version=f"{RULES_VERSION}+{digest}")
 
 
 RULES_VERSION = "2026.06-v1"
+
+_active: ThresholdTable | None = None
+
+
+def use_table(table: ThresholdTable | None) -> None:
+    """Make ``table`` the one assessments use from now on (None: back to the packaged table).
+    One reference assignment: a turn in progress keeps the table it started with."""
+    global _active
+    _active = table
+
+
+def active_table() -> ThresholdTable:
+    """The table in force: the one given to :func:`use_table`, else the packaged one."""
+    return _active if _active is not None else threshold_table()

@@ -8,6 +8,7 @@ handlers are ``async`` and the queries are short), as the store requires.
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -43,7 +44,9 @@ from bot.operators.auth import (
 from bot.operators.export import EXPORT_FORMATS, export
 from bot.operators.filters import CHOICES, FilterError, parse_filters
 from bot.operators.review import answer_lines, reassess, rebuild_answers
+from bot.operators.rules_page import due_amounts, rules_view
 from bot.render import render_assessment_text, threshold_line
+from bot.rules.live import follow_rules
 from bot.store import SessionStore
 from bot.store.operators import BRUSSELS, SESSION_FLAGS, OperatorStore, SessionFilters
 from bot.store.records import Clock, UnknownSessionError, utc_now
@@ -159,9 +162,13 @@ class Console:
         """Open both stores in the event loop's thread, close them on shutdown."""
         self._sessions = SessionStore(self.config.db_path, clock=self.config.clock)
         self._store = OperatorStore(self.config.db_path, clock=self.config.clock)
+        stop_rules = asyncio.Event()  # "re-assess today" uses the rules pack in force, as the bot does
+        rules = asyncio.create_task(follow_rules(self.config.db_path, stop_rules))
         try:
             yield
         finally:
+            stop_rules.set()
+            await rules
             self._store.close()
             self._sessions.close()
             self._store = self._sessions = None
@@ -284,9 +291,12 @@ class Console:
         action = audit.QUEUE if queue else audit.LIST
         self.store.audit(session.operator, action, detail=audit.describe_filters(filters, page=result.page))
         query = {k: v for k, v in filters.as_params().items() if k != "queue"}
+        due_version, due = due_amounts(self.config.db_path, self.config.today())
         return self.page(
             "sessions.html",
             request,
+            due=due,
+            due_version=due_version,
             result=result,
             filters=filters,
             error=error,
@@ -401,6 +411,10 @@ class Console:
         self.store.audit(session.operator, audit.ERASE, session_id=session_id, detail=f"{deleted} rows")
         return RedirectResponse(f"/sessions?erased={session_id}", status_code=303)
 
+    async def rules(self, request: Request, session: ConsoleSession) -> Response:
+        view = rules_view(self.config.db_path, self.config.today())
+        return self.page("rules.html", request, view=view, due=view.due, due_version=view.pack.version)
+
     async def home(self, request: Request, session: ConsoleSession) -> Response:
         return RedirectResponse("/sessions", status_code=303)
 
@@ -457,6 +471,7 @@ def create_app(config: ConsoleConfig) -> Starlette:
         Route("/sessions/{session_id:int}/erase", guarded(console.erase, html=False), methods=["POST"]),
         Route("/invites", guarded(console.invites), methods=["GET"]),
         Route("/audit", guarded(console.audit_log), methods=["GET"]),
+        Route("/rules", guarded(console.rules), methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=console.lifespan)
@@ -476,6 +491,7 @@ def guarded_paths(session_id: int) -> Mapping[str, str]:
         f"/sessions/{session_id}": "GET",
         "/invites": "GET",
         "/audit": "GET",
+        "/rules": "GET",
         f"/sessions/{session_id}/notes": "POST",
         f"/sessions/{session_id}/flags": "POST",
         f"/sessions/{session_id}/erase": "POST",

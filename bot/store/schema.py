@@ -166,6 +166,28 @@ _V7_INBOX = _run(
     )""",
 )
 
+# Rules packs (bot/store/packs.py): each pack applied, its files verbatim, who applied it; and the
+# history of which pack is in force (apply, rollback). The latest event names the pack in force.
+_V8_RULES_PACKS = _run(
+    """CREATE TABLE rules_packs (
+        version TEXT PRIMARY KEY,
+        pack_date TEXT,
+        author TEXT NOT NULL,
+        note TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        files_json TEXT NOT NULL,
+        applied_by TEXT NOT NULL,
+        applied_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE rules_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('apply', 'rollback')),
+        version TEXT NOT NULL,
+        by TEXT NOT NULL
+    )""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core: sessions, answers, transcript, processed_updates", _V1_CORE),
     Migration(2, "assessments", _V2_ASSESSMENTS),
@@ -174,6 +196,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "processed_updates.delivered_at", _V5_DELIVERY),
     Migration(6, "handoffs", _V6_HANDOFFS),
     Migration(7, "inbox", _V7_INBOX),
+    Migration(8, "rules_packs, rules_events", _V8_RULES_PACKS),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -26,6 +26,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.health import beat
 from bot.i18n import LANGS, text
+from bot.rules.live import follow_rules
 from bot.settings import Settings
 from bot.store import AsyncSessionStore
 from bot.store.records import InboxBatch
@@ -255,9 +256,10 @@ async def serve(
 ) -> None:
     """Run the bot until ``stop`` is set: polling by default, webhook when configured."""
     store = AsyncSessionStore(settings.db_path)
-    app = build_application(settings, store, dialogue)
-    lanes = ChatLanes(app.process_update, settings.concurrency)
+    rules = asyncio.create_task(follow_rules(settings.db_path, stop))  # the pack in force, kept current
     try:
+        app = build_application(settings, store, dialogue)
+        lanes = ChatLanes(app.process_update, settings.concurrency)
         async with app:
             await app.start()
             await register_commands(app)
@@ -274,6 +276,9 @@ async def serve(
             purges.cancel()
             await app.stop()
     finally:
+        rules.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await rules
         await store.close()
 
 

@@ -1,0 +1,94 @@
+"""What the console's "Rules" page and its front page show of the rules packs: every amount with its
+validity, its sources (titled links) and its stale flag; the amounts due for an update; the packs'
+history. Read from the store on each request (a few small queries), so an applied pack shows at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from bot.engine.sources import Source
+from bot.engine.thresholds import ThresholdRow
+from bot.rules.pack import RulesPack
+from bot.rules.registry import pack_in_force
+from bot.rules.stale import StaleAmount, stale_amounts
+from bot.store.packs import PackEvent, PackStore, StoredPack
+
+TITLE_LENGTH = 80
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    """A source as the console shows it: its ID, a title, and an address when it is a public page
+    (seed documents are named, never linked by their internal path)."""
+
+    id: str
+    title: str
+    href: str | None
+
+    @classmethod
+    def of(cls, source_id: str, register: dict[str, Source]) -> SourceLink:
+        """The link of ``source_id`` (a source missing from the register is named as such)."""
+        source = register.get(source_id)
+        if source is None:
+            return cls(source_id, "not in the source register", None)
+        title = (
+            source.summary
+            if len(source.summary) <= TITLE_LENGTH
+            else source.summary[: TITLE_LENGTH - 1] + "…"
+        )
+        href = source.reference if source.reference.startswith(("https://", "http://")) else None
+        return cls(source_id, title if href else f"{title} (seed document)", href)
+
+
+@dataclass(frozen=True)
+class AmountLine:
+    """One row of the pack, with its stale flag and sources."""
+
+    row: ThresholdRow
+    stale: bool
+    due: StaleAmount | None
+    sources: list[SourceLink]
+
+
+@dataclass(frozen=True)
+class RulesView:
+    """The pack in force and everything the Rules page lists."""
+
+    pack: RulesPack
+    stored: StoredPack | None
+    today: date
+    amounts: list[AmountLine]
+    due: list[StaleAmount]
+    packs: list[StoredPack]
+    history: list[PackEvent]
+
+
+def rules_view(db_path: str | Path, today: date) -> RulesView:
+    """Read the pack in force, the stored packs and the history; flag what is stale on ``today``."""
+    store = PackStore(db_path, migrate_schema=False)  # the console's stores migrated it at start
+    try:
+        pack = pack_in_force(store)
+        stored, packs, history = store.get(pack.version), store.packs(), store.history()
+    finally:
+        store.close()
+    register = dict(pack.sources)
+    due = stale_amounts(pack.table.rows, today)
+    due_by_row = {id(item.row): item for item in due}
+    amounts = [
+        AmountLine(
+            row,
+            row.stale_on(today),
+            due_by_row.get(id(row)),
+            [SourceLink.of(s, register) for s in row.sources],
+        )
+        for row in pack.table.rows
+    ]
+    return RulesView(pack, stored, today, amounts, due, packs, history)
+
+
+def due_amounts(db_path: str | Path, today: date) -> tuple[str, list[StaleAmount]]:
+    """The front page's box: the version in force and its amounts due, or soon due, for an update."""
+    view = rules_view(db_path, today)
+    return view.pack.version, view.due
