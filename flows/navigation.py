@@ -83,7 +83,7 @@ def go(services: Services, turn: Turn, position: Position, trigger: str) -> None
         state.member_mode = state.member_mode or "adding"
     else:
         state.member_index = state.member_mode = None
-    state.selection = None
+    state.selection = _earlier_selection(state)
     state.version += 1
     if state.current == SUMMARY:
         turn.replies.append(summary_reply(state, final=True))
@@ -91,6 +91,15 @@ def go(services: Services, turn: Turn, position: Position, trigger: str) -> None
         turn.replies.append(result_reply(services, state))
     else:
         turn.replies.append(question_reply(state))
+
+
+def _earlier_selection(state: SessionState) -> list[str] | None:
+    """A multiple choice put again (after back or change) starts from the choices already made."""
+    question = QUESTIONS.get(state.current)
+    if question is None or question.kind != "multi_choice" or question.id in MEMBER_QUESTIONS:
+        return None
+    earlier = state.answers.get(question.field)
+    return list(earlier) if isinstance(earlier, list) else None
 
 
 def reask(services: Services, turn: Turn, error: Message | None) -> None:
