@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.engine.message import Message, msg
-from bot.i18n import Lang, text
+from bot.i18n import LANGS, Lang, text
 from flows import parsing
 from flows.questions import VALUE_OF_OPTION, Choice, Question
 
@@ -36,11 +36,36 @@ class Reading:
         return self.error is None
 
 
-def fold(words: str) -> str:
+def fold_label(words: str) -> str:
     """Lower case, no accents, single spaces, no surrounding punctuation: for label matching."""
     plain = unicodedata.normalize("NFKD", words.casefold())
     plain = "".join(char for char in plain if not unicodedata.combining(char))
     return " ".join(re.sub(r"[^\w\s+-]", " ", plain).split())
+
+
+fold = fold_label  # the name bot/console.py still imports; new code uses fold_label
+
+_LANGUAGE_NAMES = {"francais": "fr", "french": "fr", "frans": "fr", "nederlands": "nl", "dutch": "nl",
+                   "neerlandais": "nl", "english": "en", "anglais": "en", "engels": "en"}  # fmt: skip
+
+
+def parse_language(word: str | None) -> Lang | None:
+    """A language from 'fr', 'NL', 'english', 'français', 'nederlands'…; None if not recognised."""
+    wanted = fold_label(word or "")
+    code = _LANGUAGE_NAMES.get(wanted, wanted)
+    for lang in LANGS:
+        if code == lang:
+            return lang
+    return None
+
+
+def yes_or_no(words: str, lang: Lang) -> str | None:
+    """The option "yes" or "no" from a typed answer ("1"/"2", "oui", "nee"…); None if it is neither."""
+    wanted = fold_label(words)
+    if wanted in ("1", "2"):
+        return "yes" if wanted == "1" else "no"
+    parsed = parsing.parse_yes_no(words, lang)
+    return str(parsed.value) if parsed.ok and parsed.value in ("yes", "no") else None
 
 
 def choices(question: Question) -> tuple[Choice, ...]:
@@ -58,15 +83,15 @@ def stored_value(question: Question, option_value: str) -> Any:
 
 def match_option(question: Question, words: str, lang: Lang) -> str | None:
     """The option value the user meant: its number, its label, its value, or a unique label part."""
-    wanted = fold(words)
+    wanted = fold_label(words)
     if not wanted:
         return None
     offered = choices(question)
     if wanted.isdigit() and 1 <= int(wanted) <= len(offered):
         return offered[int(wanted) - 1].value
-    labels = {option.value: fold(text(lang, option.key)) for option in offered}
+    labels = {option.value: fold_label(text(lang, option.key)) for option in offered}
     for value, label in labels.items():
-        if wanted in (label, fold(value)):
+        if wanted in (label, fold_label(value)):
             return value
     partial = [
         value for value, label in labels.items() if wanted in label.split() or label.startswith(wanted)

@@ -15,7 +15,7 @@ from typing import Any
 
 from transitions import Machine, MachineError
 
-from flows.questions import FLOW, GROUPS, MEMBER_QUESTIONS, QUESTIONS, Facts, Group, Question
+from flows.questions import FLOW, GROUPS, MEMBER_QUESTIONS, QUESTIONS, Group, Question, Situation
 from flows.session import PREFILL, RESULT, SUMMARY, SessionState
 
 QUESTION_STATES: tuple[str, ...] = tuple(QUESTIONS)
@@ -109,9 +109,16 @@ class Position:
         return cls(state, int(index) if index else None)
 
 
+def current_ref(state: SessionState) -> str:
+    """The reference of the question being asked (``qid@index`` for member questions)."""
+    if state.current in MEMBER_QUESTIONS:
+        return Position(state.current, state.member_index or 0).ref
+    return state.current
+
+
 def applies(question: Question, answers: dict[str, Any], member: dict[str, Any] | None = None) -> bool:
     """True when the question's condition holds on these answers (and member)."""
-    return question.condition(Facts(answers, member or {}))
+    return question.condition(Situation(answers, member or {}))
 
 
 def _next_member_question(group: Group, answers: dict[str, Any], member: dict[str, Any]) -> Question | None:
@@ -141,7 +148,7 @@ def next_position(state: SessionState) -> Position:
     if state.prefill_status == "pending":
         return Position(PREFILL)
     for step in FLOW:
-        facts = Facts(state.answers)
+        facts = Situation(state.answers)
         if isinstance(step, Group):
             if step.condition(facts):
                 found = _group_position(step, state)
@@ -160,7 +167,7 @@ def is_live(position: Position, state: SessionState) -> bool:
     if position.state in MEMBER_QUESTIONS:
         group = GROUPS["members"]
         index = position.member_index
-        if index is None or index >= len(state.members) or not group.condition(Facts(state.answers)):
+        if index is None or index >= len(state.members) or not group.condition(Situation(state.answers)):
             return False
         return applies(question, state.answers, state.members[index])
     return applies(question, state.answers)
@@ -192,7 +199,7 @@ def prune(state: SessionState) -> list[str]:
     top = tuple(step for step in FLOW if isinstance(step, Question))
     dropped = _prune_fields(answers, top, lambda question: applies(question, answers))
     group = GROUPS["members"]
-    if "members" in answers and not group.condition(Facts(answers)):
+    if "members" in answers and not group.condition(Situation(answers)):
         del answers["members"]
         state.member_index = state.member_mode = None
         dropped.append("members")

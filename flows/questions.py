@@ -3,8 +3,8 @@ validation and the condition under which it is asked (rules.md §1, blocks A, B,
 
 Routing lives here and only here: the next question is always "the first question of
 :data:`FLOW` whose condition holds and that is still unanswered" (see :mod:`flows.machine`).
-Conditions read the answers only through :class:`Facts` *features* (named derived values), so a
-path generator can tell two conversations apart by their features alone (``Facts.signature``).
+Conditions read the answers only through :class:`Situation` *features* (named derived values), so a
+path generator can tell two conversations apart by their features alone (``Situation.signature``).
 
 Wording lives in ``locales/*/questions.toml``: ``question.<id>.text`` (the question),
 ``question.<id>.label`` (its name in the summary), ``question.<id>.help`` ("why do we ask this?"),
@@ -51,7 +51,6 @@ Kind = Literal[
 Scope = Literal["answers", "member"]
 CardClass = Literal["none", "limited_work", "student", "researcher", "search_year", "family", "free", "other"]
 
-DAY = 1
 YEAR = 365
 
 # Cards grouped by what they mean for the interview (rules.md §2.2 R0-3…R0-5).
@@ -85,7 +84,7 @@ YearsBand = Literal["lt2", "2to4", "ge4"]
 
 
 @dataclass(frozen=True)
-class Facts:
+class Situation:
     """What conditions may read: named features derived from the answers so far.
 
     ``answers`` holds JSON values (dates as ISO strings); ``member`` is the family member being
@@ -204,7 +203,12 @@ FEATURES: tuple[str, ...] = (
     "common_child",
 )
 
-Condition = Callable[[Facts], bool]
+Condition = Callable[[Situation], bool]
+
+
+def always(f: Situation) -> bool:
+    """The condition of a question asked of everyone."""
+    return True
 
 
 @dataclass(frozen=True)
@@ -239,7 +243,7 @@ class Question:
     id: str
     kind: Kind
     field: str
-    condition: Condition = lambda facts: True
+    condition: Condition = always
     options: tuple[Choice, ...] = ()
     validation: Validation = Validation()
     scope: Scope = "answers"
@@ -251,6 +255,30 @@ class Question:
     skip: bool = False  # offers a "none / not yet" answer stored as None
     exclusive: frozenset[str] = frozenset()  # multi-choice values that exclude the others
     samples: tuple[Any, ...] = ()  # representative valid answers (typed kinds), for path walks
+
+    @property
+    def text_key(self) -> str:
+        """Locale key of the question itself."""
+        return f"question.{self.id}.text"
+
+    @property
+    def label_key(self) -> str:
+        """Locale key of the question's name in the summary."""
+        return f"question.{self.id}.label"
+
+    @property
+    def help_key(self) -> str:
+        """Locale key of "why do we ask this?"."""
+        return f"question.{self.id}.help"
+
+    @property
+    def skip_key(self) -> str:
+        """Locale key of the "none / not yet" answer."""
+        return f"question.{self.id}.skip"
+
+    def option_key(self, value: str) -> str:
+        """Locale key of an option's label."""
+        return f"question.{self.id}.option.{value}"
 
     def writes(self, value: Any) -> dict[str, Any]:
         """The fields this answer sets."""
@@ -309,6 +337,7 @@ VALUE_OF_OPTION: dict[str, dict[str, Any]] = {
 
 
 def _choices(qid: str, values: tuple[str, ...]) -> tuple[Choice, ...]:
+    """Options whose labels are ``question.<qid>.option.<value>``."""
     return tuple(Choice(value, f"question.{qid}.option.{value}") for value in values)
 
 
@@ -331,154 +360,219 @@ def _q(qid: str, kind: Kind, fieldname: str | None = None, **more: Any) -> Quest
 # --- conditions (block triggers of rules.md §1) -------------------------------------------------
 
 
-def is_tcn(f: Facts) -> bool:
+def is_tcn(f: Situation) -> bool:
     return f.nat == "TCN"
 
 
-def not_belgian(f: Facts) -> bool:
+def not_belgian(f: Situation) -> bool:
     return f.nat in ("EU", "TCN")
 
 
-def tcn_in_belgium(f: Facts) -> bool:
+def tcn_in_belgium(f: Situation) -> bool:
     return is_tcn(f) and f.location == "belgium"
 
 
-def holds_limited_card(f: Facts) -> bool:
+def holds_limited_card(f: Situation) -> bool:
     return is_tcn(f) and f.card_class in LIMITED_CARDS
 
 
-def needs_permit(f: Facts) -> bool:
+def needs_permit(f: Situation) -> bool:
     """A third-country national whose residence card does not already give access to work."""
     return is_tcn(f) and f.card_class not in ("free", "family")
 
 
-def employee(f: Facts) -> bool:
+def employee(f: Situation) -> bool:
     """Block B: a third-country national who wants a job and needs a work authorisation."""
     return needs_permit(f) and "employee" in f.purposes
 
 
-def employee_in_region(f: Facts) -> bool:
+def employee_in_region(f: Situation) -> bool:
     """Employee block beyond the postcode: not in the German-speaking Community (always REVIEW)."""
     return employee(f) and f.region in ("BXL", "FL", "WAL")
 
 
-def regular_employee(f: Facts) -> bool:
+def regular_employee(f: Situation) -> bool:
     """Region table (§2.4–2.6) applies: any employer except an intra-corporate transfer."""
     return (
         employee_in_region(f) and f.employer is not None and f.employer != "group_transfer_from_non_EU_entity"
     )
 
 
-def higher_educated(f: Facts) -> bool:
+def higher_educated(f: Situation) -> bool:
     return regular_employee(f) and f.qualification == "higher_ed_3y_plus"
 
 
-def asks_dob(f: Facts) -> bool:
+def intra_group_transfer(f: Situation) -> bool:
+    return employee_in_region(f) and f.employer == "group_transfer_from_non_EU_entity"
+
+
+def employee_in_brussels(f: Situation) -> bool:
+    """Brussels compares the monthly base salary."""
+    return employee_in_region(f) and f.region == "BXL"
+
+
+def employee_paid_yearly(f: Situation) -> bool:
+    """Flanders and Wallonia compare the yearly gross salary."""
+    return employee_in_region(f) and f.region in ("FL", "WAL")
+
+
+def higher_educated_in_flanders(f: Situation) -> bool:
+    return higher_educated(f) and f.region == "FL"
+
+
+def higher_educated_in_wallonia(f: Situation) -> bool:
+    return higher_educated(f) and f.region == "WAL"
+
+
+def blue_card_candidate(f: Situation) -> bool:
+    """The Blue Card needs a contract length: higher education or three years of IT experience."""
+    return regular_employee(f) and f.qualification in ("higher_ed_3y_plus", "ict_experience_3y_in_last_7y")
+
+
+def regular_employee_in_brussels(f: Situation) -> bool:
+    return regular_employee(f) and f.region == "BXL"
+
+
+def regular_employee_in_wallonia(f: Situation) -> bool:
+    return regular_employee(f) and f.region == "WAL"
+
+
+def regular_employee_in_flanders(f: Situation) -> bool:
+    """The Flemish lists concern medium-qualified jobs (and higher education for the VDAB list)."""
+    return (
+        regular_employee(f)
+        and f.region == "FL"
+        and f.qualification in ("vocational_level_3_4", "higher_ed_3y_plus")
+    )
+
+
+def asks_dob(f: Situation) -> bool:
     """Age decides the under-30 rates (employees) and the age-21 rule (sponsor bringing family)."""
     return employee(f) or f.user_is_sponsor
 
 
-def asks_years_worked(f: Facts) -> bool:
+def asks_years_worked(f: Situation) -> bool:
     """Unlimited single permit (§2.12) for workers already here, or long-term status (§2.13)."""
     return is_tcn(f) and (
         (employee(f) and f.card_class == "limited_work") or "long_term_status" in f.purposes
     )
 
 
-def worked_two_years(f: Facts) -> bool:
+def worked_in_brussels(f: Situation) -> bool:
+    return asks_years_worked(f) and f.region == "BXL"
+
+
+def worked_two_years(f: Situation) -> bool:
     return asks_years_worked(f) and f.years_band in ("2to4", "ge4")
 
 
-def long_term_block(f: Facts) -> bool:
+def long_term_block(f: Situation) -> bool:
     """Block D: long-term status asked for, or at least four years of work already (§1)."""
     return asks_years_worked(f) and ("long_term_status" in f.purposes or f.years_band == "ge4")
 
 
-def not_settled(f: Facts) -> bool:
+def not_settled(f: Situation) -> bool:
     """A third-country national without an unlimited or EU card (family cards included)."""
     return is_tcn(f) and f.card_class != "free"
 
 
-def self_employed(f: Facts) -> bool:
+def self_employed(f: Situation) -> bool:
     return not_settled(f) and "self_employed" in f.purposes
 
 
-def student(f: Facts) -> bool:
+def student(f: Situation) -> bool:
     return not_settled(f) and "study" in f.purposes
 
 
-def admitted_student(f: Facts) -> bool:
+def admitted_student(f: Situation) -> bool:
     return student(f) and f.study_admitted is True
 
 
-def researcher(f: Facts) -> bool:
+def researcher(f: Situation) -> bool:
     return is_tcn(f) and "research" in f.purposes
 
 
-def graduate(f: Facts) -> bool:
+def graduate(f: Situation) -> bool:
     return is_tcn(f) and "job_search_after_graduation" in f.purposes
 
 
-def family(f: Facts) -> bool:
+def researcher_without_agreement(f: Situation) -> bool:
+    return researcher(f) and f.hosting_agreement is False
+
+
+def graduated_abroad(f: Situation) -> bool:
+    return graduate(f) and f.graduated_be is False
+
+
+def graduation_counts(f: Situation) -> bool:
+    """A Belgian degree, or a foreign one after an EU mobility programme in Belgium."""
+    return graduate(f) and (f.graduated_be is True or f.mobility_programme is True)
+
+
+def graduate_in_belgium(f: Situation) -> bool:
+    return graduate(f) and f.graduated_be is True and f.location == "belgium"
+
+
+def family(f: Situation) -> bool:
     """Block F: bringing or joining family."""
     return bool({"bring_family", "join_family"} & f.purposes)
 
 
-def long_term_only(f: Facts) -> bool:
+def long_term_only(f: Situation) -> bool:
     """EU long-term status also needs health insurance and no public-order threat (§2.13); with a
     family, the family questions ask it for everyone."""
     return long_term_block(f) and not family(f)
 
 
-def residence_region_needed(f: Facts) -> bool:
+def residence_region_needed(f: Situation) -> bool:
     """The unlimited single permit is filed in the region of residence (§2.12) when no job says it."""
     return asks_years_worked(f) and not employee(f)
 
 
-def family_joining(f: Facts) -> bool:
+def family_joining(f: Situation) -> bool:
     return family(f) and not f.user_is_sponsor
 
 
-def tcn_sponsor_self(f: Facts) -> bool:
+def tcn_sponsor_self(f: Situation) -> bool:
     """A third-country national bringing family: their own status is asked."""
     return family(f) and f.user_is_sponsor and f.nat == "TCN"
 
 
-def sponsor_has_right_date(f: Facts) -> bool:
+def sponsor_has_right_date(f: Situation) -> bool:
     return family(f) and f.sponsor_type in ("tcn_limited", "tcn_unlimited", "eu_eea_ch")
 
 
-def limited_sponsor(f: Facts) -> bool:
+def limited_sponsor(f: Situation) -> bool:
     return family(f) and f.sponsor_type == "tcn_limited"
 
 
-def asks_sponsor_category(f: Facts) -> bool:
+def asks_sponsor_category(f: Situation) -> bool:
     """Ex-officio category (§3.6); for a worker bringing family the engine takes it from the route."""
     return limited_sponsor(f) and not (f.user_is_sponsor and "employee" in f.purposes)
 
 
-def income_test(f: Facts) -> bool:
+def income_test(f: Situation) -> bool:
     """Family income (§3.4): not for EU sponsors (FR-INC-7) nor protection cases (RV-08)."""
     return family(f) and f.sponsor_type in ("tcn_limited", "tcn_unlimited", "belgian", "other")
 
 
-def partner(f: Facts) -> bool:
+def partner(f: Situation) -> bool:
     return f.relation in PARTNERS
 
 
-def durable_proof(f: Facts) -> bool:
+def durable_proof(f: Situation) -> bool:
     return f.relation in DURABLE_PROOF
 
 
-def short_cohabitation(f: Facts) -> bool:
+def short_cohabitation(f: Situation) -> bool:
     return durable_proof(f) and f.cohabited_a_year is False
 
 
-def meetings_needed(f: Facts) -> bool:
+def meetings_needed(f: Situation) -> bool:
     return short_cohabitation(f) and f.common_child is False
 
 
-def dependency_matters(f: Facts) -> bool:
+def dependency_matters(f: Situation) -> bool:
     """Adult descendants and ascendants of Belgians / EU citizens must be dependent (FR-CH-4)."""
     return f.relation in ("child_adult", "parent", "other") and f.sponsor_type in ("belgian", "eu_eea_ch")
 
@@ -582,8 +676,8 @@ MEMBERS = Group(
     more=_q("member_more", "yes_no", "_more", scope="member"),
 )
 
-FLOW: tuple[Step, ...] = (
-    # Block A — about the person
+# Block A — about the person
+BLOCK_A: tuple[Step, ...] = (
     _q("nationalities", "countries", samples=(["IN"], ["FR"], ["BE"])),
     _q(
         "current_location",
@@ -606,7 +700,10 @@ FLOW: tuple[Step, ...] = (
         samples=(["employee", "bring_family"], ["employee", "long_term_status"]),
     ),
     _q("dob", "date", condition=asks_dob, validation=ADULT_DOB, samples=("1990-04-12", "2000-02-29")),
-    # Block B — employee
+)
+
+# Block B — employee
+BLOCK_B: tuple[Step, ...] = (
     _q(
         "work_postcode",
         "postcode",
@@ -623,7 +720,7 @@ FLOW: tuple[Step, ...] = (
     _q(
         "ict_role",
         "choice",
-        condition=lambda f: employee_in_region(f) and f.employer == "group_transfer_from_non_EU_entity",
+        condition=intra_group_transfer,
         options=_literal("ict_role", IctRole),
     ),
     _q(
@@ -635,35 +732,33 @@ FLOW: tuple[Step, ...] = (
     _q(
         "job_is_highly_qualified",
         "yes_no_unsure",
-        condition=lambda f: higher_educated(f) and f.region == "FL",
+        condition=higher_educated_in_flanders,
     ),
     _q(
         "work_experience_years",
         "number",
-        condition=lambda f: higher_educated(f) and f.region == "WAL",
+        condition=higher_educated_in_wallonia,
         validation=Validation(minimum=0, maximum=70, unit="years"),
         samples=(2,),
     ),
     _q(
         "salary_month_base",
         "money",
-        condition=lambda f: employee_in_region(f) and f.region == "BXL",
+        condition=employee_in_brussels,
         validation=Validation(minimum=100, maximum=1_000_000, period="month", convert_period=True),
         samples=(4100.0,),
     ),
     _q(
         "salary_year",
         "money",
-        condition=lambda f: employee_in_region(f) and f.region in ("FL", "WAL"),
+        condition=employee_paid_yearly,
         validation=Validation(minimum=1_000, maximum=10_000_000, period="year", convert_period=True),
         samples=(55_000.0,),
     ),
     _q(
         "contract_months",
         "integer",
-        condition=lambda f: (
-            regular_employee(f) and f.qualification in ("higher_ed_3y_plus", "ict_experience_3y_in_last_7y")
-        ),
+        condition=blue_card_candidate,
         validation=Validation(minimum=0, maximum=600, unit="months", vocabulary="contract_duration"),
         samples=(24,),
     ),
@@ -671,7 +766,7 @@ FLOW: tuple[Step, ...] = (
         "shortage_bxl",
         "choice",
         "on_list",
-        condition=lambda f: regular_employee(f) and f.region == "BXL",
+        condition=regular_employee_in_brussels,
         options=_choices("shortage_bxl", LIST_ANSWERS),
         encode=_one_list("ACTIRIS"),
     ),
@@ -679,7 +774,7 @@ FLOW: tuple[Step, ...] = (
         "shortage_wal",
         "choice",
         "on_list",
-        condition=lambda f: regular_employee(f) and f.region == "WAL",
+        condition=regular_employee_in_wallonia,
         options=_choices("shortage_wal", LIST_ANSWERS),
         encode=_one_list("FOREM"),
     ),
@@ -687,11 +782,7 @@ FLOW: tuple[Step, ...] = (
         "shortage_fl",
         "choice",
         "on_list",
-        condition=lambda f: (
-            regular_employee(f)
-            and f.region == "FL"
-            and f.qualification in ("vocational_level_3_4", "higher_ed_3y_plus")
-        ),
+        condition=regular_employee_in_flanders,
         options=_choices("shortage_fl", ("medium", "vdab", "neither", "unknown")),
         encode=_flemish_lists,
     ),
@@ -714,7 +805,10 @@ FLOW: tuple[Step, ...] = (
         ),
     ),
     _q("start_date", "date", condition=employee_in_region, validation=SOON_OR_NOW, samples=("2026-09-01",)),
-    # Unlimited single permit (B9) and Block D — long-term status
+)
+
+# Unlimited single permit (B9) and block D — long-term status
+BLOCK_D: tuple[Step, ...] = (
     _q(
         "years_worked_be",
         "number",
@@ -740,7 +834,7 @@ FLOW: tuple[Step, ...] = (
     _q(
         "worked_in_region_months",
         "integer",
-        condition=lambda f: asks_years_worked(f) and f.region == "BXL",
+        condition=worked_in_brussels,
         validation=Validation(minimum=0, maximum=840, unit="months"),
         samples=(36,),
     ),
@@ -775,7 +869,10 @@ FLOW: tuple[Step, ...] = (
     ),
     _q("ltr_insurance_ok", "yes_no_unsure", "insurance_ok", condition=long_term_only),
     _q("ltr_red_flags", "yes_no", "red_flags", condition=long_term_only),
-    # Block C — self-employed, student, researcher, graduate
+)
+
+# Block C — self-employed, student, researcher, graduate
+BLOCK_C: tuple[Step, ...] = (
     _q(
         "se_region",
         "choice",
@@ -794,24 +891,27 @@ FLOW: tuple[Step, ...] = (
         samples=(900.0,),
     ),
     _q("hosting_agreement", "yes_no", condition=researcher),
-    _q("postdoc", "yes_no", condition=lambda f: researcher(f) and f.hosting_agreement is False),
+    _q("postdoc", "yes_no", condition=researcher_without_agreement),
     _q("graduated_be", "yes_no", condition=graduate),
-    _q("mobility_programme", "yes_no", condition=lambda f: graduate(f) and f.graduated_be is False),
+    _q("mobility_programme", "yes_no", condition=graduated_abroad),
     _q(
         "graduation_date",
         "date",
-        condition=lambda f: graduate(f) and (f.graduated_be is True or f.mobility_programme is True),
+        condition=graduation_counts,
         validation=Validation(earliest_days=-5 * YEAR, latest_days=YEAR),
         samples=("2026-06-30",),
     ),
     _q(
         "application_date",
         "date",
-        condition=lambda f: graduate(f) and f.graduated_be is True and f.location == "belgium",
+        condition=graduate_in_belgium,
         validation=SOON,
         samples=("2026-08-01",),
     ),
-    # Block F — family
+)
+
+# Block F — family
+BLOCK_F: tuple[Step, ...] = (
     _q(
         "sponsor_type_self",
         "choice",
@@ -860,7 +960,16 @@ FLOW: tuple[Step, ...] = (
     _q("red_flags", "yes_no", condition=family),
 )
 
-# Facts an HR invite may give (shown once for confirmation) and how each is displayed.
+BlockName = Literal["A", "B", "D", "C", "F"]
+BLOCKS: dict[BlockName, tuple[Step, ...]] = {
+    "A": BLOCK_A,
+    "B": BLOCK_B,
+    "D": BLOCK_D,
+    "C": BLOCK_C,
+    "F": BLOCK_F,
+}
+FLOW: tuple[Step, ...] = (*BLOCK_A, *BLOCK_B, *BLOCK_D, *BLOCK_C, *BLOCK_F)
+# Situation an HR invite may give (shown once for confirmation) and how each is displayed.
 PREFILL_FIELDS: tuple[str, ...] = (
     "work_postcode",
     "region",
@@ -887,6 +996,14 @@ GROUPS: dict[str, Group] = {step.id: step for step in FLOW if isinstance(step, G
 MEMBER_QUESTIONS: frozenset[str] = frozenset(
     question.id for group in GROUPS.values() for question in (*group.questions, group.more)
 )
+
+
+BLOCK_OF: dict[str, BlockName] = {
+    question.id: name
+    for name, steps in BLOCKS.items()
+    for step in steps
+    for question in ((*step.questions, step.more) if isinstance(step, Group) else (step,))
+}
 
 
 def question(qid: str) -> Question:

@@ -84,9 +84,9 @@ def derived_answers(answers: dict[str, Any], lang: Lang) -> dict[str, Any]:
     ``sponsor_type`` of a Belgian / EU citizen who brings family; ``sponsor_dob`` = own date of
     birth when the person is the sponsor; ``lang`` from the conversation.
     """
-    from flows.questions import Facts  # local: questions imports nothing from here
+    from flows.questions import Situation  # local: questions imports nothing from here
 
-    facts = Facts(answers)
+    facts = Situation(answers)
     derived: dict[str, Any] = {"lang": lang}
     if facts.user_is_sponsor:
         if "sponsor_type" not in answers and facts.sponsor_type:

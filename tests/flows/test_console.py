@@ -15,23 +15,43 @@ from bot.engine.answers import Answers
 from bot.engine.assess import assess
 from bot.i18n import Lang, text
 from bot.store import COMPLETED, IN_PROGRESS, NEEDS_REVIEW, SessionStore
-from flows.dialogue import ChoiceInput, Command, Option, Reply, TextInput
+from flows.dialogue import ChoiceInput, Command, Dialogue, Option, Reply, TextInput
+from flows.interpret import SKIP
+from tests.flows.scripts import Conversation, Script
 
 TODAY = date(2026, 3, 1)
 
-# The same person in three languages: an Indian engineer hired in Ghent who brings his wife.
-SCRIPTS: dict[Lang, list[str]] = {
-    "en": ["India", "abroad", "1, 7", "12/04/1990", "9000", "1", "1", "yes", "65000", "0", "3", "7",
-           "01/09/2026", "1", "01/10/2026", "", "1", "01/06/1992", "Morocco", "20/05/2020", "no", "no",
-           "01/11/2026", "3500", "1", "yes", "yes", "no", "yes"],
-    "fr": ["Inde", "à l'étranger", "1, 7", "12/04/1990", "9000", "1", "1", "oui", "65000", "0", "3", "7",
-           "01/09/2026", "1", "01/10/2026", "", "1", "01/06/1992", "Maroc", "20/05/2020", "non", "non",
-           "01/11/2026", "3500", "1", "oui", "oui", "non", "oui"],
-    "nl": ["Indië", "buitenland", "1, 7", "12/04/1990", "9000", "1", "1", "ja", "65000", "0", "3", "7",
-           "01/09/2026", "1", "01/10/2026", "", "1", "01/06/1992", "Marokko", "20/05/2020", "nee", "nee",
-           "01/11/2026", "3500", "1", "ja", "ja", "nee", "ja"],
-}  # fmt: skip
-SKIP_VISA = {"en": "Not issued yet", "fr": "Pas encore délivré", "nl": "Nog niet afgegeven"}
+# An Indian engineer hired in Ghent who brings his wife, keyed by question id and option value.
+GHENT_ENGINEER: Script = {
+    "nationalities": {"en": "India", "fr": "Inde", "nl": "Indië"},
+    "current_location": "abroad",
+    "purposes": ["employee", "bring_family"],
+    "dob": "12/04/1990",
+    "work_postcode": "9000",
+    "employer_type": "belgian_employer",
+    "qualification": "higher_ed_3y_plus",
+    "job_is_highly_qualified": "yes",
+    "salary_year": "65000",
+    "contract_months": "0",
+    "shortage_fl": "neither",
+    "special": ["none"],
+    "start_date": "01/09/2026",
+    "sponsor_type_self": "tcn_limited",
+    "sponsor_right_date": "01/10/2026",
+    "worker_visa_date": SKIP,
+    "member_relation": "spouse",
+    "member_dob": "01/06/1992",
+    "member_nationality": {"en": "Morocco", "fr": "Maroc", "nl": "Marokko"},
+    "member_relation_start_date": "20/05/2020",
+    "member_resident_with_sponsor": "no",
+    "member_more": "no",
+    "family_application_date": "01/11/2026",
+    "sponsor_net_income": "3500",
+    "income_source": "employment",
+    "housing_ok": "yes",
+    "insurance_ok": "yes",
+    "red_flags": "no",
+}
 
 # What the person said, written independently of the interview code.
 EXPECTED: dict[str, Any] = {
@@ -70,10 +90,17 @@ EXPECTED: dict[str, Any] = {
 }
 
 
+def typed(lang: Lang) -> Conversation:
+    """The person typing in ``lang``: option labels and values, never option numbers."""
+    localised = {
+        ref: value[lang] if isinstance(value, dict) else value for ref, value in GHENT_ENGINEER.items()
+    }
+    return Conversation(Dialogue(today=TODAY), lang, typing=True).start().play(localised)
+
+
 def script(lang: Lang) -> list[str]:
-    lines = list(SCRIPTS[lang])
-    lines[lines.index("")] = SKIP_VISA[lang]
-    return lines
+    """Every line typed, up to "yes" at the summary."""
+    return [*typed(lang).lines, text(lang, "dialogue.answer.yes")]
 
 
 class Terminal:
@@ -125,14 +152,15 @@ def test_scripted_conversation_reaches_the_engine_assessment(store: SessionStore
 def test_quit_then_resume_in_a_new_process_with_the_same_file(tmp_path: Path) -> None:
     path = tmp_path / "guichet.sqlite"
     lines = script("fr")
+    cut = typed("fr").asked.index("contract_months")
     first = SessionStore(path)
-    converse(first, "fr", [*lines[:9], "quitter"])
+    converse(first, "fr", [*lines[:cut], "quitter"])
     saved = first.load_state("console", "console:test")
     assert saved is not None and saved.status == IN_PROGRESS
     assert saved.state["current"] == "contract_months"
     first.close()
     second = SessionStore(path)  # a new process: new store, new dialogue
-    terminal = converse(second, None, lines[9:])
+    terminal = converse(second, None, lines[cut:])
     assert text("fr", "dialogue.resumed") in terminal.screen[0]
     saved = second.load_state("console", "console:test")
     assert saved is not None

@@ -12,8 +12,11 @@ import pytest
 from bot.engine.assess import assess
 from bot.engine.assessment import Assessment
 from bot.i18n import LANGS, Lang, render
-from flows.dialogue import ChoiceInput, Command, CommandName, Dialogue, Reply, TextInput, Turn
+from flows.dialogue import DONE, ChoiceInput, Command, CommandName, Dialogue, Reply, TextInput, Turn
+from flows.machine import current_ref
+from flows.questions import QUESTIONS
 from flows.session import SUMMARY, SessionState, build_answers
+from tests.flows.scripts import Script, scripted_answer, typed_line
 
 TODAY = date(2026, 3, 1)
 
@@ -57,30 +60,73 @@ class Chat:
     def command(self, name: CommandName, arg: str | None = None) -> Turn:
         return self._apply(self.dialogue.handle(self.state, Command(name, arg)))
 
+    def play(self, script: Script, *, until: str | None = None, typing: bool = False) -> Turn:
+        """Answer from the script (by option value) up to the summary, or up to question ``until``."""
+        for _ in range(120):
+            if self.state.current in (SUMMARY, "prefill") or current_ref(self.state) == until:
+                return self.turn
+            question = QUESTIONS[self.state.current]
+            value = scripted_answer(script, self.state)
+            options = {o.value for o in self.last.options}
+            if typing:
+                self.say(typed_line(question, value, self.state.lang))
+            elif question.kind == "multi_choice":
+                for item in value:
+                    self.press(item)
+                self.press(DONE)
+            elif isinstance(value, str) and value in options:
+                self.press(value)
+            else:
+                self.say(str(value))
+        raise AssertionError(f"no summary; asked {self.asked}")
+
     def message_keys(self) -> list[str]:
         return [message.key for reply in self.turn.replies for message in reply.messages]
 
 
-# A worker from India coming to Brussels, answered by typing.
-BRUSSELS_WORKER = [
-    "India",  # nationalities
-    "1",  # abroad
-    "1",  # purposes: employee
-    "12/04/1990",  # dob
-    "1000",  # postcode
-    "1",  # belgian employer
-    "1",  # higher education
-    "4200",  # monthly base salary
-    "0",  # open-ended contract
-    "2",  # not on the Actiris list
-    "7",  # special: none
-    "01/09/2026",  # start date
-]
+# A worker from India coming to Brussels.
+BRUSSELS_WORKER: Script = {
+    "nationalities": "India",
+    "current_location": "abroad",
+    "purposes": ["employee"],
+    "dob": "12/04/1990",
+    "work_postcode": "1000",
+    "employer_type": "belgian_employer",
+    "qualification": "higher_ed_3y_plus",
+    "salary_month_base": "4200",
+    "contract_months": "0",
+    "shortage_bxl": "no",
+    "special": ["none"],
+    "start_date": "01/09/2026",
+}
+# The same worker bringing his wife and their child.
+BRUSSELS_FAMILY: Script = {
+    **BRUSSELS_WORKER,
+    "purposes": ["employee", "bring_family"],
+    "sponsor_type_self": "tcn_limited",
+    "sponsor_right_date": "01/10/2025",
+    "worker_visa_date": "15/11/2025",
+    "member_relation@0": "spouse",
+    "member_dob@0": "01/06/1992",
+    "member_nationality": "Morocco",
+    "member_relation_start_date@0": "20/05/2020",
+    "member_resident_with_sponsor": "no",
+    "member_more@0": "yes",
+    "member_relation@1": "child_minor",
+    "member_dob@1": "01/03/2015",
+    "member_more@1": "no",
+    "family_application_date": "01/04/2026",
+    "sponsor_net_income": "3500",
+    "income_source": "employment",
+    "housing_ok": "yes",
+    "insurance_ok": "yes",
+    "red_flags": "no",
+}
 
 
 def test_typed_interview_reaches_a_summary_then_the_engine_result() -> None:
     chat = Chat()
-    chat.say(*BRUSSELS_WORKER)
+    chat.play(BRUSSELS_WORKER, typing=True)
     assert chat.state.current == SUMMARY
     assert chat.state.answers == {
         "nationalities": ["IN"],
@@ -130,7 +176,7 @@ def test_unmatched_text_for_a_choice_is_refused_and_the_question_repeated() -> N
 
 def test_parse_error_reasks_with_an_example_and_loses_nothing() -> None:
     chat = Chat()
-    chat.say(*BRUSSELS_WORKER[:3])
+    chat.play(BRUSSELS_WORKER, until="dob")
     before = chat.state.answers.copy()
     chat.say("banana")
     assert chat.turn.replies[0].kind == "error"
@@ -142,7 +188,7 @@ def test_parse_error_reasks_with_an_example_and_loses_nothing() -> None:
 
 def test_implausible_salary_is_refused() -> None:
     chat = Chat()
-    chat.say(*BRUSSELS_WORKER[:7])
+    chat.play(BRUSSELS_WORKER, until="salary_month_base")
     assert chat.state.current == "salary_month_base"
     chat.say("3")
     assert chat.turn.replies[0].kind == "error"
@@ -151,25 +197,27 @@ def test_implausible_salary_is_refused() -> None:
 
 def test_back_returns_to_the_previous_question_and_keeps_later_answers() -> None:
     chat = Chat()
-    chat.say(*BRUSSELS_WORKER[:8])  # up to the salary
+    chat.play(BRUSSELS_WORKER, until="contract_months")
     assert chat.state.current == "contract_months"
     chat.command("back")
     assert chat.state.current == "salary_month_base"
     assert "dialogue.current_answer" in chat.message_keys()
     chat.command("back")
     assert chat.state.current == "qualification"
-    chat.say("1")  # same answer again: the salary still applies and is kept
+    chat.press("higher_ed_3y_plus")  # same answer again: the salary still applies and is kept
     assert chat.state.current == "contract_months"
     assert chat.state.answers["salary_month_base"] == 4200.0
 
 
 def test_back_then_a_different_answer_drops_what_no_longer_applies() -> None:
     chat = Chat()
-    chat.say(*BRUSSELS_WORKER[:8])
+    chat.play(BRUSSELS_WORKER, until="contract_months")
     for _ in range(6):
         chat.command("back")
     assert chat.state.current == "purposes"
-    chat.say("3")  # study instead of work
+    chat.press("employee")  # untick: study instead of work
+    chat.press("study")
+    chat.press(DONE)
     assert chat.state.current == "study_admitted"
     for dropped in ("dob", "work_postcode", "employer_type", "qualification", "salary_month_base"):
         assert dropped not in chat.state.answers
@@ -185,12 +233,14 @@ def test_back_at_the_first_question_says_so() -> None:
 
 def test_change_from_the_summary_asks_only_what_the_change_made_necessary() -> None:
     chat = Chat()
-    chat.say("France", "1", "1")  # an EU citizen who wants to work: nothing more to ask
+    chat.play(
+        {**BRUSSELS_WORKER, "nationalities": "France"}
+    )  # an EU citizen who wants to work: nothing more to ask
     assert chat.state.current == SUMMARY
     chat.press("change:nationalities")
     chat.asked.clear()
     chat.say("India")  # now a third-country national: the employee block opens
-    chat.say(*BRUSSELS_WORKER[3:])
+    chat.play(BRUSSELS_WORKER)
     assert chat.state.current == SUMMARY
     assert chat.asked[0] == "dob" and "current_location" not in chat.asked and "purposes" not in chat.asked
     chat.press("change:nationalities")
@@ -201,7 +251,7 @@ def test_change_from_the_summary_asks_only_what_the_change_made_necessary() -> N
 
 def test_change_by_field_name_and_refusal_of_unknown_fields() -> None:
     chat = Chat()
-    chat.say(*BRUSSELS_WORKER)
+    chat.play(BRUSSELS_WORKER)
     chat.command("change", "salary_month_base")
     assert chat.state.current == "salary_month_base"
     chat.say("5000")
@@ -222,7 +272,7 @@ def test_change_mid_flow_points_to_the_summary() -> None:
 @pytest.mark.parametrize("lang", ["fr", "nl"])
 def test_language_switch_keeps_every_answer_and_resends_the_question(lang: Lang) -> None:
     chat = Chat()
-    chat.say(*BRUSSELS_WORKER[:5])
+    chat.play(BRUSSELS_WORKER, until="employer_type")
     answers = chat.state.answers.copy()
     chat.command("language", lang)
     assert chat.state.lang == lang and chat.state.answers == answers
@@ -243,7 +293,7 @@ def test_language_without_argument_offers_the_languages() -> None:
 
 def test_restart_clears_everything() -> None:
     chat = Chat()
-    chat.say(*BRUSSELS_WORKER[:6])
+    chat.play(BRUSSELS_WORKER, until="qualification")
     chat.command("restart")
     assert chat.state.answers == {} and chat.state.history == []
     assert chat.state.current == "nationalities"
@@ -251,9 +301,9 @@ def test_restart_clears_everything() -> None:
 
 def test_resume_after_a_process_restart_from_the_serialised_state() -> None:
     straight = Chat()
-    straight.say(*BRUSSELS_WORKER)
+    straight.play(BRUSSELS_WORKER)
     interrupted = Chat()
-    interrupted.say(*BRUSSELS_WORKER[:6])
+    interrupted.play(BRUSSELS_WORKER, until="qualification")
     saved = json.dumps(interrupted.state.to_dict())
     fresh = Dialogue(today=TODAY)  # a new process: new dialogue, state read back from JSON
     state = SessionState.from_dict(json.loads(saved))
@@ -262,7 +312,7 @@ def test_resume_after_a_process_restart_from_the_serialised_state() -> None:
     assert resumed.replies[-1].messages[0].key == "question.qualification.text"
     chat = Chat(dialogue=fresh)
     chat.turn = resumed
-    chat.say(*BRUSSELS_WORKER[6:])
+    chat.play(BRUSSELS_WORKER)
     assert chat.state.answers == straight.state.answers
     chat.command("back")
     assert chat.state.current == "start_date"
@@ -271,8 +321,8 @@ def test_resume_after_a_process_restart_from_the_serialised_state() -> None:
 def test_stale_and_forged_button_presses_change_nothing() -> None:
     chat = Chat()
     chat.say("India")
-    old = chat.last.options[0]  # "abroad", for the question shown now
-    chat.say("1")
+    old = chat.last.options[0]  # an option of the question shown now
+    chat.press("abroad")
     before = chat.state.to_dict()
     cases = [
         ChoiceInput(old.question_id, old.value, old.state_version),  # an older version
@@ -289,7 +339,7 @@ def test_stale_and_forged_button_presses_change_nothing() -> None:
 
 def test_multi_choice_by_buttons_toggles_then_done() -> None:
     chat = Chat()
-    chat.say("India", "1")
+    chat.play(BRUSSELS_WORKER, until="purposes")
     chat.press("employee")
     chat.press("bring_family")
     chat.press("employee")  # untick
@@ -302,9 +352,8 @@ def test_multi_choice_by_buttons_toggles_then_done() -> None:
 
 def test_exclusive_option_wins_in_a_multi_choice() -> None:
     chat = Chat()
-    chat.say(*BRUSSELS_WORKER[:10])
-    assert chat.state.current == "special"
-    chat.say("2, 7")
+    chat.play(BRUSSELS_WORKER, until="special")
+    chat.say(typed_line(QUESTIONS["special"], ["nurse", "none"], "en"))
     assert chat.state.answers["special"] == ["none"]
 
 
@@ -315,9 +364,7 @@ def test_invite_facts_are_confirmed_once(accept: bool) -> None:
     assert chat.state.current == "prefill"
     assert chat.last.messages[0].key == "dialogue.prefill.intro_employer"
     chat.say("yes" if accept else "no")
-    chat.say(
-        *[words for words in BRUSSELS_WORKER if words not in ("1000", "4200")] if accept else BRUSSELS_WORKER
-    )
+    chat.play(BRUSSELS_WORKER)
     assert chat.state.current == SUMMARY
     assert ("work_postcode" in chat.asked) is not accept
     assert ("salary_month_base" in chat.asked) is not accept
@@ -335,17 +382,13 @@ def test_help_explains_why_the_question_is_asked() -> None:
 
 def test_family_members_loop_back_into_a_member_and_summary() -> None:
     chat = Chat()
-    chat.say("India", "1", "1, 7", "12/04/1990", *BRUSSELS_WORKER[4:])
-    assert chat.state.current == "sponsor_type_self"
-    chat.say("1", "01/10/2025", "15/11/2025")
-    chat.say("1", "01/06/1992", "Morocco", "20/05/2020", "no")  # spouse
-    assert chat.state.current == "member_more"
-    chat.say("yes", "5", "01/03/2015", "Morocco", "no")  # a child
+    chat.play(BRUSSELS_FAMILY, until="member_more@1")
     chat.command("back")
     assert (chat.state.current, chat.state.member_index) == ("member_resident_with_sponsor", 1)
-    chat.say("no", "no")  # same answer, then no more members
+    chat.press("no")  # same answer, then no more members
+    chat.press("no")
     assert chat.state.current == "family_application_date"
-    chat.say("01/04/2026", "3500", "1", "yes", "yes", "no")
+    chat.play(BRUSSELS_FAMILY)
     assert chat.state.current == SUMMARY
     members = chat.state.answers["members"]
     assert [m["relation"] for m in members] == ["spouse", "child_minor"]
@@ -355,7 +398,7 @@ def test_family_members_loop_back_into_a_member_and_summary() -> None:
     change = [o for o in chat.last.options if o.value == "change:member_relation@0"]
     assert change, "each member can be changed from the summary"
     chat.press("change:member_relation@0")
-    chat.say("3")  # registered partner: durable-relationship questions become necessary
+    chat.press("partner_registered_other")  # durable-relationship questions become necessary
     assert chat.state.current == "member_cohabitation_months"
     chat.say("24")
     assert chat.state.current == SUMMARY
@@ -364,7 +407,7 @@ def test_family_members_loop_back_into_a_member_and_summary() -> None:
 
 def test_summary_lists_each_answer_with_a_change_option() -> None:
     chat = Chat()
-    chat.say(*BRUSSELS_WORKER)
+    chat.play(BRUSSELS_WORKER)
     summary = chat.last
     assert summary.kind == "summary"
     changes = [o.value for o in summary.options if o.value.startswith("change:")]
@@ -376,7 +419,8 @@ def test_summary_lists_each_answer_with_a_change_option() -> None:
 
 def test_result_then_summary_then_back_to_result() -> None:
     chat = Chat()
-    chat.say(*BRUSSELS_WORKER, "yes")
+    chat.play(BRUSSELS_WORKER)
+    chat.say("yes")
     assert chat.last.kind == "result"
     chat.say("what now?")
     assert chat.last.messages[0].key == "dialogue.info.finished"
@@ -388,13 +432,30 @@ def test_result_then_summary_then_back_to_result() -> None:
 
 def test_invite_region_stands_for_the_postcode_until_the_person_types_one() -> None:
     chat = Chat(prefill={"region": "FL", "salary_year": 60000.0})
-    chat.say("yes", "India", "1", "1", "12/04/1990")
-    assert chat.state.current == "employer_type"
+    flemish = {**BRUSSELS_WORKER, "job_is_highly_qualified": "yes", "shortage_fl": "neither"}
+    chat.say("yes")
+    chat.play(flemish, until="employer_type")
     assert chat.state.answers["region"] == "FL" and "work_postcode" not in chat.state.answers
-    chat.say("1", "1", "yes", "0", "3", "7", "01/09/2026")
+    chat.play(flemish)
     assert chat.state.current == SUMMARY
     assert any(m.params.get("value_key") == "dialogue.region.FL" for m in chat.last.messages)
     chat.press("change:work_postcode")
     chat.say("1000")  # Brussels after all: the region goes, the Brussels questions come
     assert "region" not in chat.state.answers
     assert chat.state.current == "salary_month_base"
+
+
+def test_multi_choice_after_back_keeps_the_earlier_choices_and_done_accepts_them() -> None:
+    chat = Chat()
+    chat.play(BRUSSELS_FAMILY, until="dob")
+    chat.command("back")
+    assert chat.state.current == "purposes"
+    ticked = [o.value for o in chat.last.options if o.label.key == "dialogue.option.selected"]
+    assert ticked == ["employee", "bring_family"]
+    chat.press(DONE)
+    assert chat.state.current == "dob"
+    assert chat.state.answers["purposes"] == ["employee", "bring_family"]
+    chat.command("back")
+    chat.press("bring_family")  # untick one, keep the other
+    chat.press(DONE)
+    assert chat.state.answers["purposes"] == ["employee"]

@@ -42,8 +42,9 @@ def keys_needed_by(question: Question) -> set[str]:
 
 def keys_in_code() -> set[str]:
     found: set[str] = set()
-    for path in ("flows/dialogue.py", "flows/interpret.py", "bot/console.py"):
-        source = (ROOT / path).read_text(encoding="utf-8")
+    sources = [*sorted((ROOT / "flows").glob("*.py")), ROOT / "bot" / "console.py"]
+    for path in sources:
+        source = path.read_text(encoding="utf-8")
         found |= set(re.findall(r"\"(dialogue\.[a-z_]+(?:\.[a-z_]+)+)\"", source))
     built = {
         *(f"dialogue.help.{state}" for state in ("prefill", "summary", "result")),

@@ -24,13 +24,13 @@ from typing import Any
 
 import pytest
 
-import flows.dialogue as dialogue_module
+import flows.dispatch as dispatch_module
 import flows.questions as declaration
 from bot.engine.assessment import Assessment
 from flows.dialogue import ChoiceInput, Dialogue, TextInput, Turn
 from flows.interpret import Reading
 from flows.machine import applies
-from flows.questions import FEATURES, FLOW, GROUPS, MEMBER_QUESTIONS, QUESTIONS, Facts, Group, Question
+from flows.questions import FEATURES, FLOW, GROUPS, MEMBER_QUESTIONS, QUESTIONS, Group, Question, Situation
 from flows.session import RESULT, SUMMARY, SessionState, build_answers
 
 TODAY = date(2026, 3, 1)
@@ -110,7 +110,7 @@ class Walk:
         assert applies(question, state.answers, member), f"irrelevant question {ref} after {refs}"
         assert turn.replies[-1].kind == "question"
         self.asked[question.id] += 1
-        facts = Facts(state.answers, member)
+        facts = Situation(state.answers, member)
         later = {name for q in ORDER[ORDER.index(question) :] for name in q.fields}
         key = (
             ref,
@@ -154,7 +154,7 @@ def _ref(state: SessionState) -> str:
 def walked() -> Walk:
     patch = pytest.MonkeyPatch()
     patch.setattr(
-        dialogue_module, "read_text", lambda question, words, lang, today: Reading(value=json.loads(words))
+        dispatch_module, "read_text", lambda question, words, lang, today: Reading(value=json.loads(words))
     )
     try:
         walk = Walk()

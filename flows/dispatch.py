@@ -1,0 +1,168 @@
+"""Which event means what, where the interview stands: a button press, typed text or a command is
+sent to the navigation step it stands for."""
+
+from __future__ import annotations
+
+from bot.engine.message import msg
+from flows import navigation as nav
+from flows.interpret import DONE, check_multi, choices, fold_label, read_text, stored_value, yes_or_no
+from flows.machine import Position, current_ref
+from flows.questions import QUESTIONS, Question, question_for_field
+from flows.replies import language_reply, prompt, question_reply, summary_reply
+from flows.session import PREFILL, RESULT, SUMMARY
+from flows.turns import CHANGE, CONFIRM, LANGUAGE, ChoiceInput, Command, Reply, Services, Turn, info
+
+
+def on_choice(services: Services, turn: Turn, event: ChoiceInput) -> None:
+    """A button press, if it belongs to the question shown now."""
+    state = turn.state
+    if event.state_version != state.version:
+        turn.replies.append(info("dialogue.info.moved_on"))
+        return
+    if event.question_id == LANGUAGE:
+        nav.switch_language(services, turn, event.value)
+        return
+    if event.question_id != current_ref(state):
+        turn.replies.append(info("dialogue.info.moved_on"))
+        return
+    if state.current == PREFILL:
+        on_prefill(services, turn, event.value)
+    elif state.current == SUMMARY:
+        on_summary_option(services, turn, event.value)
+    elif state.current == RESULT:
+        on_result_option(services, turn, event.value)
+    else:
+        on_question_option(services, turn, QUESTIONS[state.current], event.value)
+
+
+def on_question_option(services: Services, turn: Turn, question: Question, value: str) -> None:
+    """An option of the current question: answer it (or tick / untick it in a multi-choice)."""
+    state = turn.state
+    if question.kind == "multi_choice":
+        if value == DONE:
+            reading = check_multi(question, state.selection or [])
+            if reading.ok:
+                nav.answer(services, turn, question, reading.value)
+            else:
+                nav.reask(services, turn, reading.error)
+            return
+        if value not in question.option_values():
+            turn.replies.append(info("dialogue.info.unknown_option"))
+            return
+        selected = list(state.selection or [])
+        selected = [v for v in selected if v != value] if value in selected else [*selected, value]
+        if value in question.exclusive and value in selected:
+            selected = [value]
+        elif value not in question.exclusive:
+            selected = [v for v in selected if v not in question.exclusive]
+        state.selection = selected
+        state.version += 1
+        turn.replies.append(question_reply(state))
+        return
+    if value not in {choice.value for choice in choices(question)}:
+        turn.replies.append(info("dialogue.info.unknown_option"))
+        return
+    nav.answer(services, turn, question, stored_value(question, value))
+
+
+def on_text(services: Services, turn: Turn, words: str) -> None:
+    """Typed text: an answer to the question, or a choice at the invite / summary."""
+    state = turn.state
+    if state.current == PREFILL:
+        option = yes_or_no(words, state.lang)
+        if option is None:
+            nav.reask(services, turn, msg("dialogue.error.yes_or_no"))
+        else:
+            on_prefill(services, turn, option)
+    elif state.current == SUMMARY:
+        chosen = _summary_choice(turn, words)
+        if chosen is None:
+            nav.reask(services, turn, msg("dialogue.error.summary_choice"))
+        else:
+            on_summary_option(services, turn, chosen)
+    elif state.current == RESULT:
+        turn.replies.append(info("dialogue.info.finished"))
+    else:
+        question = QUESTIONS[state.current]
+        reading = read_text(question, words, state.lang, services.today())
+        if reading.ok:
+            nav.answer(services, turn, question, reading.value)
+        else:
+            nav.reask(services, turn, reading.error)
+
+
+def on_command(services: Services, turn: Turn, command: Command) -> None:
+    """back, restart, language, summary, help, change."""
+    state = turn.state
+    if command.name == "back":
+        nav.back(services, turn)
+    elif command.name == "restart":
+        nav.restart(services, turn)
+    elif command.name == "language":
+        if command.arg:
+            nav.switch_language(services, turn, command.arg)
+        else:
+            turn.replies.append(language_reply(state))
+    elif command.name == "summary":
+        if state.current == RESULT:
+            nav.go(services, turn, Position(SUMMARY), "reopen")
+        else:
+            turn.replies.append(summary_reply(state, final=state.current == SUMMARY))
+    elif command.name == "help":
+        on_help(services, turn)
+    else:
+        nav.change(services, turn, command.arg or "")
+
+
+def on_help(services: Services, turn: Turn) -> None:
+    """Why the current question is asked (or what to do here), then the question again."""
+    state = turn.state
+    if state.current in QUESTIONS:
+        messages = [msg(QUESTIONS[state.current].help_key), msg("dialogue.help.commands")]
+    else:
+        messages = [msg(f"dialogue.help.{state.current}"), msg("dialogue.help.commands")]
+    turn.replies.append(Reply(kind="info", messages=messages))
+    turn.replies.append(prompt(services, state))
+
+
+def on_prefill(services: Services, turn: Turn, value: str) -> None:
+    """The invite's facts accepted (used as answers) or rejected (asked as usual)."""
+    state = turn.state
+    if value not in ("yes", "no"):
+        turn.replies.append(info("dialogue.info.unknown_option"))
+        return
+    state.prefill_status = "accepted" if value == "yes" else "rejected"
+    if value == "yes":
+        unasked = {k: v for k, v in state.prefill.items() if question_for_field(k) is None}
+        state.answers.update(unasked)
+        turn.new_answers += list(unasked.items())
+    nav.advance(services, turn)
+
+
+def on_summary_option(services: Services, turn: Turn, value: str) -> None:
+    """Confirm (the result) or change an answer."""
+    if value == CONFIRM:
+        nav.go(services, turn, Position(RESULT), "finish")
+    elif value.startswith(CHANGE):
+        nav.change(services, turn, value.removeprefix(CHANGE))
+    else:
+        turn.replies.append(info("dialogue.info.unknown_option"))
+
+
+def on_result_option(services: Services, turn: Turn, value: str) -> None:
+    """Back to the summary, or start over."""
+    if value == SUMMARY:
+        nav.go(services, turn, Position(SUMMARY), "reopen")
+    elif value == "restart":
+        nav.restart(services, turn)
+    else:
+        turn.replies.append(info("dialogue.info.unknown_option"))
+
+
+def _summary_choice(turn: Turn, words: str) -> str | None:
+    state = turn.state
+    options = summary_reply(state, final=True).options
+    wanted = fold_label(words)
+    if wanted.isdigit() and 1 <= int(wanted) <= len(options):
+        return options[int(wanted) - 1].value
+    return CONFIRM if yes_or_no(words, state.lang) == "yes" else None

@@ -1,0 +1,132 @@
+"""Building what the person sees for the current state: the question, the invite facts, the
+summary, the result and the language menu. Nothing here changes the state."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from bot.engine.message import Message, msg
+from bot.i18n import LANGS
+from flows.display import answered_questions, fact_lines, summary_lines
+from flows.interpret import DONE, choices
+from flows.machine import current_ref
+from flows.questions import GROUPS, MEMBER_QUESTIONS, QUESTIONS
+from flows.session import RESULT, SUMMARY, SessionState, build_answers
+from flows.turns import CHANGE, CONFIRM, LANGUAGE, MEMBERS_REF, Option, Reply, Services
+
+CHOICE_KINDS = ("choice", "yes_no", "yes_no_unsure")
+
+
+def option(state: SessionState, label: Message, value: str) -> Option:
+    """A button for the question being asked now."""
+    return Option(label=label, value=value, question_id=current_ref(state), state_version=state.version)
+
+
+def prompt(services: Services, state: SessionState) -> Reply:
+    """What the person is being asked right now (re-sent after errors, help, language)."""
+    if state.current == SUMMARY:
+        return summary_reply(state, final=True)
+    if state.current == RESULT:
+        return result_reply(services, state)
+    return question_reply(state)
+
+
+def question_reply(state: SessionState) -> Reply:
+    """The current question with its hint, the current answer (after back) and its options."""
+    if state.current not in QUESTIONS:
+        return prefill_reply(state)
+    question = QUESTIONS[state.current]
+    messages: list[Message] = []
+    if question.id in MEMBER_QUESTIONS:
+        messages.append(msg("dialogue.member.heading", number=(state.member_index or 0) + 1))
+    messages.append(msg(question.text_key))
+    if question.kind not in CHOICE_KINDS:
+        messages.append(msg(f"dialogue.hint.{question.kind}"))
+    scope = state.member if question.id in MEMBER_QUESTIONS else state.answers
+    if question.answered_in(scope) and question is not GROUPS["members"].more:
+        messages.append(msg("dialogue.current_answer"))
+        messages += summary_lines(question, scope, with_label=False)
+    selected = state.selection or []
+    options = []
+    for choice in choices(question):
+        label = msg(choice.key)
+        if choice.value in selected:
+            label = msg("dialogue.option.selected", label_key=choice.key)
+        options.append(option(state, label, choice.value))
+    if question.kind == "multi_choice":
+        options.append(option(state, msg("dialogue.option.done"), DONE))
+    return Reply(kind="question", messages=messages, options=options, question_id=current_ref(state))
+
+
+def prefill_reply(state: SessionState) -> Reply:
+    """The facts of an HR invite, to confirm once."""
+    intro = (
+        msg("dialogue.prefill.intro_employer", employer=state.employer)
+        if state.employer
+        else msg("dialogue.prefill.intro")
+    )
+    lines = [line for name, value in state.prefill.items() for line in fact_lines(name, value)]
+    options = [
+        option(state, msg("dialogue.answer.yes"), "yes"),
+        option(state, msg("dialogue.answer.no"), "no"),
+    ]
+    return Reply(
+        kind="question",
+        messages=[intro, *lines, msg("dialogue.prefill.confirm")],
+        options=options,
+        question_id=current_ref(state),
+    )
+
+
+def summary_reply(state: SessionState, *, final: bool) -> Reply:
+    """Every answer; with ``final``, a "confirm" option and one "change" option per answer."""
+    messages = [msg("dialogue.summary.heading")]
+    options = [option(state, msg("dialogue.summary.confirm"), CONFIRM)] if final else []
+    for question, scope, ref in answered_questions(state):
+        messages += summary_lines(question, scope, with_label=True, member=ref)
+        if final:
+            label = msg("dialogue.summary.change", label_key=question.label_key)
+            if "@" in ref:
+                label = msg(
+                    "dialogue.summary.change_member",
+                    label_key=question.label_key,
+                    number=int(ref.split("@")[1]) + 1,
+                )
+            options.append(option(state, label, CHANGE + ref))
+    if "occupation" in state.answers:
+        messages += fact_lines("occupation", state.answers["occupation"])
+    if final and state.members:
+        options.append(option(state, msg("dialogue.summary.add_member"), CHANGE + MEMBERS_REF))
+    if final:
+        messages.append(msg("dialogue.summary.prompt"))
+    return Reply(kind="summary", messages=messages, options=options)
+
+
+def result_reply(services: Services, state: SessionState) -> Reply:
+    """The engine's assessment of the answers, with "show my answers" and "restart"."""
+    try:
+        answers = build_answers(state)
+    except ValidationError:
+        return Reply(kind="error", messages=[msg("dialogue.error.answers_invalid")])
+    assessment = services.assess(answers, services.today())
+    options = [
+        option(state, msg("dialogue.result.show_answers"), SUMMARY),
+        option(state, msg("dialogue.result.restart"), "restart"),
+    ]
+    return Reply(
+        kind="result", messages=[msg("dialogue.result.intro")], options=options, assessment=assessment
+    )
+
+
+def language_reply(state: SessionState) -> Reply:
+    """The three languages as options."""
+    options = [
+        Option(
+            label=msg(f"dialogue.language.{lang}"),
+            value=lang,
+            question_id=LANGUAGE,
+            state_version=state.version,
+        )
+        for lang in LANGS
+    ]
+    return Reply(kind="question", messages=[msg("dialogue.language.ask")], options=options)
