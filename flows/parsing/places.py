@@ -9,42 +9,13 @@ from importlib import resources
 
 from bot.engine.derive import region_of_postcode
 from bot.i18n import Lang
-from flows.parsing.common import Parsed, clean, excerpt, failure, success, words
+from flows.parsing.common import Parsed, clean, excerpt, failure, success, trim, words
+from flows.parsing.wordlists import tokens
 
 _FOUR_DIGITS = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
 _DIGITS = re.compile(r"[0-9]+")
 _DUTCH_POSTCODE = re.compile(r"^[0-9]{4}\s?[a-z]{2}$", re.IGNORECASE)
 _SAINTS = {"saint": "st", "sint": "st", "sankt": "st", "st": "st", "sainte": "ste", "ste": "ste"}
-_FILLER = frozenset(
-    [
-        "a",
-        "in",
-        "te",
-        "op",
-        "bij",
-        "near",
-        "pres",
-        "de",
-        "du",
-        "in",
-        "the",
-        "of",
-        "commune",
-        "gemeente",
-        "gemeinde",
-        "ville",
-        "stad",
-        "city",
-        "town",
-        "municipality",
-        "belgium",
-        "belgique",
-        "belgie",
-        "belgien",
-        "region",
-        "province",
-    ]
-)
 EXAMPLE_KEY = "parse.example.postcode"
 
 
@@ -88,12 +59,7 @@ def _lookup_one(text: str) -> tuple[str, ...]:
     index = place_index()
     if key in index:
         return index[key]
-    tokens = key.split()
-    while tokens and tokens[0] in _FILLER:
-        tokens = tokens[1:]
-    while tokens and tokens[-1] in _FILLER:
-        tokens = tokens[:-1]
-    return index.get(" ".join(tokens), ())
+    return index.get(trim(key.split(), tokens("places", "around")), ())
 
 
 def parse_postcode(text: str, lang: Lang) -> Parsed[str]:
