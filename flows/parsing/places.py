@@ -8,6 +8,7 @@ from functools import cache
 from importlib import resources
 
 from bot.engine.derive import region_of_postcode
+from bot.engine.message import msg
 from bot.i18n import Lang
 from flows.parsing.common import Parsed, clean, excerpt, failure, success, trim, words
 from flows.parsing.wordlists import tokens
@@ -62,6 +63,31 @@ def _lookup_one(text: str) -> tuple[str, ...]:
     return index.get(trim(key.split(), tokens("places", "around")), ())
 
 
+_LONGEST_NAME = 5
+"""Municipality names have at most this many words ('Sint-Pieters-Leeuw' has three)."""
+
+
+def _named_in_sentence(text: str) -> tuple[str, ...]:
+    """The postcode(s) of a municipality named after 'à', 'in', 'te', 'near'... in a longer answer
+    ('un hôpital à Gand'); empty when none, or when several different places are named."""
+    said = place_key(text).split()
+    found: set[tuple[str, ...]] = set()
+    for start in range(1, len(said)):
+        if said[start - 1] not in tokens("places", "before"):
+            continue
+        for end in range(min(len(said), start + _LONGEST_NAME), start, -1):
+            postcodes = place_index().get(" ".join(said[start:end]))
+            if postcodes:
+                found.add(postcodes)
+                break
+    return found.pop() if len(found) == 1 else ()
+
+
+def find_place(text: str) -> tuple[str, ...]:
+    """The postcode(s) a municipality name designates, alone or inside a sentence."""
+    return _lookup(text) or _named_in_sentence(text)
+
+
 def parse_postcode(text: str, lang: Lang) -> Parsed[str]:
     """A Belgian postcode (1000–9999), from the digits typed or from a municipality name."""
     cleaned = clean(text)
@@ -78,6 +104,10 @@ def parse_postcode(text: str, lang: Lang) -> Parsed[str]:
     found = _lookup(cleaned)
     if len(found) == 1:
         return success(found[0])
+    in_sentence = () if found else _named_in_sentence(cleaned)
+    if len(in_sentence) == 1:
+        said = msg("parse.understood.place", place=_display(in_sentence[0]))
+        return Parsed(value=in_sentence[0], understood=said)
     if found:
         options = ", ".join(_display(code) for code in found)
         return failure("postcode.ambiguous", place=excerpt(cleaned), options=options, example=found[0])

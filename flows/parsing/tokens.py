@@ -13,7 +13,10 @@ from flows.parsing.digits import NUMBER, Style, fractions_to_decimals, interpret
 
 T = TypeVar("T")
 
-_PIECES = re.compile(NUMBER.pattern + r"|(?P<word>[^\W\d_]+)")
+_SIGNS = r"%<>={}\[\]#@*^|\\~`+"
+"""Signs that make an answer more than a number ('50%', '<3', '3+', 'x=1'): each is read as a word
+that no list holds, so the answer is refused."""
+_PIECES = re.compile(NUMBER.pattern + rf"|(?P<word>[^\W\d_]+|[{_SIGNS}])")
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,9 @@ def tokenize(text: str, style: Style) -> list[Token] | None:
     for match in _PIECES.finditer(fractions_to_decimals(clean(text)).casefold()):
         if match["word"] is not None:
             raw = match["word"]
+            if raw in _SIGNS:
+                found.append(Token(word=raw))
+                continue
             found.extend(Token(word=token, accented=fold(raw) != raw) for token in words(raw).split())
             continue
         value = interpret(match["body"], style)
