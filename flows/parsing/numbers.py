@@ -33,7 +33,7 @@ _FACTORS: dict[tuple[str, str], float] = {
 }
 """Conversions whose meaning is certain (a month is not a whole number of weeks or days)."""
 _TIME_UNITS = frozenset({"months", "years", "days"})
-_PREFERRED_EXAMPLE: dict[str | None, float] = {"months": 12, "years": 2, "days": 30, "count": 2}
+_PREFERRED_EXAMPLE: dict[Unit | None, float] = {"months": 12, "years": 2, "days": 30, "count": 2}
 
 # What a phrase may mean, in order of precedence when one phrase has several meanings.
 _ARTICLE, _HALF, _VOCABULARY, _NUMBER, _UNIT, _AROUND = range(6)
@@ -68,20 +68,16 @@ def _lexicon(lang: Lang, vocabulary: str | None) -> Lexicon[_Meaning]:
     entries += [(p, _Meaning(_HALF)) for p in phrases(lang, "numbers", "and_a_half")]
     for value, listed in named_lists(lang, "numbers", "values").items():
         entries += [(p, _Meaning(_NUMBER, value=float(value))) for p in listed]
-    for lang_code in _languages():
+    for lang_code in word_files():
         for unit, listed in named_lists(lang_code, "units").items():
             entries += [(p, _Meaning(_UNIT, name=unit)) for p in listed]
     entries += [(p, _Meaning(_AROUND)) for p in every_language("numbers", "around")]
     if vocabulary is not None:
-        for lang_code in _languages():
+        for lang_code in word_files():
             for meaning, listed in named_lists(lang_code, "vocabulary", vocabulary).items():
                 rank = _AROUND if meaning == "around" else _VOCABULARY
                 entries += [(p, _Meaning(rank, name=meaning)) for p in listed]
     return Lexicon(entries)
-
-
-def _languages() -> tuple[str, ...]:
-    return tuple(word_files())
 
 
 def number_words(lang: Lang) -> frozenset[str]:

@@ -101,13 +101,9 @@ def parse_postcode(text: str, lang: Lang) -> Parsed[str]:
         return success(postcode)
     if candidates or _DIGITS.search(cleaned) or not words(cleaned):
         return failure("postcode.invalid", example_key=EXAMPLE_KEY)
-    found = _lookup(cleaned)
+    found = find_place(cleaned)
     if len(found) == 1:
-        return success(found[0])
-    in_sentence = () if found else _named_in_sentence(cleaned)
-    if len(in_sentence) == 1:
-        said = msg("parse.understood.place", place=_display(in_sentence[0]))
-        return Parsed(value=in_sentence[0], understood=said)
+        return Parsed(value=found[0], understood=msg("parse.understood.place", place=_display(found[0])))
     if found:
         options = ", ".join(_display(code) for code in found)
         return failure("postcode.ambiguous", place=excerpt(cleaned), options=options, example=found[0])
