@@ -72,6 +72,16 @@ def words(text: str) -> str:
     return _NON_WORD.sub(" ", fold(text)).strip()
 
 
+def trim(tokens: list[str], around: frozenset[str]) -> str:
+    """The words left once the ``around`` words at either end are taken off ('au Maroc' → 'maroc')."""
+    start, end = 0, len(tokens)
+    while start < end and tokens[start] in around:
+        start += 1
+    while end > start and tokens[end - 1] in around:
+        end -= 1
+    return " ".join(tokens[start:end])
+
+
 def excerpt(text: str, limit: int = 40) -> str:
     """A short, single-line quote of what the user typed, for an error message."""
     single = " ".join(clean(text).split())

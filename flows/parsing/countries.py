@@ -18,94 +18,11 @@ import pycountry
 from babel import Locale
 
 from bot.i18n import Lang
-from flows.parsing.common import Parsed, clean, excerpt, failure, success, words
+from flows.parsing.common import Parsed, clean, excerpt, failure, success, trim, words
+from flows.parsing.wordlists import tokens
 
 Index = dict[str, frozenset[str]]
 
-_CONNECTORS = frozenset({"and", "et", "en", "und"})
-_SEPARATOR = re.compile(r"[,;/+&\n]|\band\b|\bet\b|\ben\b|\bund\b", re.IGNORECASE)
-_FILLER = frozenset(
-    [
-        "i",
-        "am",
-        "im",
-        "m",
-        "je",
-        "suis",
-        "ik",
-        "ben",
-        "a",
-        "an",
-        "de",
-        "la",
-        "le",
-        "les",
-        "l",
-        "het",
-        "the",
-        "van",
-        "of",
-        "du",
-        "des",
-        "d",
-        "my",
-        "ma",
-        "mon",
-        "mijn",
-        "is",
-        "est",
-        "c",
-        "ce",
-        "nationality",
-        "nationalite",
-        "nationaliteit",
-        "citizen",
-        "citizens",
-        "citoyen",
-        "citoyenne",
-        "ressortissant",
-        "ressortissante",
-        "onderdaan",
-        "staatsburger",
-        "national",
-        "passport",
-        "passeport",
-        "paspoort",
-        "from",
-        "uit",
-        "kom",
-        "come",
-        "viens",
-        "origin",
-        "origine",
-        "afkomst",
-        "j",
-        "ai",
-        "have",
-        "heb",
-        "il",
-        "elle",
-        "hij",
-        "zij",
-        "born",
-        "ne",
-        "nee",
-        "geboren",
-        "in",
-        "au",
-        "aux",
-        "by",
-        "birth",
-        "only",
-        "seulement",
-        "alleen",
-        "just",
-        "juste",
-        "country",
-        "pays",
-        "land",
-    ]
-)
 _FUZZY_CUTOFF = 0.85
 _MAX_SEGMENTS = 20
 _MAX_GROUP = 6
@@ -113,9 +30,17 @@ EXAMPLE_KEY = "parse.example.country"
 EXAMPLE_SEVERAL_KEY = "parse.example.countries"
 
 
+@cache
+def _separator() -> re.Pattern[str]:
+    """Signs and words ('and', 'et', 'en', 'und') between several countries."""
+    connectors = "|".join(sorted(tokens("countries", "connectors")))
+    return re.compile(rf"[,;/+&\n]|\b(?:{connectors})\b", re.IGNORECASE)
+
+
 def country_key(name: str) -> str:
     """A country name folded for comparison: no case, accents, punctuation or 'and'/'et'/'en'."""
-    return " ".join(token for token in words(name).split() if token not in _CONNECTORS)
+    connectors = tokens("countries", "connectors")
+    return " ".join(token for token in words(name).split() if token not in connectors)
 
 
 @cache
@@ -179,12 +104,7 @@ def _fuzzy_keys() -> list[str]:
 
 
 def _strip_filler(key: str) -> str:
-    tokens = key.split()
-    while tokens and tokens[0] in _FILLER:
-        tokens = tokens[1:]
-    while tokens and tokens[-1] in _FILLER:
-        tokens = tokens[:-1]
-    return " ".join(tokens)
+    return trim(key.split(), tokens("countries", "around"))
 
 
 def _fuzzy(key: str) -> frozenset[str]:
@@ -251,7 +171,7 @@ def _countries(text: str, lang: Lang, example_key: str) -> Parsed[list[str]]:
         return success(sorted(whole))
     if whole:
         return _ambiguous(cleaned, whole, lang)
-    segments = [part.strip() for part in _SEPARATOR.split(cleaned) if words(part)]
+    segments = [part.strip() for part in _separator().split(cleaned) if words(part)]
     if not segments or len(segments) > _MAX_SEGMENTS:
         return failure("country.unknown", name=excerpt(cleaned), example_key=example_key)
     groups = _partition(segments)

@@ -9,13 +9,17 @@ Two-digit years: of 19yy and 20yy, the one inside [earliest, latest] when exactl
 from __future__ import annotations
 
 import re
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import cache
 
 from babel import Locale
 
+from bot.engine.message import msg
 from bot.i18n import Lang
 from flows.parsing.common import Parsed, clean, failure, success, words
+from flows.parsing.tokens import Lexicon
+from flows.parsing.wordlists import every_language, section, tokens, word_files
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 DEFAULT_EXAMPLE = date(2025, 8, 18)
@@ -23,43 +27,20 @@ DEFAULT_EXAMPLE = date(2025, 8, 18)
 _ISO = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")
 _DAY_FIRST = re.compile(r"^([0-9]{1,2})\s*[-/.\s]\s*([0-9]{1,2})\s*[-/.\s]\s*([0-9]{4}|[0-9]{2})$")
 _ORDINAL = re.compile(r"\b([0-9]{1,2})(?:er|re|e|eme|st|nd|rd|th|ste|de)\b")
-_FILLER = frozenset(
-    [
-        "le",
-        "la",
-        "l",
-        "the",
-        "of",
-        "on",
-        "op",
-        "de",
-        "den",
-        "du",
-        "in",
-        "en",
-        "at",
-        "a",
-        "au",
-        "from",
-        "vanaf",
-        "since",
-        "depuis",
-        "sinds",
-        "date",
-        "datum",
-    ]
-)
-_EXTRA_MONTHS = {
-    "janv": 1, "fev": 2, "fevr": 2, "febr": 2, "mrt": 3, "maa": 3, "avr": 4, "juil": 7,
-    "sept": 9, "sep": 9, "okt": 10, "dez": 12,
-}  # fmt: skip
+_MONTH_YEAR = re.compile(r"^([0-9]{1,2})\s*[-/.]\s*([0-9]{4})$")
+_YEAR_MONTH = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})$")
+FUTURE_EXAMPLE_DAYS = 60
+"""A question that takes future dates shows an example about two months ahead (the 15th, day first)."""
+PAST_EXAMPLE_YEARS = 3
 
 
 @cache
 def month_names() -> dict[str, int]:
-    """Month names and abbreviations in FR, NL, EN and DE, folded (no accents, no dots) → month number."""
-    names: dict[str, int] = dict(_EXTRA_MONTHS)
-    for code in ("fr", "nl", "en", "de"):
+    """Month names and abbreviations of every word-list language (Babel's, and the file's extra
+    abbreviations), folded (no accents, no dots) → month number."""
+    names: dict[str, int] = {}
+    for code in word_files():
+        names.update({words(name): number for name, number in section(code, "dates", "extra_months").items()})
         locale = Locale.parse(code)
         for context in ("format", "stand-alone"):
             for width in ("wide", "abbreviated"):
@@ -71,7 +52,7 @@ def month_names() -> dict[str, int]:
 @cache
 def _weekday_names() -> frozenset[str]:
     names: set[str] = set()
-    for code in ("fr", "nl", "en", "de"):
+    for code in word_files():
         for width in ("wide", "abbreviated"):
             names.update(words(name) for name in Locale.parse(code).days["format"][width].values())
     return frozenset(names - set(month_names()))  # 'mar' is Tuesday in French and March in English
@@ -101,8 +82,17 @@ def _within(year: int, month: int, day: int, earliest: date | None, latest: date
     return (earliest is None or candidate >= earliest) and (latest is None or candidate <= latest)
 
 
-def _named_parts(tokens: list[str]) -> tuple[str, int, str] | str | None:
-    """(day, month, year) from tokens holding a month name; a problem name, or None if not this form."""
+@dataclass(frozen=True)
+class _Parts:
+    """A date as typed: ``day`` is None when only a month and a year were given ('maart 2020')."""
+
+    day: str | None
+    month: int | str
+    year: str
+
+
+def _named_parts(tokens: list[str]) -> _Parts | str | None:
+    """The parts of tokens holding a month name; a problem name, or None if not this form."""
     months = month_names()
     month_tokens = [token for token in tokens if token in months]
     if len(month_tokens) != 1:
@@ -112,7 +102,7 @@ def _named_parts(tokens: list[str]) -> tuple[str, int, str] | str | None:
         return "invalid"
     month = months[month_tokens[0]]
     if len(numbers) == 1:
-        return "missing_day" if len(numbers[0]) == 4 else "missing_year"
+        return _Parts(None, month, numbers[0]) if len(numbers[0]) == 4 else "missing_year"
     if len(numbers) != 2:
         return "invalid"
     first, second = numbers
@@ -120,25 +110,61 @@ def _named_parts(tokens: list[str]) -> tuple[str, int, str] | str | None:
         first, second = second, first
     if len(first) > 2 or len(second) not in (2, 4):
         return "invalid"
-    return first, month, second
+    return _Parts(first, month, second)
 
 
-def _parts(text: str) -> tuple[str, int | str, str] | str:
-    """(day, month, year) as typed, or the name of the problem."""
+def _parts(text: str) -> _Parts | str:
+    """The parts of the date as typed, or the name of the problem."""
     compact = " ".join(text.split())
     if match := _ISO.match(compact):
-        return match[3], match[2], match[1]
+        return _Parts(match[3], match[2], match[1])
     if match := _DAY_FIRST.match(compact):
-        return match[1], match[2], match[3]
+        return _Parts(match[1], match[2], match[3])
+    if match := _MONTH_YEAR.match(compact):
+        return _Parts(None, match[1], match[2])
+    if match := _YEAR_MONTH.match(compact):
+        return _Parts(None, match[2], match[1])
     folded = _ORDINAL.sub(r"\1", words(compact.replace("1ᵉʳ", "1")))
-    tokens = [t for t in folded.split() if t not in _FILLER and t not in _weekday_names()]
-    named = _named_parts(tokens)
+    kept = [t for t in folded.split() if t not in tokens("dates", "around") and t not in _weekday_names()]
+    named = _named_parts(kept)
     if named is not None:
         return named
-    rejoined = " ".join(tokens)
+    rejoined = " ".join(kept)
     if match := _DAY_FIRST.match(rejoined):
-        return match[1], match[2], match[3]
+        return _Parts(match[1], match[2], match[3])
     return "invalid"
+
+
+@cache
+def _asap_words() -> Lexicon[bool]:
+    """'Dès que possible', 'zo snel mogelijk', 'as soon as possible' (True) and the words around (False)."""
+    around = [(token, False) for token in tokens("dates", "around")]
+    return Lexicon([*((phrase, True) for phrase in every_language("dates", "asap")), *around])
+
+
+def means_asap(text: str) -> bool:
+    """Whether the answer says "as soon as possible" (or "now", "today") and nothing else."""
+    found, left = _asap_words().scan(words(text).split())
+    return any(found) and not left
+
+
+def fitting_example(earliest: date | None, latest: date | None, today: date | None) -> date:
+    """An example date inside the bounds that looks like an answer to the question: about two
+    months ahead when future dates are expected, a few years back for past dates."""
+    if today is None:
+        return earliest or latest or DEFAULT_EXAMPLE
+    future = latest is None or latest > today
+    if future and (earliest is None or earliest >= today - timedelta(days=5 * 366)):
+        ahead = today + timedelta(days=FUTURE_EXAMPLE_DAYS)
+        candidate = ahead.replace(day=15)
+    else:
+        anchor = min(latest or today, today)
+        candidate = anchor.replace(year=anchor.year - PAST_EXAMPLE_YEARS, day=15)
+    if earliest is not None and candidate < earliest:
+        return earliest
+    if latest is not None and candidate > latest:
+        return latest
+    return candidate
 
 
 def parse_date(
@@ -154,26 +180,47 @@ def parse_date(
     """A full calendar date between ``earliest`` and ``latest`` (inclusive) typed in FR, NL or EN.
 
     ``asap``: "as soon as possible" / "dès que possible" / "zo snel mogelijk" means ``today`` (said
-    back). ``day_optional``: a month and year alone ("maart 2020") mean the first of that month.
+    back). ``day_optional``: a month and year alone ("maart 2020") mean the first of that month
+    (said back). Words around the date are allowed ("tot 30 juni 2027", "jusqu'au …", "until …").
+    Errors show an example that fits the bounds (see :func:`fitting_example`).
     """
-    example = numeric_example(earliest or latest or DEFAULT_EXAMPLE)
-    parts = _parts(clean(text))
+    example = numeric_example(fitting_example(earliest, latest, today))
+    cleaned = clean(text)
+    if asap and means_asap(cleaned):
+        now = today or date.today()
+        return Parsed(value=now, understood=msg("parse.understood.asap", today_date=now.isoformat()))
+    parts = _parts(cleaned)
     if isinstance(parts, str):
         return failure(f"date.{parts}", example=example)
-    day_text, month_value, year_text = parts
-    day, month = int(day_text), int(month_value)
-    year = _full_year(year_text, earliest, latest, month, day)
+    if parts.day is None and not day_optional:
+        return failure("date.missing_day", example=example)
+    day, month = int(parts.day or 1), int(parts.month)
+    year = _full_year(parts.year, earliest, latest, month, day)
     given = f"{day:02d}/{month:02d}/{year}"
+    too_early: Parsed[date] = failure(
+        "date.too_early", limit_date=(earliest or today or DEFAULT_EXAMPLE).isoformat(), example=example
+    )
+    too_late: Parsed[date] = failure(
+        "date.too_late", limit_date=(latest or today or DEFAULT_EXAMPLE).isoformat(), example=example
+    )
     if not FIRST_YEAR <= year <= LAST_YEAR:
+        if earliest is not None and year < FIRST_YEAR:
+            return too_early
+        if latest is not None and year > LAST_YEAR:
+            return too_late
         return failure("date.impossible", given=given, example=example)
     try:
         value = date(year, month, day)
     except ValueError:
         return failure("date.impossible", given=given, example=example)
     if earliest is not None and value < earliest:
-        return failure("date.too_early", limit_date=earliest.isoformat(), example=example)
+        return too_early
     if latest is not None and value > latest:
-        return failure("date.too_late", limit_date=latest.isoformat(), example=numeric_example(latest))
+        return too_late
+    if parts.day is None:
+        return Parsed(
+            value=value, understood=msg("parse.understood.month_only", value_date=value.isoformat())
+        )
     return success(value)
 
 

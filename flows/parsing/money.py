@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
 from typing import Literal
 
+from bot.engine.message import msg
 from bot.i18n import Lang
-from flows.parsing.common import Parsed, clean, failure, fold, success, words
-from flows.parsing.numbers import numeric_tokens
+from flows.parsing.common import Parsed, clean, failure, success, words
+from flows.parsing.tokens import Lexicon, tokenize
+from flows.parsing.wordlists import every_language, phrases, tokens
 
 Period = Literal["month", "year"]
 
@@ -22,125 +25,10 @@ class MoneyAmount:
     period: Period | None
 
 
-_MONTH_WORDS = frozenset(
-    [
-        "month",
-        "months",
-        "monthly",
-        "mois",
-        "mensuel",
-        "mensuelle",
-        "mensuels",
-        "mensuelles",
-        "mensuellement",
-        "mensualite",
-        "maand",
-        "maanden",
-        "maandelijks",
-        "maandelijkse",
-        "maandloon",
-        "maandsalaris",
-        "maandinkomen",
-        "pm",
-    ]
-)
-_YEAR_WORDS = frozenset(
-    [
-        "year",
-        "years",
-        "yearly",
-        "annual",
-        "annually",
-        "annum",
-        "pa",
-        "yr",
-        "yrs",
-        "annee",
-        "annees",
-        "annuel",
-        "annuelle",
-        "annuels",
-        "annuelles",
-        "annuellement",
-        "jaar",
-        "jaren",
-        "jaarlijks",
-        "jaarlijkse",
-        "jaarloon",
-        "jaarsalaris",
-        "jaarinkomen",
-    ]
-)
-_SHORT_MONTH = frozenset({"m", "mo", "mnd", "maand", "mois", "month"})
-_SHORT_YEAR = frozenset({"a", "an", "ans", "j", "jr", "y", "yr"})
-_PER = frozenset({"per", "par", "a", "an", "each", "every", "chaque", "elke", "l", "le"})
-_OTHER_PERIODS = frozenset(
-    [
-        "week",
-        "weeks",
-        "weekly",
-        "semaine",
-        "semaines",
-        "hebdomadaire",
-        "hebdo",
-        "wekelijks",
-        "day",
-        "days",
-        "daily",
-        "jour",
-        "jours",
-        "journalier",
-        "journaliere",
-        "dag",
-        "dagen",
-        "dagelijks",
-        "hour",
-        "hours",
-        "hourly",
-        "heure",
-        "heures",
-        "horaire",
-        "uur",
-        "uren",
-    ]
-)
-_OTHER_CURRENCIES = frozenset(
-    [
-        "usd",
-        "dollar",
-        "dollars",
-        "gbp",
-        "pound",
-        "pounds",
-        "livre",
-        "livres",
-        "pond",
-        "ponden",
-        "chf",
-        "franc",
-        "francs",
-        "frank",
-        "yen",
-        "jpy",
-        "inr",
-        "rupee",
-        "rupees",
-        "roupie",
-        "roupies",
-        "roepie",
-        "roepies",
-        "dirham",
-        "dirhams",
-        "lira",
-        "lire",
-        "cad",
-        "aud",
-        "cny",
-        "yuan",
-        "rub",
-        "roubles",
-    ]
-)
+MONTHS_PER_YEAR = 12
+"""An amount for the other period is converted with this factor, and the person confirms it."""
+_WORD_LISTS = ("month", "year", "month_after_per", "year_after_per", "year_alone", "per", "around")
+
 _CURRENCY_SIGNS = re.compile(r"[$£¥₹₺₽₩₦]")
 _EXAMPLES: dict[Period | None, str] = {
     None: "parse.example.money",
@@ -151,18 +39,23 @@ _EXAMPLES: dict[Period | None, str] = {
 
 def detect_period(text: str, lang: Lang) -> Period | Literal["other", "conflict"] | None:
     """The period an amount is said to cover ('par mois', '/jaar', 'p.a.'), from the words of ``text``."""
-    tokens = words(text.replace("/", " per ")).split()
+    said = words(text.replace("/", " per ")).split()
     found: set[str] = set()
-    for index, token in enumerate(tokens):
-        after_per = index > 0 and tokens[index - 1] in _PER
-        if token in _MONTH_WORDS or (after_per and token in _SHORT_MONTH):
+    year_alone = set(phrases(lang, "money", "year_alone"))
+    for index, token in enumerate(said):
+        after_per = index > 0 and said[index - 1] in tokens("money", "per")
+        if token in tokens("money", "month") or (after_per and token in tokens("money", "month_after_per")):
             found.add("month")
-        elif token in _YEAR_WORDS or (after_per and token in _SHORT_YEAR) or (lang == "fr" and token == "an"):
+        elif (
+            token in tokens("money", "year")
+            or (after_per and token in tokens("money", "year_after_per"))
+            or token in year_alone
+        ):
             found.add("year")
-        elif token in _OTHER_PERIODS:
+        elif token in tokens("money", "other_periods"):
             found.add("other")
     for first, second, period in (("p", "a", "year"), ("p", "m", "month")):
-        if any(a == first and b == second for a, b in pairwise(tokens)):
+        if any(a == first and b == second for a, b in pairwise(said)):
             found.add(period)
     if "other" in found:
         return "other"
@@ -172,7 +65,27 @@ def detect_period(text: str, lang: Lang) -> Period | Literal["other", "conflict"
 
 
 def _other_currency(text: str) -> bool:
-    return bool(_CURRENCY_SIGNS.search(text)) or bool(_OTHER_CURRENCIES & set(words(text).split()))
+    return bool(_CURRENCY_SIGNS.search(text)) or bool(
+        tokens("money", "other_currencies") & set(words(text).split())
+    )
+
+
+@cache
+def _allowed_words() -> Lexicon[bool]:
+    """Words that may surround an amount: currency, gross/net, periods, 'about', 'I earn'."""
+    listed = [phrase for name in _WORD_LISTS for phrase in every_language("money", name)]
+    return Lexicon((phrase, True) for phrase in (*listed, *every_language("numbers", "around")))
+
+
+def amounts_alone(text: str) -> list[float] | None:
+    """The amounts typed in ``text`` when every other word is one that may surround an amount."""
+    found = tokenize(text.replace("/", " per "), "money")
+    if found is None:
+        return None
+    _, left = _allowed_words().scan([token.word for token in found])
+    if any(left_over for left_over in left):
+        return None
+    return [token.number for token in found if token.number is not None]
 
 
 def parse_money(
@@ -199,14 +112,21 @@ def parse_money(
     said = detect_period(cleaned, lang)
     if said == "other":
         return failure("money.unsupported_period", example_key=example_key)
-    amounts = numeric_tokens(fold(cleaned), "money")
+    amounts = amounts_alone(cleaned)
     if said == "conflict" or amounts is None or len(amounts) != 1:
         return failure("money.invalid", example_key=example_key)
-    if period is not None and said is not None and said != period:
-        return failure("money.wrong_period", period_key=f"parse.period.{period}", example_key=example_key)
     amount = round(amounts[0], 2)
-    if not minimum <= amount <= maximum:
+    other = period is not None and said is not None and said != period
+    if other and other_period == "refuse":
+        return failure("money.wrong_period", period_key=f"parse.period.{period}", example_key=example_key)
+    converted = amount
+    if other:
+        converted = round(amount / MONTHS_PER_YEAR if said == "year" else amount * MONTHS_PER_YEAR, 2)
+    if not minimum <= converted <= maximum:
         return failure(
             "money.implausible", min_eur=float(minimum), max_eur=float(maximum), example_key=example_key
         )
-    return success(MoneyAmount(amount=amount, period=said))
+    if not other:
+        return success(MoneyAmount(amount=amount, period=said))
+    question = msg(f"parse.confirm.{said}_as_{period}", given_eur=amount, amount_eur=converted)
+    return Parsed(value=MoneyAmount(amount=converted, period=period), confirm=question)

@@ -1,173 +1,226 @@
-"""Numbers as people type them: '3 703,44', '3.703,44', '3,703.44', '55k', '2 ½', 'deux', 'anderhalf'.
+"""Whole and decimal numbers, read only when the whole answer is that number: '3', 'trois', 'drie',
+'18 mois', 'un an' (12 at a months question), 'environ 3', 'CDI' (0 at the contract question).
 
-Separator rule (documented for ``1,234`` and ``1.234``):
+The answer is read word by word (:mod:`flows.parsing.tokens`) against the lists of
+``flows/data/words.<lang>.toml``: number words and articles in the person's language; units, words
+that may surround a number ("environ", "about", "ongeveer") and contract words in any language. A
+word that is in none of them means the answer is not just a number, and it is refused.
 
-* spaces (also no-break and narrow no-break) and apostrophes only ever group thousands;
-* when both '.' and ',' appear, the last one is the decimal mark and the other groups thousands;
-* a mark that appears several times groups thousands;
-* a single mark followed by a number of digits other than three is a decimal mark ('2,5', '3703.44');
-* a single mark followed by exactly three digits, after a valid leading group ('1,234', '55.000'), is
-  ambiguous. Amounts of money: it groups thousands in every language (euro amounts have two decimals,
-  never three). Other numbers: it follows the user's language — English reads ',' as thousands and
-  '.' as decimals; French and Dutch (Belgian usage) read '.' as thousands and ',' as decimals.
+* An article ("un", "een", "a") is a number only before a unit ('un an', 'a year'); 'un contrat' is not.
+* A unit the question does not count is refused ('3 mois' for a number of people), except a
+  conversion that is certain: years ↔ months, weeks → days ('un an' = 12 months, said back).
+* Several numbers are refused ('2 ou 3'), except durations that add up ('2 ans et 6 mois').
+* A value read from words or converted is said back (``Parsed.understood``).
 """
 
 from __future__ import annotations
 
-import re
-from typing import Literal
+from dataclasses import dataclass, field
+from functools import cache
 
+from babel import Locale
+
+from bot.engine.message import Message, msg
 from bot.i18n import Lang
-from flows.parsing.common import Parsed, Unit, clean, failure, fold, success, words
+from flows.parsing.common import Parsed, Unit, failure
+from flows.parsing.tokens import Lexicon, Token, tokenize
+from flows.parsing.wordlists import every_language, named_lists, phrases, word_files
 
-Style = Literal["money", "fr", "nl", "en"]
-
-MAX_DIGITS = 15
-"""More digits than this cannot be a sensible answer (and would lose float precision)."""
-
-_SEPARATORS = ".,'’ \u00a0\u202f\u2009"
-_GROUP_ONLY = "'’ \u00a0\u202f\u2009"
-NUMBER = re.compile(
-    r"(?P<sign>(?<![0-9a-z])[-−]\s?)?"
-    r"(?P<body>[0-9](?:[.,'’ \u00a0\u202f\u2009]?[0-9])*)"
-    r"(?P<mult>\s?(?:k|mio|million|millions|miljoen)\b)?"
-)
-_FRACTION_GLYPHS = {"½": 0.5, "¼": 0.25, "¾": 0.75}
-_FRACTION = re.compile(
-    r"(?:(?P<whole>[0-9]+)\s*)?(?:(?P<glyph>[½¼¾])|(?<![0-9/])(?P<num>[13])/(?P<den>[24])(?![0-9/]))"
-)
-
-_WORD_NUMBERS: dict[str, float] = {
-    **dict.fromkeys(["zero", "nul", "aucun", "aucune", "none", "geen", "niemand", "personne"], 0),
-    **dict.fromkeys(["un", "une", "one", "een"], 1),
-    **dict.fromkeys(["deux", "two", "twee"], 2),
-    **dict.fromkeys(["trois", "three", "drie"], 3),
-    **dict.fromkeys(["quatre", "four", "vier"], 4),
-    **dict.fromkeys(["cinq", "five", "vijf"], 5),
-    **dict.fromkeys(["six", "zes"], 6),
-    **dict.fromkeys(["sept", "seven", "zeven"], 7),
-    **dict.fromkeys(["huit", "eight", "acht"], 8),
-    **dict.fromkeys(["neuf", "nine", "negen"], 9),
-    **dict.fromkeys(["dix", "ten", "tien"], 10),
-    **dict.fromkeys(["onze", "eleven", "elf"], 11),
-    **dict.fromkeys(["douze", "twelve", "twaalf"], 12),
-    "anderhalf": 1.5,
-    "een half": 0.5,
-    "a half": 0.5,
-    "half": 0.5,
-    "demi": 0.5,
-    "demie": 0.5,
+_FACTORS: dict[tuple[str, str], float] = {
+    ("years", "months"): 12,
+    ("months", "years"): 1 / 12,
+    ("weeks", "days"): 7,
 }
-_AND_A_HALF = ("et demi", "et demie", "and a half", "and half", "en een half", "en half", "en halve")
+"""Conversions whose meaning is certain (a month is not a whole number of weeks or days)."""
+_TIME_UNITS = frozenset({"months", "years", "days"})
+_PREFERRED_EXAMPLE: dict[Unit | None, float] = {"months": 12, "years": 2, "days": 30, "count": 2}
+
+# What a phrase may mean, in order of precedence when one phrase has several meanings.
+_ARTICLE, _HALF, _VOCABULARY, _NUMBER, _UNIT, _AROUND = range(6)
 
 
-def _mark_groups_thousands(mark: str, style: Style) -> bool:
-    """Whether a single, final '.' or ',' before exactly three digits groups thousands."""
-    if style == "money":
-        return True
-    if style == "en":
-        return mark == ","
-    return mark == "."
+@dataclass(frozen=True)
+class _Meaning:
+    rank: int
+    value: float = 0
+    name: str = ""
 
 
-def _valid_groups(chunks: list[str]) -> bool:
-    first, rest = chunks[0], chunks[1:]
-    return 1 <= len(first) <= 3 and not (first.startswith("0") and rest) and all(len(c) == 3 for c in rest)
+@dataclass
+class _Quantity:
+    value: float
+    unit: str | None = None
+    from_words: bool = False
 
 
-def interpret(body: str, style: Style) -> float | None:
-    """The value of digits with separators (see the module docstring), None when malformed."""
-    chunks = re.split(r"[.,'’ \u00a0\u202f\u2009]", body)
-    seps = [char for char in body if char in _SEPARATORS]
-    if sum(len(chunk) for chunk in chunks) > MAX_DIGITS:
-        return None
-    if not seps:
-        return float(body)
-    marks = [sep for sep in seps if sep not in _GROUP_ONLY]
-    decimal_at: int | None = None  # index of the separator used as decimal mark
-    if len(set(marks)) == 2:
-        last = seps[-1]
-        if last in _GROUP_ONLY or marks.count(last) != 1:
+@dataclass
+class _Reading:
+    quantities: list[_Quantity] = field(default_factory=list)
+    stray_units: list[str] = field(default_factory=list)
+    vocabulary: set[str] = field(default_factory=set)
+
+
+@cache
+def _lexicon(lang: Lang, vocabulary: str | None) -> Lexicon[_Meaning]:
+    entries: list[tuple[str, _Meaning]] = [
+        (p, _Meaning(_ARTICLE)) for p in phrases(lang, "numbers", "articles")
+    ]
+    entries += [(p, _Meaning(_HALF)) for p in phrases(lang, "numbers", "and_a_half")]
+    for value, listed in named_lists(lang, "numbers", "values").items():
+        entries += [(p, _Meaning(_NUMBER, value=float(value))) for p in listed]
+    for lang_code in word_files():
+        for unit, listed in named_lists(lang_code, "units").items():
+            entries += [(p, _Meaning(_UNIT, name=unit)) for p in listed]
+    entries += [(p, _Meaning(_AROUND)) for p in every_language("numbers", "around")]
+    if vocabulary is not None:
+        for lang_code in word_files():
+            for meaning, listed in named_lists(lang_code, "vocabulary", vocabulary).items():
+                rank = _AROUND if meaning == "around" else _VOCABULARY
+                entries += [(p, _Meaning(rank, name=meaning)) for p in listed]
+    return Lexicon(entries)
+
+
+def number_words(lang: Lang) -> frozenset[str]:
+    """Every word that may give a number in ``lang`` (number words and articles)."""
+    listed = [p for values in named_lists(lang, "numbers", "values").values() for p in values]
+    return frozenset(
+        token for phrase in (*listed, *phrases(lang, "numbers", "articles")) for token in phrase.split()
+    )
+
+
+def _choose(meanings: list[_Meaning], previous: _Meaning | None, token: Token) -> _Meaning:
+    if token.accented:  # 'één' is the number, 'een' the article
+        meanings = [m for m in meanings if m.rank != _ARTICLE] or meanings
+    if previous is not None and previous.rank == _NUMBER:  # '2 personnes': a unit after a number
+        meanings = [m for m in meanings if m.rank == _UNIT] or meanings
+    return min(meanings, key=lambda meaning: meaning.rank)
+
+
+def _meanings(found: list[Token], lexicon: Lexicon[_Meaning]) -> list[_Meaning] | None:
+    """The meaning of each number and phrase, None when a word is in no list."""
+    result: list[_Meaning] = []
+    index = 0
+    while index < len(found):
+        token = found[index]
+        if token.number is not None:
+            result.append(_Meaning(_NUMBER, value=token.number, name="digits"))
+            index += 1
+            continue
+        run_end = index
+        while run_end < len(found) and found[run_end].number is None:
+            run_end += 1
+        length, meanings = lexicon.at([t.word for t in found[index:run_end]], 0)
+        if not length:
             return None
-        decimal_at = len(seps) - 1
-    elif len(marks) == 1:
-        position = seps.index(marks[0])
-        is_last = position == len(seps) - 1
-        groupable = len(chunks[-1]) == 3 and _valid_groups(chunks)
-        if is_last and not (groupable and _mark_groups_thousands(marks[0], style)):
-            decimal_at = position
-    integer_chunks = chunks if decimal_at is None else chunks[: decimal_at + 1]
-    if len(integer_chunks) > 1 and not _valid_groups(integer_chunks):
+        result.append(_choose(meanings, result[-1] if result else None, token))
+        index += length
+    return result
+
+
+def _read(meanings: list[_Meaning]) -> _Reading | None:
+    reading = _Reading()
+    previous: _Meaning | None = None
+    for position, meaning in enumerate(meanings):
+        following = meanings[position + 1] if position + 1 < len(meanings) else None
+        last = reading.quantities[-1] if reading.quantities else None
+        if meaning.rank == _NUMBER:
+            reading.quantities.append(_Quantity(meaning.value, from_words=meaning.name != "digits"))
+        elif meaning.rank == _ARTICLE and following is not None and following.rank == _UNIT:
+            reading.quantities.append(_Quantity(1, from_words=True))
+        elif meaning.rank == _HALF:
+            if last is None or last.value != int(last.value):
+                return None
+            last.value += 0.5
+            last.from_words = True
+        elif meaning.rank == _UNIT:
+            attached = previous is not None and previous.rank in (_NUMBER, _ARTICLE, _HALF)
+            if attached and last is not None and last.unit is None:
+                last.unit = meaning.name
+            else:
+                reading.stray_units.append(meaning.name)
+        elif meaning.rank == _VOCABULARY:
+            reading.vocabulary.add(meaning.name)
+        previous = meaning
+    return reading
+
+
+def _factor(given: str | None, wanted: Unit | None) -> float | None:
+    """What a quantity in ``given`` units is multiplied by to count ``wanted`` units (None: refused)."""
+    if wanted is None or given is None or given == wanted:
+        return 1
+    if wanted == "count" or given == "count":
         return None
-    whole = "".join(integer_chunks)
-    fraction = "" if decimal_at is None else chunks[-1]
-    return float(f"{whole}.{fraction}" if fraction else whole)
+    return _FACTORS.get((given, wanted))
 
 
-def _fractions_to_decimals(text: str) -> str:
-    def replace(match: re.Match[str]) -> str:
-        part = _FRACTION_GLYPHS[match["glyph"]] if match["glyph"] else int(match["num"]) / int(match["den"])
-        whole = match["whole"] or "0"
-        if len(whole) > MAX_DIGITS:
-            return match[0]
-        return f" {int(whole) + part:.2f} "
-
-    return _FRACTION.sub(replace, text)
+@dataclass(frozen=True)
+class _Outcome:
+    value: float | None = None
+    problem: str = ""
+    understood: Message | None = None
 
 
-def numeric_tokens(text: str, style: Style) -> list[float] | None:
-    """Every number written in digits (with sign and 'k'), None when one of them is malformed."""
-    values: list[float] = []
-    for match in NUMBER.finditer(text):
-        value = interpret(match["body"], style)
-        if value is None:
-            return None
-        if match["mult"]:
-            value *= 1000 if match["mult"].strip() == "k" else 1_000_000
-        values.append(-value if match["sign"] else value)
-    return values
+def _unit_key(unit: str, value: float, lang: Lang) -> str:
+    form = "one" if Locale.parse(lang).plural_form(abs(value)) == "one" else "other"
+    return f"parse.unit.{unit}.{form}"
 
 
-def _word_numbers(text: str) -> tuple[list[float], bool]:
-    """Numbers written as words (0–12, halves) and whether 'and a half' follows a number."""
-    phrase = f" {words(text)} "
-    and_a_half = False
-    for half in _AND_A_HALF:
-        if f" {half} " in phrase:
-            and_a_half = True
-            phrase = phrase.replace(f" {half} ", " ")
-    found: list[float] = []
-    for word in sorted(_WORD_NUMBERS, key=len, reverse=True):
-        while f" {word} " in phrase:
-            found.append(_WORD_NUMBERS[word])
-            phrase = phrase.replace(f" {word} ", " ", 1)
-    return found, and_a_half
+def _said_back(value: float, unit: Unit | None, lang: Lang, whole: bool) -> Message:
+    shown: int | float = int(value) if whole or value == int(value) else value
+    if unit in _TIME_UNITS:
+        return msg("parse.understood.quantity", value=shown, unit_key=_unit_key(str(unit), value, lang))
+    return msg("parse.understood.number", value=shown)
 
 
-def quantities(text: str, style: Style) -> list[float] | None:
-    """All numbers in a short answer, in digits or words; None when a number is malformed."""
-    folded = fold(_fractions_to_decimals(clean(text)))
-    digits = numeric_tokens(folded, style)
-    if digits is None:
-        return None
-    spelled, and_a_half = _word_numbers(NUMBER.sub(" ", folded))
-    found = digits + spelled
-    if and_a_half:
-        if len(found) != 1:
-            return None
-        found = [found[0] + 0.5]
-    return found
+def _understand(text: str, lang: Lang, unit: Unit | None, vocabulary: str | None, whole: bool) -> _Outcome:
+    found = tokenize(text, lang)
+    meanings = None if found is None else _meanings(found, _lexicon(lang, vocabulary))
+    reading = None if meanings is None else _read(meanings)
+    if reading is None:
+        return _Outcome(problem="invalid")
+    if "indefinite" in reading.vocabulary:
+        if reading.quantities or "fixed_term" in reading.vocabulary:
+            return _Outcome(problem="unclear")
+        return _Outcome(value=0, understood=msg(f"parse.understood.{vocabulary}"))
+    if any(_factor(stray, unit) is None for stray in reading.stray_units):
+        return _Outcome(problem="wrong_unit")
+    quantities = reading.quantities
+    if not quantities:
+        return _Outcome(problem="fixed_term" if "fixed_term" in reading.vocabulary else "invalid")
+    if len(quantities) > 1 and not _adds_up(quantities, unit):
+        return _Outcome(problem="invalid")
+    factors = [_factor(quantity.unit, unit) for quantity in quantities]
+    if any(factor is None for factor in factors):
+        return _Outcome(problem="wrong_unit")
+    value = round(sum(q.value * (f or 1) for q, f in zip(quantities, factors, strict=True)), 6)
+    from_words = any(quantity.from_words for quantity in quantities)
+    if vocabulary is not None and value == 0 and from_words:  # 'aucun' is not an indefinite contract
+        return _Outcome(problem="invalid")
+    said = from_words or len(quantities) > 1 or any(factor != 1 for factor in factors)
+    return _Outcome(value=value, understood=_said_back(value, unit, lang, whole) if said else None)
 
 
-def _single(text: str, lang: Lang) -> float | None:
-    found = quantities(text, lang)
-    return found[0] if found is not None and len(found) == 1 else None
+def _adds_up(quantities: list[_Quantity], unit: Unit | None) -> bool:
+    """'2 ans et 6 mois': durations in different units of time that all convert to the question's."""
+    units = [quantity.unit for quantity in quantities]
+    return (
+        unit in _TIME_UNITS
+        and len(set(units)) == len(units)
+        and all(given is not None and _factor(given, unit) is not None for given in units)
+    )
 
 
 def _example(minimum: float, maximum: float, preferred: float) -> float:
     if minimum <= preferred <= maximum:
         return preferred
     return minimum if maximum - minimum > 1e12 else round((minimum + maximum) / 2, 1)
+
+
+def _prefix(kind: str, unit: Unit | None, vocabulary: str | None, problem: str) -> str:
+    """The locale key family of an error: the word list's, the unit's, or the plain number's."""
+    if vocabulary is not None and problem in ("invalid", "unclear", "fixed_term"):
+        return vocabulary
+    return str(unit) if unit in _TIME_UNITS else kind
 
 
 def parse_int(
@@ -185,25 +238,31 @@ def parse_int(
     and said back; one in an unrelated unit is refused); ``vocabulary`` names a word list of values
     given in words (e.g. ``contract_duration``: "CDI" → 0, indefinite).
     """
-    example = int(_example(minimum, maximum, 2))
-    value = _single(text, lang)
+    example = int(_example(minimum, maximum, _PREFERRED_EXAMPLE.get(unit, 2)))
+    outcome = _understand(text, lang, unit, vocabulary, whole=True)
+    value = outcome.value
     if value is None:
-        return failure("int.invalid", example=example)
+        return failure(
+            f"{_prefix('int', unit, vocabulary, outcome.problem)}.{outcome.problem}", example=example
+        )
     if value != int(value):
-        return failure("int.not_whole", example=example)
+        return failure(f"{_prefix('int', unit, vocabulary, 'not_whole')}.not_whole", example=example)
     if not minimum <= value <= maximum:
-        return failure("int.out_of_range", min=minimum, max=maximum, example=example)
-    return success(int(value))
+        key = f"{_prefix('int', unit, vocabulary, 'out_of_range')}.out_of_range"
+        return failure(key, min=minimum, max=maximum, example=example)
+    return Parsed(value=int(value), understood=outcome.understood)
 
 
 def parse_number(
     text: str, lang: Lang, *, minimum: float, maximum: float, unit: Unit | None = None
 ) -> Parsed[float]:
-    """A decimal number between ``minimum`` and ``maximum`` ('2,5', '2.5', '2 ½', 'deux et demi')."""
-    example = _example(minimum, maximum, 2.5)
-    value = _single(text, lang)
-    if value is None:
-        return failure("number.invalid", example=example)
-    if not minimum <= value <= maximum:
-        return failure("number.out_of_range", min=float(minimum), max=float(maximum), example=example)
-    return success(value)
+    """A decimal number between ``minimum`` and ``maximum`` ('2,5', '2.5', '2 ½', 'deux et demi',
+    '18 mois' = 1.5 at a question in years, said back)."""
+    example = _example(minimum, maximum, _PREFERRED_EXAMPLE.get(unit, 2.5))
+    outcome = _understand(text, lang, unit, None, whole=False)
+    if outcome.value is None:
+        return failure(f"{_prefix('number', unit, None, outcome.problem)}.{outcome.problem}", example=example)
+    if not minimum <= outcome.value <= maximum:
+        key = f"{_prefix('number', unit, None, 'out_of_range')}.out_of_range"
+        return failure(key, min=float(minimum), max=float(maximum), example=example)
+    return Parsed(value=outcome.value, understood=outcome.understood)

@@ -8,43 +8,15 @@ from functools import cache
 from importlib import resources
 
 from bot.engine.derive import region_of_postcode
+from bot.engine.message import msg
 from bot.i18n import Lang
-from flows.parsing.common import Parsed, clean, excerpt, failure, success, words
+from flows.parsing.common import Parsed, clean, excerpt, failure, success, trim, words
+from flows.parsing.wordlists import tokens
 
 _FOUR_DIGITS = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
 _DIGITS = re.compile(r"[0-9]+")
 _DUTCH_POSTCODE = re.compile(r"^[0-9]{4}\s?[a-z]{2}$", re.IGNORECASE)
 _SAINTS = {"saint": "st", "sint": "st", "sankt": "st", "st": "st", "sainte": "ste", "ste": "ste"}
-_FILLER = frozenset(
-    [
-        "a",
-        "in",
-        "te",
-        "op",
-        "bij",
-        "near",
-        "pres",
-        "de",
-        "du",
-        "in",
-        "the",
-        "of",
-        "commune",
-        "gemeente",
-        "gemeinde",
-        "ville",
-        "stad",
-        "city",
-        "town",
-        "municipality",
-        "belgium",
-        "belgique",
-        "belgie",
-        "belgien",
-        "region",
-        "province",
-    ]
-)
 EXAMPLE_KEY = "parse.example.postcode"
 
 
@@ -88,12 +60,32 @@ def _lookup_one(text: str) -> tuple[str, ...]:
     index = place_index()
     if key in index:
         return index[key]
-    tokens = key.split()
-    while tokens and tokens[0] in _FILLER:
-        tokens = tokens[1:]
-    while tokens and tokens[-1] in _FILLER:
-        tokens = tokens[:-1]
-    return index.get(" ".join(tokens), ())
+    return index.get(trim(key.split(), tokens("places", "around")), ())
+
+
+_LONGEST_NAME = 5
+"""Municipality names have at most this many words ('Sint-Pieters-Leeuw' has three)."""
+
+
+def _named_in_sentence(text: str) -> tuple[str, ...]:
+    """The postcode(s) of a municipality named after 'à', 'in', 'te', 'near'... in a longer answer
+    ('un hôpital à Gand'); empty when none, or when several different places are named."""
+    said = place_key(text).split()
+    found: set[tuple[str, ...]] = set()
+    for start in range(1, len(said)):
+        if said[start - 1] not in tokens("places", "before"):
+            continue
+        for end in range(min(len(said), start + _LONGEST_NAME), start, -1):
+            postcodes = place_index().get(" ".join(said[start:end]))
+            if postcodes:
+                found.add(postcodes)
+                break
+    return found.pop() if len(found) == 1 else ()
+
+
+def find_place(text: str) -> tuple[str, ...]:
+    """The postcode(s) a municipality name designates, alone or inside a sentence."""
+    return _lookup(text) or _named_in_sentence(text)
 
 
 def parse_postcode(text: str, lang: Lang) -> Parsed[str]:
@@ -109,9 +101,9 @@ def parse_postcode(text: str, lang: Lang) -> Parsed[str]:
         return success(postcode)
     if candidates or _DIGITS.search(cleaned) or not words(cleaned):
         return failure("postcode.invalid", example_key=EXAMPLE_KEY)
-    found = _lookup(cleaned)
+    found = find_place(cleaned)
     if len(found) == 1:
-        return success(found[0])
+        return Parsed(value=found[0], understood=msg("parse.understood.place", place=_display(found[0])))
     if found:
         options = ", ".join(_display(code) for code in found)
         return failure("postcode.ambiguous", place=excerpt(cleaned), options=options, example=found[0])

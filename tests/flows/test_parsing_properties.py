@@ -3,12 +3,13 @@ values formatted by bot.i18n in every language parse back to themselves."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, get_args
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bot.i18n import LANGS, Lang, catalog, long_date, money, number, render
@@ -25,8 +26,10 @@ from flows.parsing import (
     parse_postcode,
     parse_yes_no,
 )
+from flows.parsing.common import Unit, words
 from flows.parsing.countries import country_key, country_name, known_codes, name_index
 from flows.parsing.dates import numeric_example
+from flows.parsing.numbers import number_words
 
 PARSERS: dict[str, Callable[[str, Lang], Parsed[Any]]] = {
     "money": lambda text, lang: parse_money(text, lang),
@@ -131,3 +134,30 @@ def test_every_country_name_in_every_language_parses_back(lang: Lang) -> None:
         if result.value != code and not (shared and result.error and result.error.key.endswith("ambiguous")):
             failures[code] = name
     assert failures == {}
+
+
+def _no_digit(char: str) -> bool:
+    return unicodedata.numeric(char, None) is None and not unicodedata.normalize("NFKD", char).isdigit()
+
+
+WORDS_WITHOUT_DIGITS = st.one_of(
+    st.text(alphabet=st.characters(codec="utf-8").filter(_no_digit), max_size=60),
+    st.lists(
+        st.sampled_from(
+            ["environ", "about", "ongeveer", "mois", "months", "maanden", "ans", "years", "jaar", "a", "an",
+             "par", "per", "€", "euro", "k", "CDD", "contrat", "contract", "et", "and", "en", "demi", "half",
+             "alert(", ")", "<img>", "🙂", "-", ",", ".", "/", "%", "plus", "de", "the", "de", "hour"]
+        ),
+        max_size=8,
+    ).map(" ".join),
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(typed=WORDS_WITHOUT_DIGITS, lang=st.sampled_from(LANGS), unit=st.sampled_from([None, *get_args(Unit)]))
+def test_no_digit_and_no_number_word_never_gives_a_number(typed: str, lang: Lang, unit: Unit | None) -> None:
+    assume(not number_words(lang) & set(words(typed).split()))
+    assert not parse_int(typed, lang, minimum=-(10**9), maximum=10**9, unit=unit).ok
+    assert not parse_number(typed, lang, minimum=-1e9, maximum=1e9, unit=unit).ok
+    assert not parse_money(typed, lang).ok
+    assert not parse_money(typed, lang, period="month", minimum=0, other_period="confirm").ok
