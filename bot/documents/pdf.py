@@ -9,6 +9,7 @@ no-break spaces from CLDR number formats, typographic marks) are replaced by the
 from __future__ import annotations
 
 from fpdf import FPDF
+from fpdf.fonts import TextStyle
 
 from bot.i18n import text
 from bot.result.render import render_view
@@ -18,6 +19,11 @@ ENCODING = "windows-1252"
 FONT = "helvetica"
 FONT_SIZE = 10
 MARGIN_MM = 15
+INK = "#1f2a44"
+HEADINGS = {
+    "h1": TextStyle(font_family=FONT, font_size_pt=18, color=INK, t_margin=0, b_margin=0.4),
+    "h2": TextStyle(font_family=FONT, font_size_pt=13, color=INK, t_margin=2, b_margin=0.3),
+}
 _REPLACEMENTS = str.maketrans({"\u202f": "\xa0", "\u2009": " ", "\u2011": "-", "\u2212": "-", "☐": "o"})
 
 
@@ -38,9 +44,5 @@ def pdf_file(view: ResultView) -> bytes:
     pdf.add_page()
     pdf.set_font(FONT, size=FONT_SIZE)
     html = render_view("pdf", "document", view)
-    pdf.write_html(
-        _encodable(html),
-        ul_bullet_char="\u2022",
-        tag_styles=None,
-    )
+    pdf.write_html(_encodable(html), ul_bullet_char="\u2022", tag_styles=HEADINGS)
     return bytes(pdf.output())
