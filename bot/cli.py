@@ -15,7 +15,7 @@ from bot.contract import assessment_to_contract
 from bot.engine.answers import Answers
 from bot.engine.assess import assess, today_in_brussels
 from bot.i18n import LANGS, Lang
-from bot.render import render_assessment_text
+from bot.result import render_result
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -73,7 +73,7 @@ def cmd_assess(args: argparse.Namespace, stdin: TextIO, stdout: TextIO, stderr: 
     lang: Lang = args.lang or answers.lang or "en"
     assessment = assess(answers, on=args.on or today_in_brussels())
     if args.format == "text":
-        print(render_assessment_text(assessment, lang), file=stdout)
+        print(render_result("console", "document", assessment, lang), file=stdout)
     else:
         print(json.dumps(assessment_to_contract(assessment, lang), ensure_ascii=False, indent=2), file=stdout)
     return EXIT_OK

@@ -9,6 +9,7 @@ import logging
 import signal
 import warnings
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,6 +33,7 @@ from bot.store import AsyncSessionStore
 from bot.store.records import InboxBatch
 from bot.telegram.handlers import DIALOGUE_COMMANDS, BotContext, Handlers
 from bot.telegram.lanes import ChatLanes
+from bot.telegram.links import signing_key
 from bot.telegram.transport import AiohttpRequest
 from bot.telegram.webhook import WebhookServer, webhook_app
 from flows.dialogue import Dialogue
@@ -42,6 +44,8 @@ GET_UPDATES_READ_MARGIN_S = 5.0
 MAX_IN_FLIGHT = 1000
 HEARTBEAT_EVERY_S = 30.0
 PURGE_EVERY_S = 24 * 3600.0
+PROFILE_RETRY_S = (30.0, 120.0, 600.0, 3600.0)
+_BACKGROUND: set[asyncio.Task[None]] = set()
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +71,9 @@ def build_application(
     quiet_logging()
     # Replies and getUpdates go through do_api_request on purpose (handlers._send_to, poll_updates).
     warnings.filterwarnings(
-        "ignore", message=r"Please use 'Bot\.(sendMessage|getUpdates)'", category=PTBUserWarning
+        "ignore",
+        message=r"Please use 'Bot\.(sendMessage|getUpdates|editMessageText|editMessageReplyMarkup)'",
+        category=PTBUserWarning,
     )
     app = (
         Application.builder()
@@ -88,6 +94,7 @@ def build_application(
             operator_chat_id=settings.operator_chat_id,
             operator_ids=settings.operator_ids,
             review_base_url=settings.review_base_url,
+            result_key=signing_key(settings.telegram_bot_token.get_secret_value()),
         )
     )
     private = filters.ChatType.PRIVATE
@@ -109,14 +116,71 @@ def build_application(
     return app
 
 
-async def register_commands(app: BotApp) -> None:
-    """Commands and descriptions in each language (and English as the default)."""
+ProfileCall = tuple[str, str | None, Callable[[], Awaitable[object]]]
+
+
+def _profile_calls(app: BotApp) -> list[ProfileCall]:
+    """The start-up calls that set the bot's commands and descriptions, per language (and the
+    default): (method, language, call)."""
+    calls: list[ProfileCall] = []
     for lang in (*LANGS, None):
         shown = lang or "en"
         commands = [BotCommand(name, text(shown, f"telegram.command.{name}")) for name in COMMANDS]
-        await app.bot.set_my_commands(commands, language_code=lang)
-        await app.bot.set_my_description(text(shown, "telegram.description"), language_code=lang)
-        await app.bot.set_my_short_description(text(shown, "telegram.short_description"), language_code=lang)
+        description = text(shown, "telegram.description")
+        short = text(shown, "telegram.short_description")
+        calls += [
+            ("setMyCommands", lang, partial(app.bot.set_my_commands, commands, language_code=lang)),
+            ("setMyDescription", lang, partial(app.bot.set_my_description, description, language_code=lang)),
+            (
+                "setMyShortDescription",
+                lang,
+                partial(app.bot.set_my_short_description, short, language_code=lang),
+            ),
+        ]
+    return calls
+
+
+async def _try_calls(calls: list[ProfileCall]) -> list[ProfileCall]:
+    """Make each call; return those that failed (any Telegram error: 400, 404, 429, 5xx, timeout)."""
+    failed: list[ProfileCall] = []
+    for call in calls:
+        try:
+            await call[2]()
+        except TelegramError as error:  # PTB maps a 404 to InvalidToken: here it is cosmetic
+            failed.append(call)
+            log.debug("%s (%s) failed: %s", call[0], call[1] or "default", type(error).__name__)
+    return failed
+
+
+async def register_commands(
+    app: BotApp, stop: asyncio.Event | None = None, *, retry_delays_s: tuple[float, ...] | None = None
+) -> list[ProfileCall]:
+    """Set the commands and descriptions in each language (and English as the default).
+
+    These calls are cosmetic: a failure is logged once and never stops the bot. Returns the calls
+    that failed; with ``stop``, they are retried in the background, later and later, until they
+    succeed or the bot stops."""
+    failed = await _try_calls(_profile_calls(app))
+    if failed:
+        methods = sorted({call[0] for call in failed})
+        log.warning("start-up calls failed (%s); the bot runs and retries them later", ", ".join(methods))
+        if stop is not None:
+            task = asyncio.create_task(_retry_profile(failed, stop, retry_delays_s or PROFILE_RETRY_S))
+            _BACKGROUND.add(task)
+            task.add_done_callback(_BACKGROUND.discard)
+    return failed
+
+
+async def _retry_profile(failed: list[ProfileCall], stop: asyncio.Event, delays: tuple[float, ...]) -> None:
+    attempt = 0
+    while failed and not stop.is_set():
+        await _sleep_or_stop(stop, delays[min(attempt, len(delays) - 1)])
+        if stop.is_set():
+            return
+        failed = await _try_calls(failed)
+        attempt += 1
+    if not failed:
+        log.info("start-up calls succeeded after %d retries", attempt)
 
 
 async def poll_updates(
@@ -262,19 +326,24 @@ async def serve(
         lanes = ChatLanes(app.process_update, settings.concurrency)
         async with app:
             await app.start()
-            await register_commands(app)
             beats = asyncio.create_task(_heartbeat(settings, stop))
             purges = asyncio.create_task(purge_daily(store, settings.retention_days, stop))
-            if settings.mode == "webhook":
-                await _serve_webhook(app, settings, lanes, stop, ready)
-            else:
-                await app.bot.delete_webhook()
-                if ready:
-                    await ready()
-                await poll_updates(app, stop, store, lanes=lanes)
-            beats.cancel()
-            purges.cancel()
-            await app.stop()
+            try:
+                await register_commands(app, stop)
+                if settings.mode == "webhook":
+                    await _serve_webhook(app, settings, lanes, stop, ready)
+                else:
+                    await app.bot.delete_webhook()
+                    if ready:
+                        await ready()
+                    await poll_updates(app, stop, store, lanes=lanes)
+            finally:
+                # Stopped before leaving the context, so a failure above is the error raised, not
+                # python-telegram-bot's "This Application is still running!".
+                beats.cancel()
+                purges.cancel()
+                if app.running:
+                    await app.stop()
     finally:
         rules.cancel()
         with contextlib.suppress(asyncio.CancelledError):

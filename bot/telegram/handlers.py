@@ -1,38 +1,53 @@
 """Telegram handlers: an update becomes a dialogue event; the dialogue's turn is saved, then sent.
 
-Every turn is committed to the store (state, answers, transcript and the update id, in one
-transaction) *before* the bot replies, so a crash never loses an answer; an update delivered twice
-is recognised by its id and ignored.
+Every answer takes one path (:meth:`Handlers._reply` / :meth:`Handlers._commit`): it is recorded
+in the store *before* the bot sends it (state, answers, transcript and the update id, in one
+transaction), then sent, then marked delivered. So a crash never loses an answer, and an update
+delivered twice is recognised by its id and ignored.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import Bot, Message, Update, User
+from telegram import Bot, CallbackQuery, Message, Update, User
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
+from bot import service
+from bot.documents import calendar_file, pdf_file
+from bot.engine.assessment import Assessment
 from bot.i18n import LANGS, Lang, normalise_lang, text
-from bot.store import (
-    COMPLETED,
-    IN_PROGRESS,
-    NEEDS_REVIEW,
-    AsyncSessionStore,
-    DuplicateUpdateError,
-    StoredSession,
-    UpdateCheck,
-)
+from bot.result import build_view
+from bot.store import AsyncSessionStore, DuplicateUpdateError, StoredSession, UpdateCheck
 from bot.telegram.callback import NAV_ADVISER, NAV_BACK, NAV_LANGUAGE, decode, question_tag
 from bot.telegram.formatting import escape
+from bot.telegram.links import (
+    TEXT_VIEWS,
+    ConfirmAction,
+    ResultLinks,
+    confirm_data,
+    is_confirm_press,
+    is_result_press,
+    read_confirm_press,
+    read_result_press,
+)
 from bot.telegram.transport import NotConnected, TransportError
-from bot.telegram.views import NAV_TAG_ID, OutgoingMessage, messages_for
-from flows.dialogue import ChoiceInput, Command, CommandName, Dialogue, Event, TextInput, Turn
+from bot.telegram.views import (
+    NAV_TAG_ID,
+    InlineKeyboard,
+    Outgoing,
+    OutgoingDocument,
+    OutgoingMessage,
+    detail_message,
+    messages_for,
+)
+from flows.control import RESULT_VIEWS, Control, UnknownCommand, read_control
+from flows.dialogue import ChoiceInput, Command, CommandName, Dialogue, Event, TextInput
 from flows.session import RESULT, SessionState
 
 CHANNEL = "telegram"
@@ -44,6 +59,9 @@ DIALOGUE_COMMANDS: dict[str, CommandName] = {
     "summary": "summary",
     "help": "help",
 }
+MAX_LIVE_KEYBOARDS = 100_000
+PDF_MIME = "application/pdf"
+ICS_MIME = "text/calendar"
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +71,9 @@ OPERATOR_LANG: Lang = "en"
 
 @dataclass
 class BotContext:
-    """What the handlers share: the dialogue, the store, the retention period and the hand-off
-    configuration (the operators' chat, who may answer there, and the review console's address)."""
+    """What the handlers share: the dialogue, the store, the retention period, the hand-off
+    configuration (the operators' chat, who may answer there, and the review console's address)
+    and the key that signs the result's buttons."""
 
     dialogue: Dialogue
     store: AsyncSessionStore
@@ -62,6 +81,7 @@ class BotContext:
     operator_chat_id: int | None = None
     operator_ids: tuple[int, ...] = ()
     review_base_url: str | None = None
+    result_key: bytes = field(default=b"", repr=False)
 
     @property
     def adviser_enabled(self) -> bool:
@@ -73,11 +93,16 @@ def _user_key(user: User) -> str:
     return str(user.id)
 
 
+def _position(state: SessionState | None) -> tuple[str, int | None] | None:
+    return None if state is None else (state.current, state.member_index)
+
+
 class Handlers:
-    """The bot's handlers; thin: parse the update, run the dialogue, save, send."""
+    """The bot's handlers; thin: read the update, run the dialogue, save, send."""
 
     def __init__(self, ctx: BotContext) -> None:
         self.ctx = ctx
+        self._live_keyboards: dict[int, int] = {}  # chat id → the message whose buttons are live
 
     # -- entry points --------------------------------------------------------------------------
 
@@ -92,87 +117,99 @@ class Handlers:
         if payload:
             invite = await self.ctx.store.get_invite(payload)
             if invite is None:
-                await self._send(message, [OutgoingMessage(text(lang, "telegram.invite_invalid"))])
-            else:
-                await self.ctx.store.new_session(
-                    CHANNEL, _user_key(user), lang=lang, invite_token=invite.token
+                await self._reply(
+                    update, [OutgoingMessage(escape(text(lang, "telegram.invite_invalid")))], lang
                 )
-                turn = self.ctx.dialogue.start(lang, prefill=invite.prefill, employer=invite.employer)
-                await self._commit_and_send(update, message, turn, incoming=message.text, invite=invite.token)
                 return
-        if stored is not None and stored.status == IN_PROGRESS and stored.state:
-            turn = self.ctx.dialogue.resume(SessionState.from_dict(stored.state))
-        else:
-            if stored is not None:
-                await self.ctx.store.new_session(CHANNEL, _user_key(user), lang=lang)
-            turn = self.ctx.dialogue.start(lang)
-        await self._commit_and_send(update, message, turn, incoming=message.text)
+            step = service.open_session(
+                self.ctx.dialogue,
+                stored,
+                lang,
+                prefill=invite.prefill,
+                employer=invite.employer,
+                invited=True,
+            )
+            await self.ctx.store.new_session(CHANNEL, _user_key(user), lang=lang, invite_token=invite.token)
+            await self._commit(update, step, incoming=message.text, invite=invite.token)
+            return
+        step = service.open_session(self.ctx.dialogue, stored, lang)
+        if step.new_session:
+            await self.ctx.store.new_session(CHANNEL, _user_key(user), lang=lang)
+        await self._commit(update, step, incoming=message.text)
 
     async def dialogue_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/back, /restart, /language, /summary, /help."""
+        """/back, /restart (asks first), /language, /summary, /help."""
         message = update.effective_message
         if message is None or not message.text:
             return
-        name = message.text.split()[0].lstrip("/").split("@")[0].lower()
-        arg = context.args[0] if context.args else None
-        await self._event(update, Command(DIALOGUE_COMMANDS[name], arg))
+        control = read_control(message.text)
+        if isinstance(control, Control):
+            await self._control(update, control)
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Free text: an answer, or words matched against the options."""
+        """Free text: a control word or unknown /command first, else an answer for the dialogue."""
         message = update.effective_message
         if message is None or message.text is None:
             return
         if len(message.text) > MAX_INPUT_CHARS:
-            if not await self._skip(update):
-                lang = await self._current_lang(update)
-                notice = [OutgoingMessage(text(lang, "telegram.too_long", limit=MAX_INPUT_CHARS))]
-                await self._mark_processed(update, notice, lang)
-                await self._send(message, notice)
-                await self.ctx.store.mark_delivered(update.update_id)
+            await self._notice(update, "telegram.too_long", limit=MAX_INPUT_CHARS)
             return
-        await self._event(update, TextInput(message.text))
+        control = read_control(message.text)
+        if isinstance(control, UnknownCommand):
+            await self._unknown_command(update, control.word)
+        elif isinstance(control, Control):
+            await self._control(update, control)
+        else:
+            await self._event(update, TextInput(message.text), typed=True)
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A press on an inline button: checked against the current question, else "moved on"."""
+        """A press on an inline button: a result view, a confirmation, or an answer checked against
+        the current question (else "moved on"). The press is acknowledged without ever being lost
+        when acknowledging fails ("query is too old" after downtime)."""
         query, user = update.callback_query, update.effective_user
         if query is None or user is None:
             return
-        if (check := await self._open(update)) is None:
-            await query.answer()
+        check = await self._open(update)
+        if check is None:
+            await _acknowledge(query)
             return
         stored = check.session
-        state = SessionState.from_dict(stored.state) if stored and stored.state else None
+        lang = self._lang(stored.lang if stored else None, user)
+        if is_result_press(query.data):
+            await _acknowledge(query)
+            await self._result_view(update, query.data, lang)
+            return
+        if is_confirm_press(query.data):
+            await _acknowledge(query)
+            await self._confirmed(update, query, stored, lang)
+            return
+        state = service.saved_state(stored)
         press = decode(query.data)
         if (
             press is not None
             and press.question_tag == question_tag(NAV_TAG_ID)
             and press.value == NAV_ADVISER
         ):
-            await query.answer()
-            await self._hand_off(
-                update, stored.id if stored else None, self._lang(stored.lang if stored else None, user)
-            )
+            await _acknowledge(query)
+            await self._hand_off(update, stored.id if stored else None, lang)
             return
         event = self._event_for_press(state, query.data)
         if event is None or state is None:
-            lang = self._lang(stored.lang if stored else None, user)
-            await query.answer(text(lang, "telegram.stale_button_toast"))
-            if isinstance(query.message, Message):
-                replies: list[OutgoingMessage] = [OutgoingMessage(text(lang, "telegram.stale_button"))]
-                if state is not None:
-                    resumed = self.ctx.dialogue.resume(state)
-                    replies += messages_for(
-                        resumed.replies[1:], state.lang, state.version, adviser=self.ctx.adviser_enabled
-                    )
-                await self._mark_processed(update, replies, lang)
-                await self._send(query.message, replies)
-                await self.ctx.store.mark_delivered(update.update_id)
+            await _acknowledge(query, text(lang, "telegram.stale_button_toast"))
+            stale: list[Outgoing] = [OutgoingMessage(escape(text(lang, "telegram.stale_button")))]
+            if state is not None and stored is not None:
+                stale += self._prompt_messages(state, stored.id, stored.user_key)
+            await self._reply(update, stale, lang)
             return
-        await query.answer()
-        if isinstance(query.message, Message):
-            with contextlib.suppress(BadRequest):
-                await query.message.edit_reply_markup(reply_markup=None)
-        await self._event(update, event, state=state, incoming=f"[button] {query.data}")
+        await _acknowledge(query)
+        if service.is_restart(state, event):
+            await self._ask_confirmation(update, "restart", stored, lang)
+            return
+        on_result = state.current == RESULT  # a result keeps its buttons: its views stay available
+        pressed = query.message.message_id if isinstance(query.message, Message) and not on_result else None
+        await self._event(
+            update, event, state=state, loaded=True, incoming=f"[button] {query.data}", pressed=pressed
+        )
 
     async def edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An edited message: explained, not taken as an answer."""
@@ -193,27 +230,18 @@ class Handlers:
 
     async def privacy(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/privacy: what is kept, for how long, and how to delete it."""
-        message = update.effective_message
-        if message is None or await self._skip(update):
-            return
-        lang = await self._current_lang(update)
-        notice = text(lang, "telegram.privacy", days=self.ctx.retention_days)
-        await self._mark_processed(update, [OutgoingMessage(notice)], lang)
-        await self._send(message, [OutgoingMessage(notice)])
-        await self.ctx.store.mark_delivered(update.update_id)
+        await self._notice(update, "telegram.privacy", days=self.ctx.retention_days)
 
     async def delete(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/delete: erase the user's sessions, answers, transcript and assessments for good."""
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None:
+        """/delete: asks for confirmation; "yes" erases the user's sessions, answers, transcript and
+        assessments for good."""
+        user = update.effective_user
+        if user is None or (check := await self._open(update)) is None:
             return
-        if await self._skip(update):
-            return
-        lang = await self._current_lang(update)
-        count = await self.ctx.store.erase_user(CHANNEL, _user_key(user))
-        await self.ctx.store.record_update(update.update_id)  # the id only: nothing personal is kept
-        await self._send(message, [OutgoingMessage(text(lang, "telegram.deleted", count=count))])
-        await self.ctx.store.mark_delivered(update.update_id)
+        stored = check.session
+        await self._ask_confirmation(
+            update, "delete", stored, self._lang(stored.lang if stored else None, user)
+        )
 
     async def operator_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An operator answers a hand-off message in the operators' chat: passed on to the person."""
@@ -238,25 +266,6 @@ class Handlers:
     async def ignore(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Other messages in the operators' chat: not for the bot."""
 
-    async def _hand_off(self, update: Update, session_id: int | None, lang: Lang) -> None:
-        """Pass a request to talk to an adviser to the operators' chat (a link, no personal data)."""
-        chat = update.effective_chat
-        if chat is None or await self._skip(update):
-            return
-        bot = chat.get_bot()
-        if self.ctx.operator_chat_id is None or session_id is None:
-            await _send_to(bot, chat.id, [OutgoingMessage(text(lang, "telegram.handoff.unavailable"))])
-            return
-        base = (self.ctx.review_base_url or "").rstrip("/")
-        link = f"{base}/sessions/{session_id}" if base else f"#{session_id}"
-        request = text(OPERATOR_LANG, "telegram.handoff.operator_request", session=session_id, link=link)
-        posted = await bot.send_message(chat_id=self.ctx.operator_chat_id, text=request)
-        await self.ctx.store.create_handoff(session_id, self.ctx.operator_chat_id, posted.message_id)
-        confirmation = [OutgoingMessage(text(lang, "telegram.handoff.requested"))]
-        await self._mark_processed(update, confirmation, lang)
-        await _send_to(bot, chat.id, confirmation)
-        await self.ctx.store.mark_delivered(update.update_id)
-
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log a short line without personal data and tell the user their place is kept."""
         error = context.error
@@ -273,6 +282,113 @@ class Handlers:
             except Exception:  # the error handler itself must never raise
                 log.error("could not tell update %s about the failure", update_id)
 
+    # -- control words, confirmations, result views --------------------------------------------
+
+    async def _control(self, update: Update, control: Control) -> None:
+        if control.name == "restart":
+            user = update.effective_user
+            if user is None or (check := await self._open(update)) is None:
+                return
+            lang = self._lang(check.session.lang if check.session else None, user)
+            await self._ask_confirmation(update, "restart", check.session, lang)
+            return
+        command = control.as_command()
+        if command is not None:
+            await self._event(update, command, typed=True)
+            return
+        if control.name in RESULT_VIEWS and await self._typed_view(update, control.name):
+            return
+        message = update.effective_message
+        await self._event(update, TextInput(message.text if message and message.text else ""), typed=True)
+
+    async def _typed_view(self, update: Update, view: str) -> bool:
+        """A result view asked for by a word ("pdf", "documents"…) once the result is shown; False
+        when there is no result yet (the word is then read as an answer)."""
+        user = update.effective_user
+        if user is None:
+            return False
+        stored = await self.ctx.store.load_state(CHANNEL, _user_key(user))
+        state = service.saved_state(stored)
+        if stored is None or state is None or state.current != RESULT:
+            return False
+        assessment = await self.ctx.store.latest_assessment(stored.id)
+        if assessment is None or await self._skip(update):
+            return assessment is not None
+        await self._reply(update, [_result_file(assessment, state.lang, view)], state.lang)
+        return True
+
+    async def _unknown_command(self, update: Update, word: str) -> None:
+        if await self._skip(update):
+            return
+        lang = await self._current_lang(update)
+        body = (
+            f"{text(lang, 'telegram.unknown_command', command=word)}\n{text(lang, 'telegram.help_commands')}"
+        )
+        await self._reply(update, [OutgoingMessage(escape(body))], lang)
+
+    async def _ask_confirmation(
+        self, update: Update, action: ConfirmAction, stored: StoredSession | None, lang: Lang
+    ) -> None:
+        session_id = stored.id if stored else 0
+        keyboard = InlineKeyboard(
+            (
+                ((text(lang, f"telegram.button.confirm_{action}"), confirm_data(action, session_id, True)),),
+                ((text(lang, "telegram.button.cancel"), confirm_data(action, session_id, False)),),
+            )
+        )
+        question = OutgoingMessage(escape(text(lang, f"telegram.confirm.{action}")), keyboard)
+        await self._reply(update, [question], lang, drop_keyboard=True)
+
+    async def _confirmed(
+        self, update: Update, query: CallbackQuery, stored: StoredSession | None, lang: Lang
+    ) -> None:
+        press = read_confirm_press(query.data)
+        chat = update.effective_chat
+        if isinstance(query.message, Message) and chat is not None:
+            await _drop_keyboard(chat.get_bot(), chat.id, query.message.message_id)
+        current = stored.id if stored else 0
+        state = service.saved_state(stored)
+        prompt = self._prompt_messages(state, current, stored.user_key) if state and stored else []
+        if press is None or press.session_id != current:
+            moved: list[Outgoing] = [OutgoingMessage(escape(text(lang, "telegram.stale_button")))]
+            await self._reply(update, moved + prompt, lang)
+            return
+        if not press.yes:
+            await self._reply(
+                update, [OutgoingMessage(escape(text(lang, "telegram.confirm.kept"))), *prompt], lang
+            )
+            return
+        if press.action == "delete":
+            await self._erase(update, lang)
+            return
+        await self._event(update, Command("restart"), state=state, loaded=True, incoming="[confirm] restart")
+
+    async def _erase(self, update: Update, lang: Lang) -> None:
+        user = update.effective_user
+        if user is None:
+            return
+        count = await self.ctx.store.erase_user(CHANNEL, _user_key(user))
+        self._live_keyboards.pop(user.id, None)
+        await self.ctx.store.record_update(update.update_id)  # the id only: nothing personal is kept
+        notice = OutgoingMessage(escape(text(lang, "telegram.deleted", count=count)))
+        await self._deliver(update, [notice])
+
+    async def _result_view(self, update: Update, data: str | None, lang: Lang) -> None:
+        """A detail view of a saved result, from that result's assessment; a plain "no longer kept"
+        when it was deleted or purged, "moved on" for anything forged."""
+        user = update.effective_user
+        if user is None:
+            return
+        press = read_result_press(data, self.ctx.result_key, _user_key(user))
+        if press is None:
+            await self._reply(update, [OutgoingMessage(escape(text(lang, "telegram.stale_button")))], lang)
+            return
+        assessment = await self.ctx.store.latest_assessment(press.session_id)
+        if assessment is None:
+            await self._reply(update, [OutgoingMessage(escape(text(lang, "result.gone")))], lang)
+            return
+        await self._reply(update, [_result_file(assessment, lang, press.view)], lang)
+
     # -- the common path ------------------------------------------------------------------------
 
     async def _event(
@@ -281,50 +397,63 @@ class Handlers:
         event: Event,
         *,
         state: SessionState | None = None,
+        loaded: bool = False,
         incoming: str | None = None,
+        pressed: int | None = None,
+        typed: bool = False,
     ) -> None:
         user, message = update.effective_user, update.effective_message
         if user is None or message is None:
             return
-        if state is None:
+        if not loaded:
             if (check := await self._open(update)) is None:
                 return
-            stored = check.session
-            if stored is not None and stored.state:
-                state = SessionState.from_dict(stored.state)
-        if state is None:
-            turn = self.ctx.dialogue.start(self._lang(None, user))
-        else:
-            if isinstance(event, Command) and event.name == "restart":
-                await self.ctx.store.new_session(CHANNEL, _user_key(user), lang=state.lang)
-            turn = self.ctx.dialogue.handle(state, event)
-        await self._commit_and_send(update, message, turn, incoming=incoming or message.text)
+            state = service.saved_state(check.session)
+        step = service.handle(self.ctx.dialogue, state, event, self._lang(None, user))
+        if step.new_session:
+            await self.ctx.store.new_session(CHANNEL, _user_key(user), lang=step.turn.state.lang)
+        in_place = (
+            pressed is not None
+            and isinstance(event, ChoiceInput)
+            and state is not None
+            and event.question_id.split("@", 1)[0] == state.current
+            and _position(state) == _position(step.turn.state)
+        )
+        await self._commit(
+            update,
+            step,
+            incoming=incoming or message.text,
+            edit=pressed if in_place and step.assessment is None else None,
+            drop=pressed if not in_place else None,
+            typed=typed,
+        )
 
-    async def _commit_and_send(
+    async def _commit(
         self,
         update: Update,
-        message: Message,
-        turn: Turn,
+        step: service.Step,
         *,
         incoming: str | None,
         invite: str | None = None,
+        edit: int | None = None,
+        drop: int | None = None,
+        typed: bool = False,
     ) -> None:
+        """Save the turn (with its assessment), then send it (editing the pressed message in place
+        when the question stays the same), then mark it delivered."""
         user = update.effective_user
         assert user is not None
+        turn = step.turn
         lang = turn.state.lang
-        outgoing = messages_for(turn.replies, lang, turn.state.version, adviser=self.ctx.adviser_enabled)
-        assessment = next((r.assessment for r in turn.replies if r.assessment is not None), None)
-        at_result = turn.state.current == RESULT and assessment is not None
-        status = (
-            (NEEDS_REVIEW if assessment and assessment.review else COMPLETED) if at_result else IN_PROGRESS
-        )
+        adviser = self.ctx.adviser_enabled
+        outgoing = messages_for(turn.replies, lang, turn.state.version, adviser=adviser)
         try:
             session_id = await self.ctx.store.save_turn(
                 CHANNEL,
                 _user_key(user),
                 turn.state.to_dict(),
                 lang=lang,
-                status=status,
+                status=step.status,
                 answers=turn.new_answers,
                 incoming=incoming,
                 outgoing=[m.plain for m in outgoing],
@@ -333,10 +462,45 @@ class Handlers:
             )
         except DuplicateUpdateError:
             return
-        if at_result and assessment is not None:
+        assessment = step.assessment
+        if assessment is not None:
             await self.ctx.store.save_assessment(session_id, assessment)
+            links = ResultLinks(self.ctx.result_key, _user_key(user), session_id)
+            outgoing = messages_for(turn.replies, lang, turn.state.version, adviser=adviser, links=links)
+        await self._deliver(update, list(outgoing), edit=edit, drop=drop, typed=typed)
+
+    async def _reply(
+        self, update: Update, outgoing: list[Outgoing], lang: Lang, *, drop_keyboard: bool = False
+    ) -> None:
+        """Answer without changing any answer: record it (so a redelivered update is not answered
+        twice), send it, mark it delivered."""
+        if await self._mark_processed(update, outgoing, lang):
+            await self._deliver(update, outgoing, typed=drop_keyboard)
+
+    async def _deliver(
+        self,
+        update: Update,
+        outgoing: list[Outgoing],
+        *,
+        edit: int | None = None,
+        drop: int | None = None,
+        typed: bool = False,
+    ) -> None:
+        """Send a recorded answer, then mark its update delivered. ``edit``: the message to edit in
+        place; ``drop``: a message whose buttons no longer apply; ``typed``: the person typed, so the
+        buttons still live in the chat no longer apply either."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        bot = chat.get_bot()
+        live = self._live_keyboards.pop(chat.id, None) if (typed or drop is not None) else None
         try:
-            await self._send(message, outgoing)
+            if edit is not None and await _edit_in_place(bot, chat.id, edit, outgoing):
+                self._remember(chat.id, edit)
+            else:
+                for stale in {message_id for message_id in (drop, live) if message_id is not None}:
+                    await _drop_keyboard(bot, chat.id, stale)
+                self._remember(chat.id, await _send_to(bot, chat.id, outgoing))
         except DeliveryUncertain as uncertain:
             # The turn is saved; the reply may have arrived. Telling the person "something went
             # wrong, answer again" could make them answer the next question with the last answer.
@@ -344,25 +508,44 @@ class Handlers:
             return
         await self.ctx.store.mark_delivered(update.update_id)
 
-    async def _notice(self, update: Update, key: str) -> None:
-        message = update.effective_message
-        if message is None or await self._skip(update):
+    def _remember(self, chat_id: int, message_id: int | None) -> None:
+        if message_id is None:
+            return
+        if len(self._live_keyboards) >= MAX_LIVE_KEYBOARDS:
+            self._live_keyboards.pop(next(iter(self._live_keyboards)))
+        self._live_keyboards[chat_id] = message_id
+
+    async def _notice(self, update: Update, key: str, **params: Any) -> None:
+        if update.effective_message is None or await self._skip(update):
             return
         lang = await self._current_lang(update)
-        notice = [OutgoingMessage(text(lang, key))]
-        await self._mark_processed(update, notice, lang)
-        await self._send(message, notice)
-        await self.ctx.store.mark_delivered(update.update_id)
+        await self._reply(update, [OutgoingMessage(escape(text(lang, key, **params)))], lang)
 
-    async def _mark_processed(self, update: Update, outgoing: list[OutgoingMessage], lang: Lang) -> None:
-        """Record a reply that changes no answer (so a redelivered update is not answered twice)."""
+    async def _hand_off(self, update: Update, session_id: int | None, lang: Lang) -> None:
+        """Pass a request to talk to an adviser to the operators' chat (a link, no personal data)."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        if self.ctx.operator_chat_id is None or session_id is None:
+            await self._reply(
+                update, [OutgoingMessage(escape(text(lang, "telegram.handoff.unavailable")))], lang
+            )
+            return
+        base = (self.ctx.review_base_url or "").rstrip("/")
+        link = f"{base}/sessions/{session_id}" if base else f"#{session_id}"
+        request = text(OPERATOR_LANG, "telegram.handoff.operator_request", session=session_id, link=link)
+        posted = await chat.get_bot().send_message(chat_id=self.ctx.operator_chat_id, text=request)
+        await self.ctx.store.create_handoff(session_id, self.ctx.operator_chat_id, posted.message_id)
+        await self._reply(update, [OutgoingMessage(escape(text(lang, "telegram.handoff.requested")))], lang)
+
+    async def _mark_processed(self, update: Update, outgoing: list[Outgoing], lang: Lang) -> bool:
+        """Record a reply that changes no answer; False for an update already processed."""
         user = update.effective_user
         if user is None:
-            return
+            return False
         stored = await self.ctx.store.load_state(CHANNEL, _user_key(user))
         if stored is None or not stored.state:
-            await self.ctx.store.record_update(update.update_id)  # no session: remember the id only
-            return
+            return await self.ctx.store.record_update(update.update_id)  # no session: the id only
         try:
             await self.ctx.store.save_turn(
                 CHANNEL,
@@ -375,7 +558,8 @@ class Handlers:
                 update_id=update.update_id,
             )
         except DuplicateUpdateError:
-            return
+            return False
+        return True
 
     async def _skip(self, update: Update) -> bool:
         """True for an update already processed (see :meth:`_open`)."""
@@ -398,16 +582,23 @@ class Handlers:
 
     async def _resend_current_question(self, update: Update, stored: StoredSession | None) -> None:
         chat = update.effective_chat
-        if chat is None or stored is None or not stored.state:
+        state = service.saved_state(stored)
+        if chat is None or stored is None or state is None:
             return
-        state = SessionState.from_dict(stored.state)
-        prompt = self.ctx.dialogue.resume(state).replies[1:]  # without the "welcome back"
-        await _send_to(
-            chat.get_bot(),
-            chat.id,
-            messages_for(prompt, state.lang, state.version, adviser=self.ctx.adviser_enabled),
-        )
+        await _send_to(chat.get_bot(), chat.id, self._prompt_messages(state, stored.id, stored.user_key))
         await self.ctx.store.mark_delivered(update.update_id)
+
+    def _prompt_messages(
+        self, state: SessionState, session_id: int | None = None, user_key: str | None = None
+    ) -> list[Outgoing]:
+        """The current question (or summary, or result) as messages, without "welcome back"."""
+        links = None
+        if state.current == RESULT and session_id is not None and user_key is not None:
+            links = ResultLinks(self.ctx.result_key, user_key, session_id)
+        prompt = service.current_prompt(self.ctx.dialogue, state)
+        return list(
+            messages_for(prompt, state.lang, state.version, adviser=self.ctx.adviser_enabled, links=links)
+        )
 
     async def _current_lang(self, update: Update) -> Lang:
         user = update.effective_user
@@ -434,17 +625,65 @@ class Handlers:
             return None
         if press.question_tag == question_tag("language") and press.value in LANGS:
             return ChoiceInput("language", press.value, state.version)
-        prompt = self.ctx.dialogue.resume(state).replies[-1]
-        for index, option in enumerate(prompt.options):
+        prompt = service.prompt_of(self.ctx.dialogue.resume(state).replies)
+        for index, option in enumerate(prompt.options if prompt else []):
             if question_tag(option.question_id) != press.question_tag:
                 continue
             if press.value == option.value or press.option_index == index:
                 return ChoiceInput(option.question_id, option.value, option.state_version)
         return None
 
-    @staticmethod
-    async def _send(message: Message, outgoing: list[OutgoingMessage]) -> None:
-        await _send_to(message.get_bot(), message.chat_id, outgoing)
+
+def _result_file(assessment: Assessment, lang: Lang, view: str) -> Outgoing:
+    """A detail view as a message, or the result as a PDF / the dated steps as a calendar file."""
+    if view in TEXT_VIEWS:
+        return detail_message(assessment, lang, view)
+    result = build_view(assessment, lang)
+    name = text(lang, "result.file.pdf" if view == "pdf" else "result.file.ics")
+    if view == "pdf":
+        return OutgoingDocument(f"{name}.pdf", pdf_file(result), text(lang, "result.pdf_caption"), PDF_MIME)
+    calendar = calendar_file(result)
+    if calendar is None:
+        return OutgoingMessage(escape(text(lang, "result.no_dates")))
+    return OutgoingDocument(f"{name}.ics", calendar, text(lang, "result.ics_caption"), ICS_MIME)
+
+
+async def _acknowledge(query: CallbackQuery, notice: str | None = None) -> None:
+    """Answer a callback query; a failure ("query is too old" after downtime, a 429, a timeout) is
+    logged and the press is handled all the same."""
+    try:
+        await query.answer(notice)
+    except TelegramError as error:
+        log.info("could not acknowledge a button press (%s); handling it anyway", type(error).__name__)
+
+
+async def _drop_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:
+    """Remove the buttons of a message whose question is answered (best effort)."""
+    try:
+        await bot.do_api_request(
+            "editMessageReplyMarkup",
+            api_kwargs={
+                "chat_id": chat_id,
+                "message_id": message_id,
+                "reply_markup": {"inline_keyboard": []},
+            },
+        )
+    except TelegramError as error:
+        log.debug("could not remove a keyboard (%s)", type(error).__name__)
+
+
+async def _edit_in_place(bot: Bot, chat_id: int, message_id: int, outgoing: list[Outgoing]) -> bool:
+    """Edit the pressed message to show the same question's new state (a multiple choice); False
+    when the answer does not fit one message or Telegram refuses the edit (then it is sent anew)."""
+    if len(outgoing) != 1 or not isinstance(outgoing[0], OutgoingMessage):
+        return False
+    request = send_message_request(chat_id, outgoing[0])
+    request["message_id"] = message_id
+    try:
+        await bot.do_api_request("editMessageText", api_kwargs=request)
+    except BadRequest as error:
+        return "not modified" in str(error).lower()
+    return True
 
 
 class DeliveryUncertain(Exception):
@@ -482,17 +721,32 @@ def send_message_request(chat_id: int, item: OutgoingMessage) -> dict[str, Any]:
     return request
 
 
-async def _send_to(bot: Bot, chat_id: int, outgoing: list[OutgoingMessage]) -> None:
-    """Send each message; retry what surely was not sent, never what may have been (no doubles).
+async def _send_one(bot: Bot, chat_id: int, item: Outgoing) -> int | None:
+    """Send one message or file; the message id when it carries buttons that stop applying once the
+    question is answered (a result's buttons stay: its views can be opened at any time)."""
+    if isinstance(item, OutgoingDocument):
+        await bot.send_document(chat_id, document=item.content, filename=item.filename, caption=item.caption)
+        return None
+    sent = await bot.do_api_request("sendMessage", api_kwargs=send_message_request(chat_id, item))
+    answerable = item.keyboard is not None and item.result is None
+    if answerable and isinstance(sent, dict) and isinstance(sent.get("message_id"), int):
+        return int(sent["message_id"])
+    return None
 
-    Sent with ``do_api_request`` and plain data: the reply is not needed, and building the keyboard
-    and parsing the returned Message into python-telegram-bot objects cost as much as the dialogue's
-    whole turn. The rate limiter and error handling are the same as ``send_message``'s.
+
+async def _send_to(bot: Bot, chat_id: int, outgoing: list[Outgoing]) -> int | None:
+    """Send each item; retry what surely was not sent, never what may have been (no doubles).
+    Returns the id of the last message sent with buttons (None if none).
+
+    Sent with ``do_api_request`` and plain data: the reply is not parsed into python-telegram-bot
+    objects (that cost as much as the dialogue's whole turn). The rate limiter and error handling
+    are the same as ``send_message``'s.
     """
+    live: int | None = None
     for item in outgoing:
         for delay in (*SEND_RETRY_DELAYS_S, None):
             try:
-                await bot.do_api_request("sendMessage", api_kwargs=send_message_request(chat_id, item))
+                live = await _send_one(bot, chat_id, item) or live
                 break
             except TelegramError as error:
                 if surely_not_sent(error) and delay is not None:
@@ -502,12 +756,15 @@ async def _send_to(bot: Bot, chat_id: int, outgoing: list[OutgoingMessage]) -> N
                 if transport and not surely_not_sent(error):
                     raise DeliveryUncertain(type(error).__name__) from error
                 raise
+    return live
 
 
 def _incoming_text(update: Update) -> str | None:
     message = update.effective_message
     if update.edited_message is not None:
         return "[edited message]"
+    if update.callback_query is not None:
+        return f"[button] {update.callback_query.data}"
     if message is None:
         return None
     if message.text is not None:

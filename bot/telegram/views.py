@@ -1,22 +1,33 @@
-"""Dialogue replies → Telegram messages (HTML text and inline keyboards). No network here."""
+"""Dialogue replies → Telegram messages (HTML text and inline keyboards). No network here.
+
+Replies are told apart by their kind, never by their position in the turn. A result becomes a
+short first message (``bot/result/templates/telegram.html.j2``) whose buttons open each detail
+view, the PDF and the calendar file; help and the welcome get the Telegram commands.
+"""
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from bot.engine.assessment import Assessment
+from bot.engine.message import Message
 from bot.i18n import Lang, render, text
-from bot.render import render_assessment_text
+from bot.result import ResultView, build_view, render_view
 from bot.telegram.callback import NAV_ADVISER, NAV_BACK, NAV_LANGUAGE, encode
 from bot.telegram.formatting import TELEGRAM_LIMIT, escape, split_message
+from bot.telegram.links import RESULT_VIEW_KEYS, ResultLinks
 from flows.dialogue import Reply
 
 NAV_TAG_ID = "!nav"
-_TAG = re.compile(r"</?[a-z]+>")
+_TAG = re.compile(r"</?[a-z]+[^>]*>")
 SHORT_LABEL = 18
-LONG_LABEL = 40
+MAX_LABEL = 30
+HELP_KINDS = frozenset({"help"})
+HELP_COMMANDS_KEY = "dialogue.help.commands"
+WELCOME_KEY = "dialogue.welcome"
 
 
 Button = tuple[str, str]  # (label, callback data)
@@ -40,10 +51,12 @@ class InlineKeyboard:
 
 @dataclass(frozen=True)
 class OutgoingMessage:
-    """One message to send: HTML text and an optional keyboard (only on the last chunk)."""
+    """One message to send: HTML text and an optional keyboard (only on the last chunk).
+    ``result`` is set on a result's first message, whose buttons need the saved session's id."""
 
     html: str
     keyboard: InlineKeyboard | None = None
+    result: Reply | None = field(default=None, compare=False)
 
     @property
     def plain(self) -> str:
@@ -51,36 +64,45 @@ class OutgoingMessage:
         return html.unescape(_TAG.sub("", self.html))
 
 
-def assessment_html(reply: Reply, lang: Lang) -> str:
-    """The result as HTML: headings (upper-case lines) in bold, everything else escaped."""
-    assert reply.assessment is not None
-    lines = []
-    for line in render_assessment_text(reply.assessment, lang).splitlines():
-        stripped = line.strip()
-        is_heading = stripped and stripped == stripped.upper() and any(c.isalpha() for c in stripped)
-        lines.append(f"<b>{escape(line)}</b>" if is_heading else escape(line))
-    return "\n".join(lines)
+@dataclass(frozen=True)
+class OutgoingDocument:
+    """A file to send with ``sendDocument`` (the PDF or the calendar), with a short caption."""
+
+    filename: str
+    content: bytes
+    caption: str
+    mime_type: str
+
+    @property
+    def plain(self) -> str:
+        """What the transcript keeps: the file's name and caption, not its content."""
+        return f"[{self.filename}] {self.caption}"
+
+
+Outgoing = OutgoingMessage | OutgoingDocument
 
 
 def button_label(index: int, label: str) -> str:
-    """A label that fits on a phone: long ones are numbered and cut (listed in full in the text)."""
-    if len(label) <= LONG_LABEL:
+    """A label that fits on a phone (at most 30 characters): a longer one is numbered and cut at a
+    word (the full wording is listed in the message text)."""
+    if len(label) <= MAX_LABEL:
         return label
-    return f"{index + 1}. {label[: LONG_LABEL - 4].rstrip()}…"
+    prefix = f"{index + 1}. "
+    room = MAX_LABEL - len(prefix) - 1
+    cut = label[:room].rsplit(" ", 1)[0] if " " in label[:room] else label[:room]
+    return f"{prefix}{cut.rstrip(' ,;:')}…"
 
 
 def long_option_list(reply: Reply, lang: Lang) -> str:
     """The full labels, numbered, when some are too long for a button ('' otherwise)."""
     labels = [render(option.label, lang) for option in reply.options]
-    if all(len(label) <= LONG_LABEL for label in labels):
+    if all(len(label) <= MAX_LABEL for label in labels):
         return ""
     return "\n".join(f"{number}. {escape(label)}" for number, label in enumerate(labels, 1))
 
 
-def keyboard_for(
-    reply: Reply, lang: Lang, state_version: int, *, navigation: bool, adviser: bool = False
-) -> InlineKeyboard | None:
-    """One button per option (two per row when labels are short), plus back / language buttons."""
+def _option_rows(reply: Reply, lang: Lang) -> list[tuple[Button, ...]]:
+    """One button per option, two per row when labels are short."""
     rows: list[tuple[Button, ...]] = []
     row: list[Button] = []
     for index, option in enumerate(reply.options):
@@ -98,9 +120,20 @@ def keyboard_for(
             rows.append((button,))
     if row:
         rows.append(tuple(row))
+    return rows
+
+
+def _adviser_row(lang: Lang, state_version: int) -> tuple[Button, ...]:
+    return ((text(lang, "telegram.button.adviser"), encode(NAV_TAG_ID, state_version, NAV_ADVISER, 2)),)
+
+
+def keyboard_for(
+    reply: Reply, lang: Lang, state_version: int, *, navigation: bool, adviser: bool = False
+) -> InlineKeyboard | None:
+    """The reply's options, plus "talk to an adviser" and back / language buttons when asked."""
+    rows = _option_rows(reply, lang)
     if adviser:
-        label = text(lang, "telegram.button.adviser")
-        rows.append(((label, encode(NAV_TAG_ID, state_version, NAV_ADVISER, 2)),))
+        rows.append(_adviser_row(lang, state_version))
     if navigation:
         rows.append(
             (
@@ -111,27 +144,77 @@ def keyboard_for(
     return InlineKeyboard(tuple(rows)) if rows else None
 
 
+def result_keyboard(
+    reply: Reply,
+    view: ResultView,
+    lang: Lang,
+    state_version: int,
+    links: ResultLinks | None,
+    *,
+    adviser: bool,
+) -> InlineKeyboard | None:
+    """The result's buttons: each detail view, the PDF, the calendar (when a step has a date), the
+    adviser when hand-off is on, then the dialogue's own options (review answers, start again)."""
+    rows: list[tuple[Button, ...]] = []
+    if links is not None:
+        names = [name for name in RESULT_VIEW_KEYS if name != "calendar" or view.dated_steps]
+        buttons = [(text(lang, f"result.button.{name}"), links.data(name)) for name in names]
+        rows += [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+    if adviser:
+        rows.append(_adviser_row(lang, state_version))
+    rows += _option_rows(reply, lang)
+    return InlineKeyboard(tuple(rows)) if rows else None
+
+
+def _body(reply: Reply, lang: Lang, messages: list[Message], *, help_text: bool) -> str:
+    lines = [escape(render(message, lang)) for message in messages]
+    if help_text:
+        lines.append(escape(text(lang, "telegram.help_commands")))
+    if any(message.key == WELCOME_KEY for message in reply.messages):
+        lines.append(escape(text(lang, "telegram.welcome_hint")))
+    return "\n".join(lines)
+
+
+def _is_help(reply: Reply) -> bool:
+    return reply.kind in HELP_KINDS or any(m.key == HELP_COMMANDS_KEY for m in reply.messages)
+
+
 def messages_for(
-    replies: list[Reply], lang: Lang, state_version: int, *, adviser: bool = False
+    replies: list[Reply],
+    lang: Lang,
+    state_version: int,
+    *,
+    adviser: bool = False,
+    links: ResultLinks | None = None,
 ) -> list[OutgoingMessage]:
-    """Every reply of a turn as Telegram messages within the 4096-character limit (results get a
-    "talk to an adviser" button when ``adviser`` is on)."""
+    """Every reply of a turn as Telegram messages within the 4096-character limit. A result gets its
+    detail buttons when ``links`` (bound to the saved session) is given."""
     out: list[OutgoingMessage] = []
     for reply in replies:
-        body = "\n".join(escape(render(message, lang)) for message in reply.messages)
+        help_text = _is_help(reply)
+        messages = [m for m in reply.messages if not (help_text and m.key == HELP_COMMANDS_KEY)]
+        if reply.kind == "result" and reply.assessment is not None:
+            view = build_view(reply.assessment, lang)
+            body = render_view("telegram", "first", view, limit=TELEGRAM_LIMIT)
+            keyboard = result_keyboard(reply, view, lang, state_version, links, adviser=adviser)
+            out.append(OutgoingMessage(body, keyboard, result=reply))
+            continue
+        body = _body(reply, lang, messages, help_text=help_text)
         listing = long_option_list(reply, lang)
         if listing:
             body = f"{body}\n\n{listing}"
-        if reply.assessment is not None:
-            body = f"{body}\n\n{assessment_html(reply, lang)}" if body else assessment_html(reply, lang)
         language_menu = bool(reply.options) and all(o.question_id == "language" for o in reply.options)
         navigation = reply.kind == "question" and not language_menu
-        offers_adviser = adviser and reply.assessment is not None
-        keyboard = keyboard_for(reply, lang, state_version, navigation=navigation, adviser=offers_adviser)
+        keyboard = keyboard_for(reply, lang, state_version, navigation=navigation)
         chunks = split_message(body) or ["…"]
         out += [OutgoingMessage(chunk) for chunk in chunks[:-1]]
         out.append(OutgoingMessage(chunks[-1], keyboard))
     return merge_short(out)
+
+
+def detail_message(assessment: Assessment, lang: Lang, name: str) -> OutgoingMessage:
+    """A detail view of a saved result (all steps, documents, why and sources), in one message."""
+    return OutgoingMessage(render_view("telegram", name, build_view(assessment, lang), limit=TELEGRAM_LIMIT))
 
 
 def merge_short(messages: list[OutgoingMessage]) -> list[OutgoingMessage]:
@@ -143,6 +226,8 @@ def merge_short(messages: list[OutgoingMessage]) -> list[OutgoingMessage]:
         if (
             previous is not None
             and previous.keyboard is None
+            and previous.result is None
+            and item.result is None
             and len(previous.html) + len(item.html) + 2 <= TELEGRAM_LIMIT
         ):
             merged[-1] = OutgoingMessage(f"{previous.html}\n\n{item.html}", item.keyboard)

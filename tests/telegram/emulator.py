@@ -38,16 +38,19 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from telegram.ext import Application
 
 JsonDict = dict[str, Any]
-FaultKind = Literal["rate_limit", "server_error", "reset", "delay", "timeout"]
+FaultKind = Literal["rate_limit", "server_error", "client_error", "reset", "delay", "timeout"]
 
 MAX_TEXT_LENGTH = 4096
 MAX_CALLBACK_DATA_BYTES = 64
 MAX_DESCRIPTION_LENGTH = 512
 MAX_SHORT_DESCRIPTION_LENGTH = 120
 MAX_CALLBACK_ANSWER_LENGTH = 200
+MAX_CAPTION_LENGTH = 1024
 MAX_LONG_POLL_SECONDS = 50.0
 MAX_BODY_BYTES = 20 * 1024 * 1024
 MAX_HEADERS = 100
+FILENAME_PARAM = "{}.filename"  # where an uploaded file's name is kept beside its content
+MIME_PARAM = "{}.mime_type"
 
 
 def _words(text: str) -> frozenset[str]:
@@ -198,6 +201,18 @@ class SentMessage:
         return message
 
 
+@dataclass(frozen=True)
+class SentDocument:
+    """A file the bot sent with ``sendDocument``: its name, type, caption and bytes."""
+
+    chat_id: int
+    message_id: int
+    filename: str
+    mime_type: str
+    caption: str
+    content: bytes
+
+
 @dataclass
 class ApiCall:
     """One HTTP request the emulator received, with how it was answered."""
@@ -228,6 +243,7 @@ class Fault:
     seconds: float = 1.0
     after: bool = False
     applied: int = 0
+    description: str | None = None
 
 
 @dataclass
@@ -622,8 +638,11 @@ def _decode_params(request: _HttpRequest) -> JsonDict:
             name = part.get_param("name", header="content-disposition")
             payload = part.get_payload(decode=True)
             if isinstance(name, str) and isinstance(payload, bytes):
-                is_file = part.get_filename() is not None
-                params[name] = payload if is_file else _coerce(name, payload.decode())
+                filename = part.get_filename()
+                params[name] = payload if filename is not None else _coerce(name, payload.decode())
+                if filename is not None:
+                    params[FILENAME_PARAM.format(name)] = filename
+                    params[MIME_PARAM.format(name)] = part.get_content_type()
     else:
         body = request.body.decode()
         params.update({k: _coerce(k, v) for k, v in parse_qsl(body, keep_blank_values=True)})
@@ -722,6 +741,7 @@ class BotApiEmulator:
         self._blocked: set[int] = set()
         self._sent: dict[int, list[SentMessage]] = {}
         self._sent_index: dict[tuple[int, int], SentMessage] = {}
+        self._documents: dict[int, list[SentDocument]] = {}
         self._user_messages: dict[tuple[int, int], JsonDict] = {}
         self._callback_queries: dict[str, _CallbackQuery] = {}
         self._files: dict[str, _StoredFile] = {}
@@ -739,6 +759,7 @@ class BotApiEmulator:
                 "deleteWebhook": self._delete_webhook,
                 "getWebhookInfo": self._get_webhook_info,
                 "sendMessage": self._send_message,
+                "sendDocument": self._send_document,
                 "editMessageText": self._edit_message_text,
                 "editMessageReplyMarkup": self._edit_message_reply_markup,
                 "answerCallbackQuery": self._answer_callback_query,
@@ -884,6 +905,8 @@ class BotApiEmulator:
             )
         if fault.kind == "server_error":
             raise ApiError(fault.status, HTTPStatus(fault.status).phrase)
+        if fault.kind == "client_error":
+            raise ApiError(fault.status, fault.description or HTTPStatus(fault.status).phrase)
         if fault.kind == "delay":
             await asyncio.sleep(fault.seconds)
             return await handler(call.params)
@@ -916,17 +939,28 @@ class BotApiEmulator:
         status: int = 500,
         seconds: float = 1.0,
         after: bool = False,
+        description: str | None = None,
     ) -> Fault:
         """Make the next ``count`` calls of ``method`` (``"*"``: any method) fail with ``kind``.
 
         ``rate_limit``: 429 with ``parameters.retry_after``; ``server_error``: ``status`` 500 (JSON) or
-        502 (an HTML gateway page); ``reset``: close the connection without answering; ``delay``: answer
-        normally after ``seconds``; ``timeout``: hold the request ``seconds`` (or until the client gives
-        up), then close without answering. With ``after=True``, ``reset``/``timeout`` let the call take
-        effect first (a message is sent but the bot never learns it).
+        502 (an HTML gateway page); ``client_error``: ``status`` 400–499 with ``description`` (e.g. a
+        404, or "query is too old" on ``answerCallbackQuery``); ``reset``: close the connection
+        without answering; ``delay``: answer normally after ``seconds``; ``timeout``: hold the request
+        ``seconds`` (or until the client gives up), then close without answering. With
+        ``after=True``, ``reset``/``timeout`` let the call take effect first (a message is sent but
+        the bot never learns it).
         """
-        if kind not in ("rate_limit", "server_error", "reset", "delay", "timeout"):
+        if kind not in ("rate_limit", "server_error", "client_error", "reset", "delay", "timeout"):
             raise ValueError(f"unknown fault kind {kind!r}")
+        if kind == "client_error":
+            if not 400 <= status <= 499:
+                raise ValueError("a client_error needs a 4xx status")
+            fault = Fault(
+                method.lower(), kind, count, retry_after, status, seconds, after, description=description
+            )
+            self._faults.append(fault)
+            return fault
         if method != "*" and method.lower() not in self._handlers:
             raise ValueError(f"the emulator does not implement {method!r}")
         if count < 1 or seconds < 0 or retry_after < 0 or not 500 <= status <= 599:
@@ -1483,6 +1517,40 @@ class BotApiEmulator:
         self._sent.setdefault(chat["id"], []).append(sent)
         self._sent_index[(chat["id"], sent.message_id)] = sent
         return sent.as_dict()
+
+    async def _send_document(self, params: JsonDict) -> JsonDict:
+        chat = self._writable_chat(params)
+        content = params.get("document")
+        if not isinstance(content, bytes) or not content:
+            raise bad_request("there is no document in the request")
+        caption = str(params.get("caption") or "")
+        if len(caption) > MAX_CAPTION_LENGTH:
+            raise bad_request("message caption is too long")
+        filename = str(params.get(FILENAME_PARAM.format("document")) or "document")
+        mime_type = str(params.get(MIME_PARAM.format("document")) or "application/octet-stream")
+        stored = self._store_file("document", content, filename.rsplit(".", 1)[-1])
+        document = SentDocument(
+            chat["id"], self._next_message_id(chat["id"]), filename, mime_type, caption, content
+        )
+        self._documents.setdefault(chat["id"], []).append(document)
+        return {
+            "message_id": document.message_id,
+            "from": self.bot_user,
+            "chat": chat,
+            "date": int(time.time()),
+            "caption": caption,
+            "document": {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "file_name": filename,
+                "mime_type": mime_type,
+                "file_size": len(content),
+            },
+        }
+
+    def sent_documents(self, chat_id: int) -> list[SentDocument]:
+        """Every file the bot sent to the chat with ``sendDocument``, in order."""
+        return list(self._documents.get(chat_id, []))
 
     def _editable(self, params: JsonDict) -> SentMessage:
         if params.get("inline_message_id"):

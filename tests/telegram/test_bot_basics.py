@@ -57,6 +57,9 @@ async def test_privacy_then_delete_erases_everything(emu: BotApiEmulator, tmp_pa
         replies = await chat.send("/privacy")
         assert replies[0].text == text("nl", "telegram.privacy", days=settings.retention_days)
         replies = await chat.send("/delete")
+        assert replies[0].text == text("nl", "telegram.confirm.delete"), "asks before erasing"
+        assert any(b"Oezbekistan" in f.read_bytes() for f in files if f.exists()), "nothing erased yet"
+        replies = await chat.press(text("nl", "telegram.button.confirm_delete"))
         assert replies[0].text.startswith(text("nl", "telegram.deleted", count=0)[:10])
         store = SessionStore(settings.db_path)
         assert store.load_state("telegram", "1003") is None

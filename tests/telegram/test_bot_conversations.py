@@ -13,7 +13,7 @@ from bot.i18n import text
 from bot.store import SessionStore
 from flows.interpret import SKIP
 from tests.telegram.bot_harness import Chat, Script, current_state, play, running_bot
-from tests.telegram.emulator import BotApiEmulator, FakeUser
+from tests.telegram.emulator import BotApiEmulator, FakeUser, SentDocument, SentMessage
 
 BRUSSELS_FAMILY: Script = {
     "nationalities": "Inde",
@@ -57,11 +57,16 @@ BRUSSELS_FAMILY: Script = {
 
 
 def result_text(chat: Chat, lang: str) -> str:
-    """Everything the bot sent from the result's intro on."""
+    """Everything the bot sent from the result's first message on."""
     texts = [m.text for m in chat.messages]
-    intro = text(lang, "dialogue.result.intro")  # type: ignore[arg-type]
-    start = max(i for i, t in enumerate(texts) if intro in t)
+    title = text(lang, "result.title")  # type: ignore[arg-type]
+    start = max(i for i, t in enumerate(texts) if t.startswith(title))
     return "\n".join(texts[start:])
+
+
+def words(message: str) -> int:
+    """Words as a reader counts them: punctuation and symbols alone (« », —, €) are not words."""
+    return sum(1 for token in message.split() if any(char.isalnum() for char in token))
 
 
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
@@ -74,8 +79,20 @@ async def test_brussels_worker_with_family(
         asked = await play(chat, settings.db_path, BRUSSELS_FAMILY)
         result = result_text(chat, "fr")
         assert text("fr", "outcome.route.BLUE_CARD") in result
-        assert text("fr", "outcome.family.FAM_EXOFFICIO") in result
-        assert "pas un avis juridique" in result
+        assert text("fr", "result.family.FAM_EXOFFICIO") in result
+        assert words(result) <= 120, "the first message is short"
+        first = chat.last_with_buttons()
+        labels = [label for label, _ in first.buttons]
+        for name in ("steps", "documents", "why", "pdf", "calendar"):
+            assert text("fr", f"result.button.{name}") in labels
+        assert all(len(label) <= 30 for label in labels)
+        why = await chat.press(text("fr", "result.button.why"), first)
+        assert len(why) == 1 and "pas un avis juridique" in why[0].text
+        assert any(entity["type"] == "text_link" for entity in why[0].entities), "sources are links"
+        [pdf] = [d for d in await _documents(chat, emu, "pdf", first)]
+        assert pdf.filename.endswith(".pdf") and pdf.content.startswith(b"%PDF")
+        [ics] = [d for d in await _documents(chat, emu, "calendar", first)]
+        assert ics.filename.endswith(".ics") and b"BEGIN:VEVENT" in ics.content
         assert "salary_year" not in asked  # Brussels compares the monthly base only
         assert asked.count("member_relation") == 2
         store = SessionStore(settings.db_path)
@@ -84,10 +101,17 @@ async def test_brussels_worker_with_family(
         assessment = store.latest_assessment(stored.id)
         outgoing = [line.text for line in store.get_transcript(stored.id) if line.direction == "out"]
         store.close()
-        assert any(text("fr", "outcome.heading.route") in line for line in outgoing)
+        assert any(line.startswith(text("fr", "result.title")) for line in outgoing)
         assert not [line for line in outgoing if "<b>" in line or "&amp;" in line or "&lt;" in line]
         assert assessment is not None and assessment.route_code == "BLUE_CARD"
         assert assessment.family.outcome == "FAM_EXOFFICIO"
+
+
+async def _documents(chat: Chat, emu: BotApiEmulator, view: str, first: SentMessage) -> list[SentDocument]:
+    """Press a result button that sends a file; the files it sent."""
+    before = len(emu.sent_documents(chat.user.id))
+    await chat.press(text("fr", f"result.button.{view}"), first)
+    return emu.sent_documents(chat.user.id)[before:]
 
 
 async def test_eu_citizen_is_never_asked_for_a_salary(emu: BotApiEmulator, tmp_path: Path) -> None:
@@ -104,7 +128,8 @@ async def test_eu_citizen_is_never_asked_for_a_salary(emu: BotApiEmulator, tmp_p
         assert not {"salary_month_base", "salary_year", "qualification", "employer_type"} & set(asked)
         result = result_text(chat, "nl")
         assert text("nl", "outcome.route.EU_REG") in result
-        assert "geen juridisch advies" in result
+        why = await chat.press(text("nl", "result.button.why"), chat.last_with_buttons())
+        assert "geen juridisch advies" in why[0].text
 
 
 async def test_hr_invite_prefills_the_employer_facts(emu: BotApiEmulator, tmp_path: Path) -> None:
@@ -170,4 +195,4 @@ async def test_language_switch_back_twice_stale_button_and_sticker(
         await play(chat, db, script)
         result = result_text(chat, "nl")
         assert text("nl", "outcome.route.HQ") in result
-        assert "geen juridisch advies" in result
+        assert words(result) <= 120

@@ -1,0 +1,43 @@
+"""The dated next steps as an iCalendar file (RFC 5545): one all-day event per step, each with
+a reminder two days before. Steps whose date has already passed are left out (the result says
+"as soon as possible" for them)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Alarm, Calendar, Event
+
+from bot.i18n import text
+from bot.result.view import ResultView
+
+PRODUCT_ID = "-//guichet//result//EN"
+REMINDER_BEFORE = timedelta(days=2)
+
+
+def calendar_file(view: ResultView, *, today: datetime | None = None) -> bytes | None:
+    """The .ics of the view's upcoming dated steps, or None when no step has a date to come."""
+    now = today or datetime.now(UTC)
+    upcoming = [step for step in view.dated_steps if step.due is not None and step.due >= now.date()]
+    if not upcoming:
+        return None
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", text(view.lang, "result.calendar.name"))
+    for step in upcoming:
+        assert step.due is not None
+        event = Event()
+        event.add("uid", f"guichet-{step.due.isoformat()}-{step.number}@guichet")
+        event.add("dtstamp", now)
+        event.add("dtstart", step.due)
+        event.add("dtend", step.due + timedelta(days=1))
+        event.add("summary", step.title)
+        event.add("description", "\n".join(part for part in (step.when, step.detail, step.fee) if part))
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", text(view.lang, "result.calendar.reminder", title=step.short_title))
+        alarm.add("trigger", -REMINDER_BEFORE)
+        event.add_component(alarm)
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())

@@ -1,0 +1,394 @@
+"""An assessment → the result a person reads, in plain words and in their language (no layout here).
+
+The view holds finished sentences only; each channel's template (``bot/result/templates``) lays
+them out. Nothing internal reaches the person: rule IDs, threshold keys, review codes, confidence
+letters, source numbers and digests stay in the assessment, for operators. The wording lives in
+``locales/*/result.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import unquote, urlsplit
+
+from babel import Locale
+from babel.numbers import format_currency
+
+from bot.engine.assessment import Assessment, FamilyResult, MemberResult, NextStep, RouteResult
+from bot.engine.message import Message, ParamValue
+from bot.engine.sources import source_register
+from bot.i18n import BABEL_LOCALES, Lang, money, number, text
+
+FIRST_STEPS = 3
+MAX_SOURCES = 12
+SOURCE_TITLE_WORDS = 8
+SHORT_TITLE_WORDS = 12
+MIN_CLAUSE_WORDS = 4
+_CLAUSE = re.compile(r"\s*(?:[;:(]|, | — | – )\s*")
+_ID_PARAMS = {"threshold_id": "threshold.name.{}"}
+_SALARY = ("salary_eur", "threshold_eur")
+_INCOME = ("income_eur", "required_eur")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A source as a person sees it: its title, and its address when it is a public page."""
+
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class StepView:
+    """One next step: what to do, when, what it costs and the documents it needs."""
+
+    number: int
+    title: str
+    short_title: str
+    when: str | None
+    due: date | None
+    detail: str | None
+    fee: str | None
+    documents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MemberGroup:
+    """Family members with the same outcome and reasons, said once ("for both children")."""
+
+    who: str
+    outcome: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ResultView:
+    """Everything the person-facing result says, in one language, as finished sentences."""
+
+    lang: Lang
+    verdict: tuple[str, ...]
+    basis: tuple[str, ...]
+    steps: tuple[StepView, ...]
+    documents: tuple[str, ...]
+    why: tuple[str, ...]
+    staleness: tuple[str, ...]
+    other_routes: tuple[str, ...]
+    family: tuple[str, ...]
+    members: tuple[MemberGroup, ...]
+    reviews: tuple[str, ...]
+    notices: tuple[str, ...]
+    sources: tuple[Link, ...]
+    missing: str | None
+    footer: str
+    disclaimer: str
+    dated_steps: tuple[StepView, ...] = field(default=())
+
+    @property
+    def first_steps(self) -> tuple[StepView, ...]:
+        """The next actions shown in the first message."""
+        return self.steps[:FIRST_STEPS]
+
+
+def say(message: Message, lang: Lang) -> str:
+    """A message from the engine as a person reads it: internal identifiers become plain names."""
+    params: dict[str, ParamValue] = {}
+    for name, value in message.params.items():
+        template = _ID_PARAMS.get(name)
+        params[name] = text(lang, template.format(value)) if template and isinstance(value, str) else value
+    return text(lang, message.key, **params)
+
+
+def eur(amount: float, lang: Lang) -> str:
+    """An amount in euros, without cents when it is whole ('5 200 €', '€ 5.200', '€5,200')."""
+    if amount != int(amount):
+        return money(amount, lang)
+    pattern = Locale.parse(BABEL_LOCALES[lang]).currency_formats["standard"].pattern.replace("0.00", "0")
+    return format_currency(amount, "EUR", format=pattern, locale=BABEL_LOCALES[lang], currency_digits=False)
+
+
+def _amount_pair(message: Message, names: tuple[str, str]) -> tuple[float, float] | None:
+    given, needed = (message.params.get(name) for name in names)
+    if isinstance(given, int | float) and isinstance(needed, int | float):
+        return float(given), float(needed)
+    return None
+
+
+def _percent(given: float, needed: float, lang: Lang) -> str:
+    return number(round(abs(given - needed) / needed * 100) if needed else 0, lang)
+
+
+def _comparison(message: Message, lang: Lang) -> tuple[str, float, float] | None:
+    """(kind, figure, required) when a reason compares a salary or income with a minimum."""
+    for kind, names in (("salary", _SALARY), ("income", _INCOME)):
+        pair = _amount_pair(message, names)
+        if pair is not None:
+            return kind, *pair
+    return None
+
+
+def _basis_line(message: Message, lang: Lang) -> str | None:
+    compared = _comparison(message, lang)
+    if compared is None:
+        return None
+    kind, given, needed = compared
+    side = "above" if given >= needed else "below"
+    return text(lang, f"result.basis.{kind}_{side}", given=eur(given, lang), needed=eur(needed, lang))
+
+
+def _routes_basis(route: RouteResult, lang: Lang) -> list[str]:
+    return [line for reason in route.reasons if (line := _basis_line(reason, lang))]
+
+
+def _staleness(assessment: Assessment, lang: Lang) -> list[str]:
+    """One plain sentence per amount that may be out of date, with how far the person is from it."""
+    out: list[str] = []
+    best = assessment.routes[0] if assessment.routes else None
+    uses = [*(best.thresholds if best else []), *assessment.family.thresholds]
+    reasons = [*(best.reasons if best else []), *assessment.family.reasons]
+    comparisons = [c for reason in reasons if (c := _comparison(reason, lang))]
+    year = assessment.reference_date.year
+    seen: set[float] = set()
+    for use in uses:
+        if not use.stale or use.amount is None or use.valid_from is None or use.amount in seen:
+            continue
+        match = next((c for c in comparisons if abs(c[2] - use.amount) < 0.01), None)
+        if match is None:
+            continue
+        seen.add(use.amount)
+        _, given, needed = match
+        side = "above" if given >= needed else "below"
+        stale = text(
+            lang,
+            "result.stale",
+            amount=eur(use.amount, lang),
+            from_year=str(use.valid_from.year),
+            year=str(year),
+        )
+        out.append(f"{stale} {text(lang, f'result.stale_{side}', percent=_percent(given, needed, lang))}")
+    return out
+
+
+def _route_name(route: RouteResult, lang: Lang) -> str:
+    return text(lang, f"outcome.route.{route.code}")
+
+
+def _verdict(assessment: Assessment, lang: Lang) -> list[str]:
+    lines: list[str] = []
+    if assessment.routes:
+        best = assessment.routes[0]
+        lines.append(text(lang, f"result.verdict.route.{best.status}", route=_route_name(best, lang)))
+    if assessment.family.outcome != "FAM_NONE":
+        lines.append(
+            text(
+                lang,
+                "result.verdict.family",
+                outcome=text(lang, f"result.family.{assessment.family.outcome}"),
+            )
+        )
+    return lines
+
+
+def _when(step: NextStep, today: date, lang: Lang) -> str | None:
+    if step.due is None:
+        return None
+    if step.due < today:
+        return text(lang, "result.when.passed", due_date=step.due.isoformat())
+    return text(lang, f"result.when.{step.timing_kind or 'deadline'}", due_date=step.due.isoformat())
+
+
+def _fee(step: NextStep, lang: Lang) -> str | None:
+    if step.fee is not None:
+        return say(step.fee, lang)
+    if step.fee_eur is not None:
+        return text(lang, "result.fee", fee_eur=step.fee_eur)
+    return None
+
+
+def _steps(assessment: Assessment, lang: Lang) -> list[StepView]:
+    today = assessment.assessed_on or assessment.reference_date
+    return [
+        StepView(
+            number=index,
+            title=(title := say(step.title, lang)),
+            short_title=shorten(title),
+            when=_when(step, today, lang),
+            due=step.due,
+            detail=say(step.timing, lang) if step.timing is not None else None,
+            fee=_fee(step, lang),
+            documents=tuple(say(doc, lang) for doc in step.documents),
+        )
+        for index, step in enumerate(assessment.next_steps, start=1)
+    ]
+
+
+def shorten(title: str, words: int = SHORT_TITLE_WORDS) -> str:
+    """A step's title for the first message: its first clause, at most ``words`` words."""
+    cut = _CLAUSE.split(title, maxsplit=1)[0].strip()
+    if len(cut.split()) < MIN_CLAUSE_WORDS:
+        cut = title
+    parts = cut.split()
+    return cut if len(parts) <= words else " ".join(parts[:words]).rstrip(",;:") + "…"
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    """Items in order, each once (case and surrounding space ignored)."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for item in items:
+        key = item.strip().casefold()
+        if key and key not in seen:
+            seen.add(key)
+            out.append(item.strip())
+    return out
+
+
+def _members(family: FamilyResult, lang: Lang) -> tuple[list[MemberGroup], list[str]]:
+    """Members with identical outcome and reasons are grouped ("both children"); the reasons every
+    group shares are returned apart, to be said once for the whole family."""
+    groups: dict[tuple[str, tuple[str, ...]], list[MemberResult]] = {}
+    for member in family.members:
+        reasons = tuple(unique(say(reason, lang) for reason in member.reasons))
+        groups.setdefault((member.outcome, reasons), []).append(member)
+    shared = set.intersection(*(set(key[1]) for key in groups)) if len(groups) > 1 else set()
+    in_order = [r for key in groups for r in key[1] if r in shared]
+    out: list[MemberGroup] = []
+    for (outcome, reasons), members in groups.items():
+        outcome_text = text(lang, f"outcome.family_short.{outcome}")
+        dates = sorted({m.eligible_from for m in members if m.eligible_from})
+        if dates:
+            outcome_text += " " + text(lang, "outcome.eligible_from", from_date=dates[0].isoformat())
+        out.append(
+            MemberGroup(
+                who=_who(members, lang),
+                outcome=outcome_text,
+                reasons=tuple(r for r in reasons if r not in shared),
+            )
+        )
+    return out, unique(in_order)
+
+
+def _who(members: list[MemberResult], lang: Lang) -> str:
+    relations = unique(member.relation for member in members)
+    if len(members) == 1:
+        return text(lang, f"outcome.relation.{members[0].relation}")
+    if len(relations) == 1:
+        plural = text(lang, f"result.relations.{relations[0]}")
+        if len(members) == 2:
+            return text(lang, "result.members.both", relations=plural)
+        return text(lang, "result.members.all", count=str(len(members)), relations=plural)
+    names = unique(text(lang, f"outcome.relation.{member.relation}") for member in members)
+    return text(lang, "result.members.list", names=", ".join(names))
+
+
+def _family_lines(family: FamilyResult, lang: Lang) -> list[str]:
+    if family.outcome == "FAM_NONE":
+        return []
+    lines = []
+    for reason in family.reasons:
+        lines.append(_basis_line(reason, lang) or say(reason, lang))
+    return unique(lines)
+
+
+def _sources(assessment: Assessment, lang: Lang) -> list[Link]:
+    register = source_register()
+    ids: list[str] = []
+    if assessment.routes:
+        ids += assessment.routes[0].sources
+        ids += [s for use in assessment.routes[0].thresholds for s in use.sources]
+    ids += assessment.family.sources + [s for use in assessment.family.thresholds for s in use.sources]
+    for step in assessment.next_steps:
+        ids += step.sources
+    links: list[Link] = []
+    for source_id in unique(ids):
+        source = register.get(source_id)
+        if source is None:
+            continue
+        url = source.reference
+        if url.startswith(("https://", "http://")):
+            links.append(Link(_site(url), url))
+        if len(links) >= MAX_SOURCES:
+            break
+    return links
+
+
+def _site(url: str) -> str:
+    """A page's site as its title ('https://www.ibz.be/x' → 'ibz.be'): language-neutral and plain."""
+    parts = urlsplit(url)
+    site = (parts.hostname or url).removeprefix("www.")
+    last = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1]).rsplit(".", 1)[0]
+    words = [word for word in re.split(r"[-_\s]+", last) if word.isalpha()]
+    if len(words) < 2:
+        return site
+    title = " ".join(words[:SOURCE_TITLE_WORDS]) + ("…" if len(words) > SOURCE_TITLE_WORDS else "")
+    return f"{site} – {title}"
+
+
+def public_version(rules_version: str) -> str:
+    """The rules version without its build digest ('2026.06-v1+4837985f' → '2026.06-v1')."""
+    return rules_version.split("+", 1)[0]
+
+
+def build_view(assessment: Assessment, lang: Lang) -> ResultView:
+    """The person-facing result of ``assessment`` in ``lang``."""
+    best = assessment.routes[0] if assessment.routes else None
+    members, shared = _members(assessment.family, lang)
+    family_lines = unique([*_family_lines(assessment.family, lang), *shared])
+    basis = unique(
+        [
+            *(_routes_basis(best, lang)[:1] if best else []),
+            *[line for r in assessment.family.reasons if (line := _basis_line(r, lang))][:1],
+        ]
+    )
+    why = unique(
+        (_basis_line(reason, lang) or say(reason, lang)) for reason in (best.reasons if best else [])
+    )
+    why += unique(
+        text(lang, f"result.warning.{w}") for w in (best.warnings if best else []) if w != "AMOUNT_TO_CONFIRM"
+    )
+    others = [
+        text(lang, f"result.other.{route.status}", route=_route_name(route, lang))
+        for route in assessment.routes[1:]
+        if route.status != "not_met"
+    ]
+    reviews = [
+        text(
+            lang,
+            "result.review_line",
+            title=text(lang, f"review.{item.code}.title"),
+            reason=say(item.reason, lang),
+        )
+        for item in assessment.review
+    ]
+    missing = None
+    if assessment.missing:
+        fields = ", ".join(text(lang, f"outcome.field.{name}") for name in assessment.missing)
+        missing = text(lang, "outcome.missing", fields=fields)
+    steps = _steps(assessment, lang)
+    footer = text(
+        lang,
+        "result.footer",
+        on_date=(assessment.assessed_on or assessment.reference_date).isoformat(),
+        version=public_version(assessment.rules_version),
+    )
+    return ResultView(
+        lang=lang,
+        verdict=tuple(_verdict(assessment, lang)),
+        basis=tuple(basis),
+        steps=tuple(steps),
+        documents=tuple(unique(doc for step in steps for doc in step.documents)),
+        why=tuple(why),
+        staleness=tuple(_staleness(assessment, lang)),
+        other_routes=tuple(unique(others)),
+        family=tuple(family_lines),
+        members=tuple(members),
+        reviews=tuple(reviews),
+        notices=tuple(unique(say(notice, lang) for notice in assessment.notices)),
+        sources=tuple(_sources(assessment, lang)),
+        missing=missing,
+        footer=footer,
+        disclaimer=text(lang, "outcome.disclaimer"),
+        dated_steps=tuple(step for step in steps if step.due is not None),
+    )
