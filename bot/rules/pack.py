@@ -26,6 +26,7 @@ MANIFEST, THRESHOLDS, SOURCES = "manifest.toml", "thresholds.csv", "sources.csv"
 PACK_FILES = (MANIFEST, THRESHOLDS, SOURCES)
 VERSION_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
 DEFAULT_AUTHOR = "release"
+RESERVED_VERSIONS = frozenset({"default", "packaged"})  # names of the packaged tables in `rules rollback`
 
 
 @dataclass(frozen=True, order=True)
@@ -154,7 +155,9 @@ def parse_manifest(text: str) -> Manifest:
         lines.setdefault(raw.split("=")[0].strip(), number)
     problems: list[Problem] = []
     version = data.get("version")
-    if not isinstance(version, str) or not VERSION_PATTERN.fullmatch(version):
+    if isinstance(version, str) and version.lower() in RESERVED_VERSIONS:
+        problems.append(Problem(MANIFEST, lines.get("version", 1), f"version {version!r} is reserved"))
+    elif not isinstance(version, str) or not VERSION_PATTERN.fullmatch(version):
         problems.append(
             Problem(
                 MANIFEST, lines.get("version", 1), "version must be 1–64 characters of A-Z a-z 0-9 . _ + -"
