@@ -107,9 +107,19 @@ def run_rules_command(
         return _run(args, out)
     except PackError as exc:
         return _refuse(exc.problems, err)
-    except RulesError as exc:
+    except (RulesError, OSError) as exc:  # OSError: a file or folder that cannot be written
         print(f"guichet rules: {exc}", file=err)
         return EXIT_REFUSED
+
+
+def _operator(args: argparse.Namespace) -> str:
+    """``--by``, else the system user name ("unknown" where the system has none, e.g. a container)."""
+    if getattr(args, "by", None):
+        return str(args.by)
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
@@ -122,7 +132,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             file=out,
         )
         return EXIT_OK
-    by = getattr(args, "by", None) or getpass.getuser()
+    by = _operator(args)
     store = PackStore(_db_path(args))
     try:
         if command == "apply":
