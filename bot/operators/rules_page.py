@@ -4,18 +4,33 @@ history. Read from the store on each request (a few small queries), so an applie
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from bot.engine.sources import Source
-from bot.engine.thresholds import ThresholdRow
+from bot.engine.thresholds import ThresholdRow, active_table
 from bot.rules.pack import RulesPack
 from bot.rules.registry import pack_in_force
 from bot.rules.stale import StaleAmount, stale_amounts
 from bot.store.packs import PackEvent, PackStore, StoredPack
 
 TITLE_LENGTH = 80
+
+
+class RegisterInForce(Mapping[str, Source]):
+    """The source register of the rules pack in force in this process (the console follows it):
+    sources a pack added are named on the session pages too."""
+
+    def __getitem__(self, source_id: str) -> Source:
+        return active_table().register()[source_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(active_table().register())
+
+    def __len__(self) -> int:
+        return len(active_table().register())
 
 
 @dataclass(frozen=True)

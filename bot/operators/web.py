@@ -30,7 +30,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.engine.assess import today_in_brussels
 from bot.engine.assessment import Assessment
 from bot.engine.message import Message as EngineMessage
-from bot.engine.sources import source_register
 from bot.i18n import LANGS, Lang, money, render, text
 from bot.operators import audit
 from bot.operators.auth import (
@@ -44,7 +43,7 @@ from bot.operators.auth import (
 from bot.operators.export import EXPORT_FORMATS, export
 from bot.operators.filters import CHOICES, FilterError, parse_filters
 from bot.operators.review import answer_lines, reassess, rebuild_answers
-from bot.operators.rules_page import due_amounts, rules_view
+from bot.operators.rules_page import RegisterInForce, due_amounts, rules_view
 from bot.render import render_assessment_text, threshold_line
 from bot.rules.live import follow_rules
 from bot.store import SessionStore
@@ -126,7 +125,7 @@ def _environment() -> Environment:
         say=lambda message, lang="en": render(message, lang) if isinstance(message, EngineMessage) else "",
         money=lambda amount, lang="en": "—" if amount is None else money(float(amount), lang),
         threshold_line=threshold_line,
-        sources=source_register(),
+        sources=RegisterInForce(),
         flags=SESSION_FLAGS,
         choices=CHOICES,
     )

@@ -198,13 +198,14 @@ def parse_pack(files: Mapping[str, str]) -> RulesPack:
         sources = read_sources(files[SOURCES], SOURCES)
     except TableError as exc:
         raise PackError([Problem(exc.file, exc.line, exc.reason)]) from exc
+    register = {source.id: source for _, source in sources}
     return RulesPack(
         manifest=manifest,
         files=dict(files),
         rows=tuple(rows),
         source_rows=tuple(sources),
-        sources={source.id: source for _, source in sources},
-        table=ThresholdTable([row for _, row in rows], version=manifest.version),
+        sources=register,
+        table=ThresholdTable([row for _, row in rows], version=manifest.version, sources=register),
     )
 
 

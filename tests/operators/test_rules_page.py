@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.engine.thresholds import active_table, threshold_table
+from bot.engine.thresholds import active_table, threshold_table, use_table
 from bot.i18n import money
 from bot.operators.auth import hash_password
+from bot.operators.rules_page import RegisterInForce
 from bot.operators.web import ConsoleConfig, create_app
 from bot.rules import live
-from bot.rules.pack import MANIFEST, Manifest, default_pack, write_pack_files
+from bot.rules.pack import MANIFEST, Manifest, default_pack, parse_pack, write_pack_files
 from bot.store import OperatorStore
 from tests.operators.conftest import SettableClock
 from tests.operators.test_web import PASSWORD, login
@@ -120,3 +121,18 @@ def test_re_assess_today_uses_the_pack_in_force(
             time.sleep(0.05)
         assert re.search(r"BLUE_CARD.{0,200}HQ", page, re.S)  # stored under the packaged tables; today: HQ
     assert active_table() is threshold_table()
+
+
+def test_session_pages_name_the_sources_of_the_pack_in_force() -> None:
+    register = RegisterInForce()
+    sources = (
+        default_pack().files["sources.csv"] + 'P90,public,https://example.org/2027,"Brussels 2027 grid",H\n'
+    )
+    pack = parse_pack(dict(default_pack().files, **{"sources.csv": sources}))
+    assert "P90" not in register and register["P01"].kind == "public"
+    use_table(pack.table)
+    try:
+        assert register["P90"].reference == "https://example.org/2027" and len(register) == len(pack.sources)
+    finally:
+        use_table(None)
+    assert "P90" not in register
