@@ -130,14 +130,20 @@ class Check(BaseModel):
 
 class ThresholdTable:
     """All rows, searchable by ID and date; rejected rows are kept but never used. A rules pack's
-    table also carries the pack's source register (None: the packaged register)."""
+    table also carries the pack's source register and occupation lists (None: the packaged ones;
+    the lists are read by ``routes_lists`` from the active table)."""
 
     def __init__(
-        self, rows: list[ThresholdRow], version: str, sources: Mapping[str, Source] | None = None
+        self,
+        rows: list[ThresholdRow],
+        version: str,
+        sources: Mapping[str, Source] | None = None,
+        lists_text: str | None = None,
     ) -> None:
         self.rows = rows
         self.version = version
         self.sources = sources
+        self.lists_text = lists_text
 
     def register(self) -> Mapping[str, Source]:
         """The source register that goes with these rows."""

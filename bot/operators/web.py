@@ -43,7 +43,7 @@ from bot.operators.auth import (
 from bot.operators.export import EXPORT_FORMATS, export
 from bot.operators.filters import CHOICES, FilterError, parse_filters
 from bot.operators.review import answer_lines, reassess, rebuild_answers
-from bot.operators.rules_page import RegisterInForce, due_amounts, rules_view
+from bot.operators.rules_page import RegisterInForce, due_for_update, rules_view
 from bot.render import render_assessment_text, threshold_line
 from bot.rules.live import follow_rules
 from bot.store import SessionStore
@@ -290,12 +290,11 @@ class Console:
         action = audit.QUEUE if queue else audit.LIST
         self.store.audit(session.operator, action, detail=audit.describe_filters(filters, page=result.page))
         query = {k: v for k, v in filters.as_params().items() if k != "queue"}
-        due_version, due = due_amounts(self.config.db_path, self.config.today())
+        due = due_for_update(self.config.db_path, self.config.today())
         return self.page(
             "sessions.html",
             request,
             due=due,
-            due_version=due_version,
             result=result,
             filters=filters,
             error=error,
@@ -412,7 +411,7 @@ class Console:
 
     async def rules(self, request: Request, session: ConsoleSession) -> Response:
         view = rules_view(self.config.db_path, self.config.today())
-        return self.page("rules.html", request, view=view, due=view.due, due_version=view.pack.version)
+        return self.page("rules.html", request, view=view, due=view)
 
     async def home(self, request: Request, session: ConsoleSession) -> Response:
         return RedirectResponse("/sessions", status_code=303)
