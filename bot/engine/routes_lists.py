@@ -13,12 +13,12 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any, Literal
 
 from bot.engine.answers import Answers, ShortageList
 from bot.engine.message import Message, msg
 from bot.engine.routes_base import near_cutoff
+from bot.engine.sources import packaged_text
 from bot.engine.thresholds import active_table
 
 ListStatus = Literal["yes", "no", "unknown"]
@@ -58,7 +58,7 @@ class ListVerdict:
 
 @cache
 def _packaged_lists() -> str:
-    return resources.files("bot.engine").joinpath("data/occupations.toml").read_text(encoding="utf-8")
+    return packaged_text("occupations.toml")
 
 
 def _lists_text() -> str:
