@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 import warnings
@@ -31,14 +32,21 @@ with warnings.catch_warnings():
 TODAY = date(2026, 12, 3)
 
 
-@pytest.fixture
-def client(db_path: Path, clock: SettableClock, seeded: dict[str, int]) -> Iterator[TestClient]:
+@contextlib.contextmanager
+def console(db_path: Path, clock: SettableClock) -> Iterator[TestClient]:
+    """The console on ``db_path`` with operator alice, "today" being TODAY."""
     ops = OperatorStore(db_path, clock=clock)
     ops.create_operator("alice", hash_password(PASSWORD))
     ops.close()
     clock.now += timedelta(seconds=1)
     config = ConsoleConfig(db_path=db_path, secret_key="test-secret", clock=clock, today=lambda: TODAY)
     with TestClient(create_app(config), follow_redirects=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def client(db_path: Path, clock: SettableClock, seeded: dict[str, int]) -> Iterator[TestClient]:
+    with console(db_path, clock) as test_client:
         yield test_client
 
 
@@ -104,16 +112,11 @@ def test_re_assess_today_uses_the_pack_in_force(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(live, "CHECK_EVERY_S", 0.05)
-    ops = OperatorStore(db_path, clock=clock)
-    ops.create_operator("alice", hash_password(PASSWORD))
-    ops.close()
     files = dict(default_pack().files, **{"thresholds.csv": raised_blue_card()})
     files[MANIFEST] = Manifest("2026.12-v1", TODAY, "Test Adviser", "Blue Card raised").to_toml()
-    assert (
-        main(["rules", "apply", str(write_pack_files(files, tmp_path / "pack")), "--db", str(db_path)]) == 0
-    )
-    config = ConsoleConfig(db_path=db_path, secret_key="test-secret", clock=clock, today=lambda: TODAY)
-    with TestClient(create_app(config), follow_redirects=False) as client:
+    pack = write_pack_files(files, tmp_path / "pack")
+    assert main(["rules", "apply", str(pack), "--db", str(db_path)]) == 0
+    with console(db_path, clock) as client:
         login(client)
         deadline = time.monotonic() + 10
         while "2026.12-v1" not in (page := client.get(f"/sessions/{seeded['brussels']}").text):
