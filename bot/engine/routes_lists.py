@@ -12,13 +12,14 @@ import tomllib
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from importlib import resources
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 from bot.engine.answers import Answers, ShortageList
 from bot.engine.cutoff import near_cutoff
 from bot.engine.message import Message, msg
+from bot.engine.sources import packaged_text
+from bot.engine.thresholds import active_table
 
 ListStatus = Literal["yes", "no", "unknown"]
 
@@ -56,15 +57,28 @@ class ListVerdict:
 
 
 @cache
-def _data() -> dict[str, Any]:
-    text = resources.files("bot.engine").joinpath("data/occupations.toml").read_text(encoding="utf-8")
+def _packaged_lists() -> str:
+    return packaged_text("occupations.toml")
+
+
+def _lists_text() -> str:
+    """The lists of the rules pack in force (``data/occupations.toml`` unless a pack brings its own)."""
+    return active_table().lists_text or _packaged_lists()
+
+
+@lru_cache(maxsize=8)
+def _parsed(text: str) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-@cache
 def list_info(list_id: ShortageList) -> ListInfo:
     """Validity and sources of one list."""
-    raw = _data()["lists"][list_id]
+    return _list_info(_lists_text(), list_id)
+
+
+@lru_cache(maxsize=64)
+def _list_info(text: str, list_id: ShortageList) -> ListInfo:
+    raw = _parsed(text)["lists"][list_id]
     return ListInfo(
         id=list_id,
         valid_from=raw.get("valid_from"),
@@ -74,9 +88,13 @@ def list_info(list_id: ShortageList) -> ListInfo:
     )
 
 
-@cache
 def named_functions() -> tuple[NamedFunction, ...]:
-    """Every named function of the data file."""
+    """Every named function of the lists in force."""
+    return _named_functions(_lists_text())
+
+
+@lru_cache(maxsize=8)
+def _named_functions(text: str) -> tuple[NamedFunction, ...]:
     return tuple(
         NamedFunction(
             id=raw["id"],
@@ -84,7 +102,7 @@ def named_functions() -> tuple[NamedFunction, ...]:
             change=raw["change"],
             keywords=tuple(normalise(k) for k in raw["keywords"]),
         )
-        for raw in _data()["functions"]
+        for raw in _parsed(text)["functions"]
     )
 
 

@@ -63,7 +63,8 @@ def read_sources(text: str, file: str = "sources.csv") -> list[tuple[int, Source
 
 
 def packaged_text(name: str) -> str:
-    """A packaged table (``thresholds.csv``, ``sources.csv``) as text: the default rules pack."""
+    """A packaged data file (``thresholds.csv``, ``sources.csv``, ``occupations.toml``) as text: the
+    default rules pack's files."""
     return resources.files("bot.engine").joinpath(f"data/{name}").read_text(encoding="utf-8")
 
 

@@ -8,6 +8,7 @@ is what an assessment uses when it is given no table. The engine itself never re
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from functools import cache
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.engine.assessment import ThresholdUse
 from bot.engine.config import DEFAULT_CONFIG, EngineConfig
-from bot.engine.sources import TableError, csv_records, packaged_text, split_sources
+from bot.engine.sources import Source, TableError, csv_records, packaged_text, source_register, split_sources
 
 USABLE_STATUSES = frozenset({"active", "indicative"})
 
@@ -128,11 +129,25 @@ class Check(BaseModel):
 
 
 class ThresholdTable:
-    """All rows, searchable by ID and date; rejected rows are kept but never used."""
+    """All rows, searchable by ID and date; rejected rows are kept but never used. A rules pack's
+    table also carries the pack's source register and occupation lists (None: the packaged ones;
+    the lists are read by ``routes_lists`` from the active table)."""
 
-    def __init__(self, rows: list[ThresholdRow], version: str) -> None:
+    def __init__(
+        self,
+        rows: list[ThresholdRow],
+        version: str,
+        sources: Mapping[str, Source] | None = None,
+        lists_text: str | None = None,
+    ) -> None:
         self.rows = rows
         self.version = version
+        self.sources = sources
+        self.lists_text = lists_text
+
+    def register(self) -> Mapping[str, Source]:
+        """The source register that goes with these rows."""
+        return self.sources if self.sources is not None else source_register()
 
     def find(self, threshold_id: str, day: date) -> ThresholdRow | None:
         """The usable row of ``threshold_id`` valid on ``day``, or None (then the caller reviews)."""

@@ -4,18 +4,34 @@ history. Read from the store on each request (a few small queries), so an applie
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from bot.engine.sources import Source
-from bot.engine.thresholds import ThresholdRow
+from bot.engine.thresholds import ThresholdRow, active_table
 from bot.rules.pack import RulesPack
 from bot.rules.registry import pack_in_force
-from bot.rules.stale import StaleAmount, stale_amounts
+from bot.rules.stale import StaleAmount, StaleList, stale_amounts, stale_lists
 from bot.store.packs import PackEvent, PackStore, StoredPack
 
 TITLE_LENGTH = 80
+
+
+class RegisterInForce(Mapping[str, Source]):
+    """The source register of the rules pack in force in this process (the console follows it):
+    sources a pack added are named on the session pages too."""
+
+    def __getitem__(self, source_id: str) -> Source:
+        return active_table().register()[source_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(active_table().register())
+
+    def __len__(self) -> int:
+        return len(active_table().register())
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,15 @@ class AmountLine:
 
 
 @dataclass(frozen=True)
+class ListLine:
+    """A shortage list of the pack: its validity (``raw`` = its occupations.toml table) and sources."""
+
+    id: str
+    raw: dict[str, Any]
+    sources: list[SourceLink]
+
+
+@dataclass(frozen=True)
 class RulesView:
     """The pack in force and everything the Rules page lists."""
 
@@ -61,6 +86,8 @@ class RulesView:
     today: date
     amounts: list[AmountLine]
     due: list[StaleAmount]
+    lists: list[ListLine]
+    due_lists: list[StaleList]
     packs: list[StoredPack]
     history: list[PackEvent]
 
@@ -75,6 +102,10 @@ def rules_view(db_path: str | Path, today: date) -> RulesView:
         store.close()
     register = dict(pack.sources)
     due = stale_amounts(pack.table.rows, today)
+    lists = [
+        ListLine(list_id, raw, [SourceLink.of(s, register) for s in raw.get("sources", [])])
+        for list_id, raw in sorted(dict(pack.lists.get("lists", {})).items())
+    ]
     due_by_row = {id(item.row): item for item in due}
     amounts = [
         AmountLine(
@@ -85,10 +116,10 @@ def rules_view(db_path: str | Path, today: date) -> RulesView:
         )
         for row in pack.table.rows
     ]
-    return RulesView(pack, stored, today, amounts, due, packs, history)
+    due_lists = stale_lists(pack.lists, today)
+    return RulesView(pack, stored, today, amounts, due, lists, due_lists, packs, history)
 
 
-def due_amounts(db_path: str | Path, today: date) -> tuple[str, list[StaleAmount]]:
-    """The front page's box: the version in force and its amounts due, or soon due, for an update."""
-    view = rules_view(db_path, today)
-    return view.pack.version, view.due
+def due_for_update(db_path: str | Path, today: date) -> RulesView:
+    """The front page's box: the pack in force and its amounts and lists due, or soon due, for an update."""
+    return rules_view(db_path, today)

@@ -30,7 +30,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.engine.assess import today_in_brussels
 from bot.engine.assessment import Assessment
 from bot.engine.message import Message as EngineMessage
-from bot.engine.sources import source_register
 from bot.i18n import LANGS, Lang, money, render, text
 from bot.operators import audit
 from bot.operators.auth import (
@@ -44,7 +43,7 @@ from bot.operators.auth import (
 from bot.operators.export import EXPORT_FORMATS, export
 from bot.operators.filters import CHOICES, FilterError, parse_filters
 from bot.operators.review import answer_lines, reassess, rebuild_answers
-from bot.operators.rules_page import due_amounts, rules_view
+from bot.operators.rules_page import RegisterInForce, due_for_update, rules_view
 from bot.render import render_assessment_text, threshold_line
 from bot.rules.live import follow_rules
 from bot.store import SessionStore
@@ -126,7 +125,7 @@ def _environment() -> Environment:
         say=lambda message, lang="en": render(message, lang) if isinstance(message, EngineMessage) else "",
         money=lambda amount, lang="en": "—" if amount is None else money(float(amount), lang),
         threshold_line=threshold_line,
-        sources=source_register(),
+        sources=RegisterInForce(),
         flags=SESSION_FLAGS,
         choices=CHOICES,
     )
@@ -291,12 +290,11 @@ class Console:
         action = audit.QUEUE if queue else audit.LIST
         self.store.audit(session.operator, action, detail=audit.describe_filters(filters, page=result.page))
         query = {k: v for k, v in filters.as_params().items() if k != "queue"}
-        due_version, due = due_amounts(self.config.db_path, self.config.today())
+        due = due_for_update(self.config.db_path, self.config.today())
         return self.page(
             "sessions.html",
             request,
             due=due,
-            due_version=due_version,
             result=result,
             filters=filters,
             error=error,
@@ -413,7 +411,7 @@ class Console:
 
     async def rules(self, request: Request, session: ConsoleSession) -> Response:
         view = rules_view(self.config.db_path, self.config.today())
-        return self.page("rules.html", request, view=view, due=view.due, due_version=view.pack.version)
+        return self.page("rules.html", request, view=view, due=view)
 
     async def home(self, request: Request, session: ConsoleSession) -> Response:
         return RedirectResponse("/sessions", status_code=303)

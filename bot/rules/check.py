@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
+from typing import Any, get_args
 
+from bot.engine.answers import ShortageList
 from bot.engine.thresholds import USABLE_STATUSES, ThresholdRow
-from bot.rules.pack import SOURCES, THRESHOLDS, PackError, Problem, RulesPack, default_pack, parse_pack
+from bot.rules.pack import LISTS, SOURCES, THRESHOLDS, PackError, Problem, RulesPack, default_pack, parse_pack
 
 STATUSES = frozenset({*USABLE_STATUSES, "no_fixed_amount", "rejected", "unverified"})
 SOURCE_KINDS = frozenset({"seed", "public"})
+LIST_IDS = frozenset(get_args(ShortageList))
+LIST_DATES = ("valid_from", "valid_to", "new_list_from")
+CHANGES = frozenset({"added", "removed"})
 
 
 def check_files(files: Mapping[str, str]) -> tuple[RulesPack | None, list[Problem]]:
@@ -30,6 +36,7 @@ def check_pack(pack: RulesPack) -> list[Problem]:
         problems += [Problem(THRESHOLDS, line, f"{row.id}: {reason}") for reason in _row_problems(row, pack)]
     problems += _overlaps(pack)
     problems += _missing_ids(pack)
+    problems += _check_lists(pack)
     return problems
 
 
@@ -106,3 +113,74 @@ def _missing_ids(pack: RulesPack) -> list[Problem]:
         Problem(THRESHOLDS, 0, f"{threshold_id}: used by the engine but has no active or indicative row")
         for threshold_id in sorted(needed - usable)
     ]
+
+
+def _line(text: str, pattern: str) -> int:
+    """The first line of ``text`` matching ``pattern`` (1 when none does)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if re.match(pattern, line.strip()):
+            return number
+    return 1
+
+
+def _is_date(value: Any) -> bool:
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
+def _check_lists(pack: RulesPack) -> list[Problem]:
+    """occupations.toml: the four lists, each named and sourced, with dates in order; the named
+    functions on a known list, added or removed, with keywords."""
+    text, problems = pack.files[LISTS], []
+    lists = pack.lists.get("lists")
+    if not isinstance(lists, dict):
+        return [Problem(LISTS, 1, "no [lists.…] tables")]
+    for list_id in sorted(LIST_IDS - set(lists)):
+        problems.append(Problem(LISTS, 1, f"list {list_id} is missing (the engine uses it)"))
+    for list_id, raw in lists.items():
+        line = _line(text, rf"\[lists\.{re.escape(list_id)}\]")
+        if list_id not in LIST_IDS:
+            problems.append(
+                Problem(LISTS, line, f"unknown list {list_id} (known: {', '.join(sorted(LIST_IDS))})")
+            )
+            continue
+        if not isinstance(raw.get("name"), str) or not raw["name"].strip():
+            problems.append(Problem(LISTS, line, f"list {list_id}: name is required"))
+        cited = raw.get("sources")
+        if not isinstance(cited, list) or not cited:
+            problems.append(Problem(LISTS, line, f"list {list_id}: no source"))
+        else:
+            unknown = [str(source) for source in cited if source not in pack.sources]
+            if unknown:
+                problems.append(
+                    Problem(LISTS, line, f"list {list_id}: source {', '.join(unknown)} not in {SOURCES}")
+                )
+        for key in LIST_DATES:
+            if key in raw and not _is_date(raw[key]):
+                problems.append(
+                    Problem(LISTS, line, f"list {list_id}: {key} must be a date (YYYY-MM-DD, no quotes)")
+                )
+        start, end = raw.get("valid_from"), raw.get("valid_to")
+        if _is_date(start) and _is_date(end) and end < start:
+            problems.append(
+                Problem(LISTS, line, f"list {list_id}: valid_to {end} is before valid_from {start}")
+            )
+    for function in pack.lists.get("functions", []):
+        name = function.get("id") if isinstance(function, dict) else None
+        line = _line(text, rf"id\s*=\s*\"{re.escape(str(name))}\"")
+        if not isinstance(name, str) or not name:
+            problems.append(Problem(LISTS, line, "a [[functions]] entry has no id"))
+            continue
+        if function.get("list") not in LIST_IDS:
+            problems.append(
+                Problem(LISTS, line, f"function {name}: list {function.get('list')!r} is unknown")
+            )
+        if function.get("change") not in CHANGES:
+            problems.append(Problem(LISTS, line, f"function {name}: change must be added or removed"))
+        keywords = function.get("keywords")
+        if (
+            not isinstance(keywords, list)
+            or not keywords
+            or not all(isinstance(k, str) and k.strip() for k in keywords)
+        ):
+            problems.append(Problem(LISTS, line, f"function {name}: keywords must be a list of words"))
+    return problems

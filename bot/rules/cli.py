@@ -19,7 +19,7 @@ from bot.rules.check import check_files
 from bot.rules.diff import diff_sessions, format_report
 from bot.rules.pack import PackError, Problem, RulesPack, default_pack, read_pack_files, write_pack_files
 from bot.rules.registry import RulesError, apply_pack, pack_in_force, pack_of, rollback
-from bot.rules.stale import DEFAULT_WITHIN, stale_amounts
+from bot.rules.stale import DEFAULT_WITHIN, stale_amounts, stale_lists
 from bot.store.packs import PackStore
 
 EXIT_OK, EXIT_REFUSED = 0, 2
@@ -107,9 +107,19 @@ def run_rules_command(
         return _run(args, out)
     except PackError as exc:
         return _refuse(exc.problems, err)
-    except RulesError as exc:
+    except (RulesError, OSError) as exc:  # OSError: a file or folder that cannot be written
         print(f"guichet rules: {exc}", file=err)
         return EXIT_REFUSED
+
+
+def _operator(args: argparse.Namespace) -> str:
+    """``--by``, else the system user name ("unknown" where the system has none, e.g. a container)."""
+    if getattr(args, "by", None):
+        return str(args.by)
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
@@ -122,7 +132,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             file=out,
         )
         return EXIT_OK
-    by = getattr(args, "by", None) or getpass.getuser()
+    by = _operator(args)
     store = PackStore(_db_path(args))
     try:
         if command == "apply":
@@ -198,9 +208,10 @@ def _print_list(store: PackStore, out: TextIO) -> None:
 
 def _print_stale(pack: RulesPack, on: date, within: timedelta, out: TextIO) -> None:
     found = stale_amounts(pack.table.rows, on, within)
+    lists = stale_lists(pack.lists, on, within)
     print(
         f"pack {pack.version}, as of {on.isoformat()}, looking {within.days} days ahead: "
-        f"{len(found)} amount(s) due",
+        f"{len(found)} amount(s) and {len(lists)} list(s) due",
         file=out,
     )
     for item in found:
@@ -209,5 +220,11 @@ def _print_stale(pack: RulesPack, on: date, within: timedelta, out: TextIO) -> N
         print(
             f"  {'DUE ' if item.overdue else 'SOON'} {row.id:<22} {amount:>14}  {item.describe()}  "
             f"({', '.join(row.sources)})",
+            file=out,
+        )
+    for stale in lists:
+        print(
+            f"  {'DUE ' if stale.overdue else 'SOON'} list {stale.id:<17} {stale.name}: {stale.describe()}  "
+            f"({', '.join(stale.sources)})",
             file=out,
         )

@@ -40,14 +40,18 @@ async def follow_rules(db_path: str | Path, stop: asyncio.Event, every_s: float 
     """Until ``stop``: every ``every_s`` seconds (default :data:`CHECK_EVERY_S`), check the version in
     force in a worker thread and swap the engine's table when it changed. A pack that cannot be
     read keeps the current table (and is logged). The packaged table is put back on the way out."""
+    last_error = ""
     try:
         while not stop.is_set():
             current = active_table().version
             try:
                 table = await asyncio.to_thread(load_table, db_path, current)
             except Exception as exc:  # the store busy, a pack unreadable: keep the table, try again later
-                log.error("rules pack check failed: %s", exc)
+                if str(exc) != last_error:  # logged once, not every few seconds
+                    log.error("rules pack check failed (the current table stays in force): %s", exc)
+                last_error = str(exc)
             else:
+                last_error = ""
                 use_table(table)
                 if active_table().version != current:
                     log.info("rules pack in force: %s", active_table().version)

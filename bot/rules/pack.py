@@ -1,8 +1,9 @@
 """A rules pack: the dated tables the engine uses, with a manifest, as files an operator can edit.
 
 A pack is a folder (or a .zip of one) holding ``manifest.toml`` (version, date, author, note),
-``thresholds.csv`` (every amount and fee, with its validity window, sources and confidence) and
-``sources.csv`` (the source register). The packaged tables (``bot/engine/data/``) are the default
+``thresholds.csv`` (every amount and fee, with its validity window, sources and confidence),
+``sources.csv`` (the source register) and ``occupations.toml`` (the shortage lists' validity and the
+functions the sources name). The packaged tables (``bot/engine/data/``) are the default
 pack. See docs/rules-packs.md.
 """
 
@@ -22,10 +23,11 @@ from typing import Any
 from bot.engine.sources import Source, TableError, packaged_text, read_sources
 from bot.engine.thresholds import ThresholdRow, ThresholdTable, read_threshold_rows, threshold_table
 
-MANIFEST, THRESHOLDS, SOURCES = "manifest.toml", "thresholds.csv", "sources.csv"
-PACK_FILES = (MANIFEST, THRESHOLDS, SOURCES)
+MANIFEST, THRESHOLDS, SOURCES, LISTS = "manifest.toml", "thresholds.csv", "sources.csv", "occupations.toml"
+PACK_FILES = (MANIFEST, THRESHOLDS, SOURCES, LISTS)
 VERSION_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
 DEFAULT_AUTHOR = "release"
+RESERVED_VERSIONS = frozenset({"default", "packaged"})  # names of the packaged tables in `rules rollback`
 
 
 @dataclass(frozen=True, order=True)
@@ -75,6 +77,7 @@ class RulesPack:
     rows: tuple[tuple[int, ThresholdRow], ...] = field(repr=False)  # (line, row)
     source_rows: tuple[tuple[int, Source], ...] = field(repr=False)  # (line, source)
     sources: Mapping[str, Source] = field(repr=False)  # by ID
+    lists: Mapping[str, Any] = field(repr=False)  # occupations.toml, parsed
     table: ThresholdTable = field(repr=False)
 
     @property
@@ -154,7 +157,9 @@ def parse_manifest(text: str) -> Manifest:
         lines.setdefault(raw.split("=")[0].strip(), number)
     problems: list[Problem] = []
     version = data.get("version")
-    if not isinstance(version, str) or not VERSION_PATTERN.fullmatch(version):
+    if isinstance(version, str) and version.lower() in RESERVED_VERSIONS:
+        problems.append(Problem(MANIFEST, lines.get("version", 1), f"version {version!r} is reserved"))
+    elif not isinstance(version, str) or not VERSION_PATTERN.fullmatch(version):
         problems.append(
             Problem(
                 MANIFEST, lines.get("version", 1), "version must be 1–64 characters of A-Z a-z 0-9 . _ + -"
@@ -195,14 +200,15 @@ def parse_pack(files: Mapping[str, str]) -> RulesPack:
         sources = read_sources(files[SOURCES], SOURCES)
     except TableError as exc:
         raise PackError([Problem(exc.file, exc.line, exc.reason)]) from exc
-    return RulesPack(
-        manifest=manifest,
-        files=dict(files),
-        rows=tuple(rows),
-        source_rows=tuple(sources),
-        sources={source.id: source for _, source in sources},
-        table=ThresholdTable([row for _, row in rows], version=manifest.version),
+    try:
+        lists = tomllib.loads(files[LISTS])
+    except tomllib.TOMLDecodeError as exc:
+        raise PackError([Problem(LISTS, _toml_line(exc), f"not valid TOML: {exc}")]) from exc
+    register = {source.id: source for _, source in sources}
+    table = ThresholdTable(
+        [row for _, row in rows], version=manifest.version, sources=register, lists_text=files[LISTS]
     )
+    return RulesPack(manifest, dict(files), tuple(rows), tuple(sources), register, lists, table)
 
 
 @cache
@@ -214,6 +220,7 @@ def default_pack() -> RulesPack:
         MANIFEST: manifest.to_toml(),
         THRESHOLDS: packaged_text(THRESHOLDS),
         SOURCES: packaged_text(SOURCES),
+        LISTS: packaged_text(LISTS),
     }
     pack = parse_pack(files)
-    return RulesPack(manifest, pack.files, pack.rows, pack.source_rows, pack.sources, table)
+    return RulesPack(manifest, pack.files, pack.rows, pack.source_rows, pack.sources, pack.lists, table)

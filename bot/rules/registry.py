@@ -6,10 +6,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.rules.check import check_files
-from bot.rules.pack import MANIFEST, PackError, Problem, RulesPack, default_pack, parse_pack
+from bot.rules.pack import (
+    MANIFEST,
+    RESERVED_VERSIONS,
+    PackError,
+    Problem,
+    RulesPack,
+    default_pack,
+    parse_pack,
+)
 from bot.store.packs import NewPack, PackExistsError, PackStore
 
-DEFAULT_NAMES = frozenset({"default", "packaged"})
 _parsed: dict[tuple[str, str], RulesPack] = {}
 
 
@@ -44,7 +51,7 @@ def apply_pack(store: PackStore, files: Mapping[str, str], by: str) -> RulesPack
 def rollback(store: PackStore, version: str, by: str) -> str:
     """Put back in force an earlier pack (``default``: the packaged tables); returns its version."""
     packaged = default_pack().version
-    wanted = packaged if version in DEFAULT_NAMES else version
+    wanted = packaged if version in RESERVED_VERSIONS else version
     if wanted != packaged and store.get(wanted) is None:
         known = ", ".join(pack.version for pack in store.packs()) or "none"
         raise RulesError(
@@ -58,7 +65,7 @@ def rollback(store: PackStore, version: str, by: str) -> str:
 
 def pack_of(store: PackStore, version: str | None) -> RulesPack:
     """The pack of ``version`` (None or the packaged version: the packaged tables)."""
-    if version is None or version == default_pack().version or version in DEFAULT_NAMES:
+    if version is None or version == default_pack().version or version in RESERVED_VERSIONS:
         return default_pack()
     stored = store.get(version)
     if stored is None:

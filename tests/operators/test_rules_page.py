@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 import warnings
@@ -12,12 +13,13 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.engine.thresholds import active_table, threshold_table
+from bot.engine.thresholds import active_table, threshold_table, use_table
 from bot.i18n import money
 from bot.operators.auth import hash_password
+from bot.operators.rules_page import RegisterInForce
 from bot.operators.web import ConsoleConfig, create_app
 from bot.rules import live
-from bot.rules.pack import MANIFEST, Manifest, default_pack, write_pack_files
+from bot.rules.pack import MANIFEST, Manifest, default_pack, parse_pack, write_pack_files
 from bot.store import OperatorStore
 from tests.operators.conftest import SettableClock
 from tests.operators.test_web import PASSWORD, login
@@ -30,14 +32,21 @@ with warnings.catch_warnings():
 TODAY = date(2026, 12, 3)
 
 
-@pytest.fixture
-def client(db_path: Path, clock: SettableClock, seeded: dict[str, int]) -> Iterator[TestClient]:
+@contextlib.contextmanager
+def console(db_path: Path, clock: SettableClock) -> Iterator[TestClient]:
+    """The console on ``db_path`` with operator alice, "today" being TODAY."""
     ops = OperatorStore(db_path, clock=clock)
     ops.create_operator("alice", hash_password(PASSWORD))
     ops.close()
     clock.now += timedelta(seconds=1)
     config = ConsoleConfig(db_path=db_path, secret_key="test-secret", clock=clock, today=lambda: TODAY)
     with TestClient(create_app(config), follow_redirects=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def client(db_path: Path, clock: SettableClock, seeded: dict[str, int]) -> Iterator[TestClient]:
+    with console(db_path, clock) as test_client:
         yield test_client
 
 
@@ -103,16 +112,11 @@ def test_re_assess_today_uses_the_pack_in_force(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(live, "CHECK_EVERY_S", 0.05)
-    ops = OperatorStore(db_path, clock=clock)
-    ops.create_operator("alice", hash_password(PASSWORD))
-    ops.close()
     files = dict(default_pack().files, **{"thresholds.csv": raised_blue_card()})
     files[MANIFEST] = Manifest("2026.12-v1", TODAY, "Test Adviser", "Blue Card raised").to_toml()
-    assert (
-        main(["rules", "apply", str(write_pack_files(files, tmp_path / "pack")), "--db", str(db_path)]) == 0
-    )
-    config = ConsoleConfig(db_path=db_path, secret_key="test-secret", clock=clock, today=lambda: TODAY)
-    with TestClient(create_app(config), follow_redirects=False) as client:
+    pack = write_pack_files(files, tmp_path / "pack")
+    assert main(["rules", "apply", str(pack), "--db", str(db_path)]) == 0
+    with console(db_path, clock) as client:
         login(client)
         deadline = time.monotonic() + 10
         while "2026.12-v1" not in (page := client.get(f"/sessions/{seeded['brussels']}").text):
@@ -120,3 +124,18 @@ def test_re_assess_today_uses_the_pack_in_force(
             time.sleep(0.05)
         assert re.search(r"BLUE_CARD.{0,200}HQ", page, re.S)  # stored under the packaged tables; today: HQ
     assert active_table() is threshold_table()
+
+
+def test_session_pages_name_the_sources_of_the_pack_in_force() -> None:
+    register = RegisterInForce()
+    sources = (
+        default_pack().files["sources.csv"] + 'P90,public,https://example.org/2027,"Brussels 2027 grid",H\n'
+    )
+    pack = parse_pack(dict(default_pack().files, **{"sources.csv": sources}))
+    assert "P90" not in register and register["P01"].kind == "public"
+    use_table(pack.table)
+    try:
+        assert register["P90"].reference == "https://example.org/2027" and len(register) == len(pack.sources)
+    finally:
+        use_table(None)
+    assert "P90" not in register

@@ -56,7 +56,8 @@ def pack_files(version: str = NEW_VERSION, **replace: str) -> dict[str, str]:
     files = dict(default_pack().files)
     files[MANIFEST] = Manifest(version, date(2026, 12, 3), "Test Adviser", "test pack").to_toml()
     for stem, text in replace.items():
-        files[f"{stem}.{'toml' if stem == 'manifest' else 'csv'}"] = text
+        [name] = [name for name in files if name.split(".")[0] == stem]
+        files[name] = text
     return files
 
 

@@ -146,6 +146,7 @@ def test_an_amount_the_engine_uses_cannot_disappear() -> None:
         ('version = "2026 december"\nauthor = "A"\n', 1, "version must be 1–64 characters"),
         ('version = "v2"\ndate = "3 Dec"\nauthor = "A"\n', 2, "date must be written YYYY-MM-DD"),
         ('version = "v2"\n', 1, "author is required"),
+        ('author = "A"\nversion = "default"\n', 2, "version 'default' is reserved"),
         ('version = "v2"\nauthor = "A"\nsigned = true\n', 3, "unknown key 'signed'"),
         ('version = "v2"\nauthor = "A\n', 2, "not valid TOML"),
     ],

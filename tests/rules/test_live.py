@@ -8,6 +8,8 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from bot.cli import main
 from bot.engine.thresholds import active_table, threshold_table
 from bot.rules.live import follow_rules
@@ -63,3 +65,29 @@ async def test_the_follower_never_creates_a_database(tmp_path: Path) -> None:
     stop.set()
     await asyncio.wait_for(follower, 5)
     assert not db.exists() and active_table() is threshold_table()
+
+
+async def test_an_unreadable_pack_keeps_the_table_in_force_and_is_logged_once(
+    tmp_path: Path, write_pack: PackWriter, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "guichet.db"
+    assert main(["rules", "apply", str(write_pack(pack_files())), "--db", str(db), "--by", "alice"]) == 0
+    stop = asyncio.Event()
+    follower = asyncio.create_task(follow_rules(db, stop, every_s=0.01))
+    try:
+        await wait_for_version(NEW_VERSION)
+        with sqlite3.connect(db) as connection:  # a pack damaged in the store (never through `apply`)
+            connection.execute(
+                "INSERT INTO rules_packs VALUES "
+                "('broken', NULL, 'x', '', 'd', '{}', 'x', '2026-12-03T00:00:00.000000Z')"
+            )
+            connection.execute(
+                "INSERT INTO rules_events (at, action, version, by) VALUES ('t', 'apply', 'broken', 'x')"
+            )
+        await asyncio.sleep(0.2)
+        assert active_table().version == NEW_VERSION
+        errors = [r for r in caplog.records if r.levelname == "ERROR"]
+        assert len(errors) == 1 and "manifest.toml: missing from the pack" in errors[0].getMessage()
+    finally:
+        stop.set()
+        await asyncio.wait_for(follower, 5)
