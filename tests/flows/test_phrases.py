@@ -132,6 +132,7 @@ FR = [
     ("phrase", "member_relation", "épouse", said("spouse")),
     ("phrase", "member_relation", "mon époux", said("spouse")),
     ("phrase", "member_relation", "conjointe", said("spouse")),
+    ("phrase", "member_relation", "conjoint(e)", said("spouse")),
     ("phrase", "member_relation", "ma copine",
      ask("partner_registered_equivalent", "partner_registered_other", "partner_unregistered")),
     ("phrase", "member_relation", "mon copain",
@@ -170,6 +171,7 @@ FR = [
     ("phrase", "card_expiry", "30/06/2200", REFUSED),
     # amounts
     ("phrase", "salary_month_base", "12 000 € pour l'année", confirm(1000.0)),
+    ("phrase", "salary_month_base", "12 000 € par an", confirm(1000.0)),
     ("phrase", "salary_month_base", "60 000 € brut par an", confirm(5000.0)),
     ("phrase", "salary_year", "4 000 € par mois", confirm(48000.0)),
     ("phrase", "salary_year", "55 000 € brut annuel", 55000.0),
