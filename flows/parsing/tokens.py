@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Generic, TypeVar
 
 from flows.parsing.common import clean, fold, words
 from flows.parsing.digits import NUMBER, Style, fractions_to_decimals, interpret
+from flows.parsing.wordlists import named_lists, word_files
 
 T = TypeVar("T")
 
@@ -21,15 +23,29 @@ _PIECES = re.compile(NUMBER.pattern + rf"|(?P<word>[^\W\d_]+|[{_SIGNS}])")
 
 @dataclass(frozen=True)
 class Token:
-    """A number typed in digits, or one folded word (``accented``: typed with accents, 'één')."""
+    """A number typed in digits (``multiplied``: by a 'k' after it), or one folded word
+    (``accented``: typed with accents, 'één')."""
 
     word: str = ""
     number: float | None = None
     accented: bool = False
+    multiplied: bool = False
+
+
+@cache
+def _multipliers() -> dict[str, float]:
+    """Words that multiply the number before them ('55k', '2 millions'), in every language."""
+    return {
+        word: float(factor)
+        for lang in word_files()
+        for factor, listed in named_lists(lang, "numbers", "multipliers").items()
+        for word in listed
+    }
 
 
 def tokenize(text: str, style: Style) -> list[Token] | None:
-    """The numbers and words of ``text`` in order (other signs dropped); None if a number is malformed."""
+    """The numbers and words of ``text`` in order (other signs dropped); None if a number is malformed.
+    A multiplier right after a number is applied to it ('55k' is 55000)."""
     found: list[Token] = []
     for match in _PIECES.finditer(fractions_to_decimals(clean(text)).casefold()):
         if match["word"] is not None:
@@ -37,13 +53,22 @@ def tokenize(text: str, style: Style) -> list[Token] | None:
             if raw in _SIGNS:
                 found.append(Token(word=raw))
                 continue
-            found.extend(Token(word=token, accented=fold(raw) != raw) for token in words(raw).split())
+            for token in words(raw).split():
+                previous = found[-1] if found else None
+                factor = _multipliers().get(token)
+                if (
+                    factor
+                    and previous is not None
+                    and previous.number is not None
+                    and not previous.multiplied
+                ):
+                    found[-1] = Token(number=previous.number * factor, multiplied=True)
+                else:
+                    found.append(Token(word=token, accented=fold(raw) != raw))
             continue
         value = interpret(match["body"], style)
         if value is None:
             return None
-        if match["mult"]:
-            value *= 1000 if match["mult"].strip() == "k" else 1_000_000
         found.append(Token(number=-value if match["sign"] else value))
     return found
 
