@@ -143,6 +143,8 @@ FR = [
     ("phrase", "member_relation", "ma mère", said("parent")),
     ("phrase", "member_relation", "mon frère", said("other")),
     ("phrase", "member_relation", "ma femme et mon fils", REFUSED),
+    ("phrase", "member_relation", "mon ex-femme", REFUSED),
+    ("phrase", "member_relation", "ma future femme", REFUSED),
     # don't know
     ("phrase", "shortage_bxl", "je sais pas", said("unknown")),
     ("phrase", "shortage_wal", "j'sais pas", said("unknown")),
@@ -263,6 +265,7 @@ NL = [
     ("phrase", "member_relation", "dochter", ask("child_minor", "child_adult", "child_adult_disabled")),
     ("phrase", "member_relation", "mijn vader", said("parent")),
     ("phrase", "member_relation", "zus", said("other")),
+    ("phrase", "member_relation", "mijn ex-vrouw", REFUSED),
     # don't know
     ("phrase", "shortage_fl", "weet ik niet", said("unknown")),
     ("phrase", "shortage_fl", "geen idee", said("unknown")),
@@ -380,6 +383,7 @@ EN = [
     ("phrase", "member_relation", "my son", ask("child_minor", "child_adult", "child_adult_disabled")),
     ("phrase", "member_relation", "my mother", said("parent")),
     ("phrase", "member_relation", "brother", said("other")),
+    ("phrase", "member_relation", "my ex-husband", REFUSED),
     # don't know
     ("phrase", "shortage_bxl", "I don't know", said("unknown")),
     ("phrase", "shortage_wal", "dunno", said("unknown")),
