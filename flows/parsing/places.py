@@ -11,7 +11,7 @@ from bot.engine.derive import region_of_postcode
 from bot.engine.message import msg
 from bot.i18n import Lang
 from flows.parsing.common import Parsed, clean, excerpt, failure, success, trim, words
-from flows.parsing.wordlists import named_lists, tokens, word_files
+from flows.parsing.wordlists import names_of_words, tokens
 
 _FOUR_DIGITS = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
 _DIGITS = re.compile(r"[0-9]+")
@@ -21,19 +21,8 @@ EXAMPLE_KEY = "parse.example.postcode"
 
 def place_key(name: str) -> str:
     """A municipality name folded for comparison: no case, accents or hyphens; 'Saint'/'Sint'/'St' alike."""
-    saints = _saints()
+    saints = names_of_words("places", "saints")
     return " ".join(saints.get(token, token) for token in words(name).split())
-
-
-@cache
-def _saints() -> dict[str, str]:
-    """'Saint', 'Sint', 'Sankt', 'St' (and their feminine forms) → one spelling, of every language."""
-    return {
-        words(word): short
-        for lang in word_files()
-        for short, listed in named_lists(lang, "places", "saints").items()
-        for word in listed
-    }
 
 
 @cache

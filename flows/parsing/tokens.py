@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Generic, TypeVar
 
 from flows.parsing.common import clean, fold, words
 from flows.parsing.digits import NUMBER, Style, fractions_to_decimals, interpret
-from flows.parsing.wordlists import named_lists, word_files
+from flows.parsing.wordlists import names_of_words
 
 T = TypeVar("T")
 
@@ -32,17 +31,6 @@ class Token:
     multiplied: bool = False
 
 
-@cache
-def _multipliers() -> dict[str, float]:
-    """Words that multiply the number before them ('55k', '2 millions'), in every language."""
-    return {
-        word: float(factor)
-        for lang in word_files()
-        for factor, listed in named_lists(lang, "numbers", "multipliers").items()
-        for word in listed
-    }
-
-
 def tokenize(text: str, style: Style) -> list[Token] | None:
     """The numbers and words of ``text`` in order (other signs dropped); None if a number is malformed.
     A multiplier right after a number is applied to it ('55k' is 55000)."""
@@ -55,7 +43,7 @@ def tokenize(text: str, style: Style) -> list[Token] | None:
                 continue
             for token in words(raw).split():
                 previous = found[-1] if found else None
-                factor = _multipliers().get(token)
+                factor = float(names_of_words("numbers", "multipliers").get(token, 0))
                 if (
                     factor
                     and previous is not None
