@@ -26,12 +26,18 @@ DEFAULT_EXAMPLE = date(2025, 8, 18)
 
 _ISO = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")
 _DAY_FIRST = re.compile(r"^([0-9]{1,2})\s*[-/.\s]\s*([0-9]{1,2})\s*[-/.\s]\s*([0-9]{4}|[0-9]{2})$")
-_ORDINAL = re.compile(r"\b([0-9]{1,2})(?:er|re|e|eme|st|nd|rd|th|ste|de)\b")
 _MONTH_YEAR = re.compile(r"^([0-9]{1,2})\s*[-/.]\s*([0-9]{4})$")
 _YEAR_MONTH = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})$")
 FUTURE_EXAMPLE_DAYS = 60
 """A question that takes future dates shows an example about two months ahead (the 15th, day first)."""
 PAST_EXAMPLE_YEARS = 3
+
+
+@cache
+def _ordinal() -> re.Pattern[str]:
+    """A day written as an ordinal ('1er', '2nd', '3rd', '1ste'): the listed endings of every language."""
+    endings = "|".join(sorted(tokens("dates", "ordinal_endings"), key=len, reverse=True))
+    return re.compile(rf"\b([0-9]{{1,2}})(?:{endings})\b")
 
 
 @cache
@@ -124,7 +130,7 @@ def _parts(text: str) -> _Parts | str:
         return _Parts(None, match[1], match[2])
     if match := _YEAR_MONTH.match(compact):
         return _Parts(None, match[2], match[1])
-    folded = _ORDINAL.sub(r"\1", words(compact.replace("1ᵉʳ", "1")))
+    folded = _ordinal().sub(r"\1", words(compact.replace("1ᵉʳ", "1")))
     kept = [t for t in folded.split() if t not in tokens("dates", "around") and t not in _weekday_names()]
     named = _named_parts(kept)
     if named is not None:

@@ -27,7 +27,6 @@ _GROUP_ONLY = "'’ \u00a0\u202f\u2009"
 NUMBER = re.compile(
     r"(?P<sign>(?<![0-9a-z])[-−]\s?)?"
     r"(?P<body>[0-9](?:[.,'’ \u00a0\u202f\u2009]?[0-9])*)"
-    r"(?P<mult>\s?(?:k|mio|million|millions|miljoen)\b)?"
 )
 _FRACTION_GLYPHS = {"½": 0.5, "¼": 0.25, "¾": 0.75}
 _FRACTION = re.compile(
@@ -89,16 +88,3 @@ def fractions_to_decimals(text: str) -> str:
         return f" {int(whole) + part:.2f} "
 
     return _FRACTION.sub(replace, text)
-
-
-def numeric_tokens(text: str, style: Style) -> list[float] | None:
-    """Every number written in digits (with sign and 'k'), None when one of them is malformed."""
-    values: list[float] = []
-    for match in NUMBER.finditer(text):
-        value = interpret(match["body"], style)
-        if value is None:
-            return None
-        if match["mult"]:
-            value *= 1000 if match["mult"].strip() == "k" else 1_000_000
-        values.append(-value if match["sign"] else value)
-    return values

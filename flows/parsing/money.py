@@ -77,15 +77,15 @@ def _allowed_words() -> Lexicon[bool]:
     return Lexicon((phrase, True) for phrase in (*listed, *every_language("numbers", "around")))
 
 
-def amounts_alone(text: str) -> list[float] | None:
-    """The amounts typed in ``text`` when every other word is one that may surround an amount."""
+def typed_amounts(text: str) -> tuple[list[float], bool] | None:
+    """The amounts typed in ``text``, and whether every other word is one that may surround an
+    amount; None when a number is malformed."""
     found = tokenize(text.replace("/", " per "), "money")
     if found is None:
         return None
     _, left = _allowed_words().scan([token.word for token in found])
-    if any(left_over for left_over in left):
-        return None
-    return [token.number for token in found if token.number is not None]
+    amounts = [token.number for token in found if token.number is not None]
+    return amounts, not any(left)
 
 
 def parse_money(
@@ -112,10 +112,12 @@ def parse_money(
     said = detect_period(cleaned, lang)
     if said == "other":
         return failure("money.unsupported_period", example_key=example_key)
-    amounts = amounts_alone(cleaned)
-    if said == "conflict" or amounts is None or len(amounts) != 1:
+    typed = typed_amounts(cleaned)
+    if typed is not None and len(typed[0]) > 1:
+        return failure("money.several", example_key=example_key)
+    if said == "conflict" or typed is None or len(typed[0]) != 1 or not typed[1]:
         return failure("money.invalid", example_key=example_key)
-    amount = round(amounts[0], 2)
+    amount = round(typed[0][0], 2)
     other = period is not None and said is not None and said != period
     if other and other_period == "refuse":
         return failure("money.wrong_period", period_key=f"parse.period.{period}", example_key=example_key)

@@ -96,8 +96,12 @@ def _choose(meanings: list[_Meaning], previous: _Meaning | None, token: Token) -
     return min(meanings, key=lambda meaning: meaning.rank)
 
 
-def _meanings(found: list[Token], lexicon: Lexicon[_Meaning]) -> list[_Meaning] | None:
-    """The meaning of each number and phrase, None when a word is in no list."""
+_UNKNOWN = _Meaning(_AROUND, name="unknown")
+"""A word in no list: the answer is more than a number."""
+
+
+def _meanings(found: list[Token], lexicon: Lexicon[_Meaning]) -> list[_Meaning]:
+    """The meaning of each number and phrase (``_UNKNOWN`` for a word in no list)."""
     result: list[_Meaning] = []
     index = 0
     while index < len(found):
@@ -110,10 +114,8 @@ def _meanings(found: list[Token], lexicon: Lexicon[_Meaning]) -> list[_Meaning] 
         while run_end < len(found) and found[run_end].number is None:
             run_end += 1
         length, meanings = lexicon.at([t.word for t in found[index:run_end]], 0)
-        if not length:
-            return None
-        result.append(_choose(meanings, result[-1] if result else None, token))
-        index += length
+        result.append(_choose(meanings, result[-1] if result else None, token) if length else _UNKNOWN)
+        index += max(length, 1)
     return result
 
 
@@ -174,21 +176,24 @@ def _said_back(value: float, unit: Unit | None, lang: Lang, whole: bool) -> Mess
 
 def _understand(text: str, lang: Lang, unit: Unit | None, vocabulary: str | None, whole: bool) -> _Outcome:
     found = tokenize(text, lang)
-    meanings = None if found is None else _meanings(found, _lexicon(lang, vocabulary))
-    reading = None if meanings is None else _read(meanings)
-    if reading is None:
+    meanings = [] if found is None else _meanings(found, _lexicon(lang, vocabulary))
+    reading = _read(meanings)
+    if found is None or reading is None:
         return _Outcome(problem="invalid")
-    if "indefinite" in reading.vocabulary:
-        if reading.quantities or "fixed_term" in reading.vocabulary:
-            return _Outcome(problem="unclear")
+    if len(reading.quantities) > 1 and not _adds_up(reading.quantities, unit):
+        return _Outcome(problem="several")
+    indefinite = "indefinite" in reading.vocabulary
+    if indefinite and (reading.quantities or "fixed_term" in reading.vocabulary):
+        return _Outcome(problem="unclear")
+    if _UNKNOWN in meanings:  # 'pas de CDI', 'un contrat de travail en or'
+        return _Outcome(problem="invalid")
+    if indefinite:
         return _Outcome(value=0, understood=msg(f"parse.understood.{vocabulary}"))
     if any(_factor(stray, unit) is None for stray in reading.stray_units):
         return _Outcome(problem="wrong_unit")
     quantities = reading.quantities
     if not quantities:
         return _Outcome(problem="fixed_term" if "fixed_term" in reading.vocabulary else "invalid")
-    if len(quantities) > 1 and not _adds_up(quantities, unit):
-        return _Outcome(problem="invalid")
     factors = [_factor(quantity.unit, unit) for quantity in quantities]
     if any(factor is None for factor in factors):
         return _Outcome(problem="wrong_unit")

@@ -11,18 +11,18 @@ from bot.engine.derive import region_of_postcode
 from bot.engine.message import msg
 from bot.i18n import Lang
 from flows.parsing.common import Parsed, clean, excerpt, failure, success, trim, words
-from flows.parsing.wordlists import tokens
+from flows.parsing.wordlists import names_of_words, tokens
 
 _FOUR_DIGITS = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
 _DIGITS = re.compile(r"[0-9]+")
 _DUTCH_POSTCODE = re.compile(r"^[0-9]{4}\s?[a-z]{2}$", re.IGNORECASE)
-_SAINTS = {"saint": "st", "sint": "st", "sankt": "st", "st": "st", "sainte": "ste", "ste": "ste"}
 EXAMPLE_KEY = "parse.example.postcode"
 
 
 def place_key(name: str) -> str:
     """A municipality name folded for comparison: no case, accents or hyphens; 'Saint'/'Sint'/'St' alike."""
-    return " ".join(_SAINTS.get(token, token) for token in words(name).split())
+    saints = names_of_words("places", "saints")
+    return " ".join(saints.get(token, token) for token in words(name).split())
 
 
 @cache

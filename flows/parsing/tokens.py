@@ -10,6 +10,7 @@ from typing import Generic, TypeVar
 
 from flows.parsing.common import clean, fold, words
 from flows.parsing.digits import NUMBER, Style, fractions_to_decimals, interpret
+from flows.parsing.wordlists import names_of_words
 
 T = TypeVar("T")
 
@@ -21,15 +22,18 @@ _PIECES = re.compile(NUMBER.pattern + rf"|(?P<word>[^\W\d_]+|[{_SIGNS}])")
 
 @dataclass(frozen=True)
 class Token:
-    """A number typed in digits, or one folded word (``accented``: typed with accents, 'één')."""
+    """A number typed in digits (``multiplied``: by a 'k' after it), or one folded word
+    (``accented``: typed with accents, 'één')."""
 
     word: str = ""
     number: float | None = None
     accented: bool = False
+    multiplied: bool = False
 
 
 def tokenize(text: str, style: Style) -> list[Token] | None:
-    """The numbers and words of ``text`` in order (other signs dropped); None if a number is malformed."""
+    """The numbers and words of ``text`` in order (other signs dropped); None if a number is malformed.
+    A multiplier right after a number is applied to it ('55k' is 55000)."""
     found: list[Token] = []
     for match in _PIECES.finditer(fractions_to_decimals(clean(text)).casefold()):
         if match["word"] is not None:
@@ -37,13 +41,22 @@ def tokenize(text: str, style: Style) -> list[Token] | None:
             if raw in _SIGNS:
                 found.append(Token(word=raw))
                 continue
-            found.extend(Token(word=token, accented=fold(raw) != raw) for token in words(raw).split())
+            for token in words(raw).split():
+                previous = found[-1] if found else None
+                factor = float(names_of_words("numbers", "multipliers").get(token, 0))
+                if (
+                    factor
+                    and previous is not None
+                    and previous.number is not None
+                    and not previous.multiplied
+                ):
+                    found[-1] = Token(number=previous.number * factor, multiplied=True)
+                else:
+                    found.append(Token(word=token, accented=fold(raw) != raw))
             continue
         value = interpret(match["body"], style)
         if value is None:
             return None
-        if match["mult"]:
-            value *= 1000 if match["mult"].strip() == "k" else 1_000_000
         found.append(Token(number=-value if match["sign"] else value))
     return found
 

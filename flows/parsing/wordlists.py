@@ -77,6 +77,13 @@ def named_lists(lang: str, *path: str) -> dict[str, tuple[str, ...]]:
     return {name: _folded(entries) for name, entries in found.items() if isinstance(entries, list)}
 
 
-def longest_first(entries: Iterable[str]) -> list[str]:
-    """Phrases ordered so that a longer one is tried before any shorter one it contains."""
-    return sorted(set(entries), key=lambda entry: (-len(entry.split()), -len(entry), entry))
+@cache
+def names_of_words(*path: str) -> dict[str, str]:
+    """A table of lists read in every language, turned around: folded word → the list's name
+    (e.g. 'sint' → 'st', 'k' → '1000')."""
+    return {
+        word: name
+        for lang in word_files()
+        for name, listed in named_lists(lang, *path).items()
+        for word in listed
+    }

@@ -97,14 +97,14 @@ def test_money_with_period_words(typed: str, lang: Lang, amount: float | None, p
         ("999999999999999999999", "parse.money.invalid"),
         ("beaucoup", "parse.money.invalid"),
         ("", "parse.money.invalid"),
-        ("3000-3500", "parse.money.invalid"),
-        ("3 000 ou 4 000", "parse.money.invalid"),
+        ("3000-3500", "parse.money.several"),
+        ("3 000 ou 4 000", "parse.money.several"),
         ("3.70.344", "parse.money.invalid"),
         ("$3000", "parse.money.currency"),
         ("3000 dollars", "parse.money.currency"),
         ("15 per hour", "parse.money.unsupported_period"),
         ("600 € par semaine", "parse.money.unsupported_period"),
-        ("3000 par mois, 36000 par an", "parse.money.invalid"),
+        ("3000 par mois, 36000 par an", "parse.money.several"),
     ],
 )
 def test_money_errors(typed: str, key: str, lang: Lang) -> None:
@@ -184,7 +184,7 @@ def test_number(typed: str, lang: Lang, expected: float) -> None:
     [
         ("", "invalid"),
         ("beaucoup", "invalid"),
-        ("2 ou 3", "invalid"),
+        ("2 ou 3", "several"),
         ("-1", "out_of_range"),
         ("61", "out_of_range"),
     ],
@@ -223,7 +223,7 @@ def test_int(typed: str, lang: Lang, expected: int) -> None:
         ("21", "out_of_range"),
         ("-1", "out_of_range"),
         ("beaucoup", "invalid"),
-        ("2 ou 3", "invalid"),
+        ("2 ou 3", "several"),
         ("", "invalid"),
     ],
 )

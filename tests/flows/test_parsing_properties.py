@@ -23,6 +23,7 @@ from flows.parsing import (
     parse_int,
     parse_money,
     parse_number,
+    parse_option_words,
     parse_postcode,
     parse_yes_no,
 )
@@ -30,6 +31,7 @@ from flows.parsing.common import Unit, words
 from flows.parsing.countries import country_key, country_name, known_codes, name_index
 from flows.parsing.dates import numeric_example
 from flows.parsing.numbers import number_words
+from flows.questions import QUESTIONS
 
 PARSERS: dict[str, Callable[[str, Lang], Parsed[Any]]] = {
     "money": lambda text, lang: parse_money(text, lang),
@@ -161,3 +163,19 @@ def test_no_digit_and_no_number_word_never_gives_a_number(typed: str, lang: Lang
     assert not parse_number(typed, lang, minimum=-1e9, maximum=1e9, unit=unit).ok
     assert not parse_money(typed, lang).ok
     assert not parse_money(typed, lang, period="month", minimum=0, other_period="confirm").ok
+
+
+OPTION_QUESTIONS = sorted(
+    {"member_relation", "qualification", "employer_type", "current_location", "shortage_fl"}
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(typed=ANY_TEXT, lang=st.sampled_from(LANGS), question_id=st.sampled_from(OPTION_QUESTIONS))
+def test_option_words_give_an_option_a_choice_or_an_error(typed: str, lang: Lang, question_id: str) -> None:
+    result = parse_option_words(question_id, typed, lang)
+    options = set(QUESTIONS[question_id].option_values())
+    assert (result.value is None) != (result.error is None)
+    assert result.value is None or result.value in options
+    assert set(result.alternatives) <= options
+    assert result.error is None or all(result.error.key in keys for keys in ALL_KEYS)

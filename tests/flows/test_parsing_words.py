@@ -145,3 +145,26 @@ def test_ambiguous_relation_asks_once_which_one() -> None:
 def test_words_of_another_language_are_read_when_the_own_gives_nothing() -> None:
     assert parse_option_words("member_relation", "my wife", "fr").value == "spouse"
     assert parse_option_words("qualification", "master", "nl").value == "higher_ed_3y_plus"
+
+
+@pytest.mark.parametrize(
+    ("typed", "unit", "key"),
+    [
+        ("2 ou 3", "count", "parse.int.several"),
+        ("3 (trois)", "count", "parse.int.several"),
+        ("12 ou 24 mois", "months", "parse.months.several"),
+        ("CDI, 6 mois d'essai", "months", "parse.contract_duration.unclear"),
+        ("3 mois", "count", "parse.int.wrong_unit"),
+        ("3 fois", "months", "parse.months.wrong_unit"),
+        ("javascript:alert(3)", "months", "parse.contract_duration.invalid"),
+    ],
+)
+def test_a_refused_number_says_why(typed: str, unit: str, key: str) -> None:
+    vocabulary = "contract_duration" if unit == "months" else None
+    error = parse_int(typed, "fr", minimum=0, maximum=600, unit=unit, vocabulary=vocabulary).error  # type: ignore[arg-type]
+    assert error is not None and error.key == key
+
+
+def test_several_amounts_are_named_as_such() -> None:
+    error = parse_money("3 000 ou 3 500 €", "fr", period="month").error
+    assert error is not None and error.key == "parse.money.several"

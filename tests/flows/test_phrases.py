@@ -132,6 +132,7 @@ FR = [
     ("phrase", "member_relation", "épouse", said("spouse")),
     ("phrase", "member_relation", "mon époux", said("spouse")),
     ("phrase", "member_relation", "conjointe", said("spouse")),
+    ("phrase", "member_relation", "conjoint(e)", said("spouse")),
     ("phrase", "member_relation", "ma copine",
      ask("partner_registered_equivalent", "partner_registered_other", "partner_unregistered")),
     ("phrase", "member_relation", "mon copain",
@@ -142,6 +143,8 @@ FR = [
     ("phrase", "member_relation", "ma mère", said("parent")),
     ("phrase", "member_relation", "mon frère", said("other")),
     ("phrase", "member_relation", "ma femme et mon fils", REFUSED),
+    ("phrase", "member_relation", "mon ex-femme", REFUSED),
+    ("phrase", "member_relation", "ma future femme", REFUSED),
     # don't know
     ("phrase", "shortage_bxl", "je sais pas", said("unknown")),
     ("phrase", "shortage_wal", "j'sais pas", said("unknown")),
@@ -170,6 +173,7 @@ FR = [
     ("phrase", "card_expiry", "30/06/2200", REFUSED),
     # amounts
     ("phrase", "salary_month_base", "12 000 € pour l'année", confirm(1000.0)),
+    ("phrase", "salary_month_base", "12 000 € par an", confirm(1000.0)),
     ("phrase", "salary_month_base", "60 000 € brut par an", confirm(5000.0)),
     ("phrase", "salary_year", "4 000 € par mois", confirm(48000.0)),
     ("phrase", "salary_year", "55 000 € brut annuel", 55000.0),
@@ -261,6 +265,7 @@ NL = [
     ("phrase", "member_relation", "dochter", ask("child_minor", "child_adult", "child_adult_disabled")),
     ("phrase", "member_relation", "mijn vader", said("parent")),
     ("phrase", "member_relation", "zus", said("other")),
+    ("phrase", "member_relation", "mijn ex-vrouw", REFUSED),
     # don't know
     ("phrase", "shortage_fl", "weet ik niet", said("unknown")),
     ("phrase", "shortage_fl", "geen idee", said("unknown")),
@@ -378,6 +383,7 @@ EN = [
     ("phrase", "member_relation", "my son", ask("child_minor", "child_adult", "child_adult_disabled")),
     ("phrase", "member_relation", "my mother", said("parent")),
     ("phrase", "member_relation", "brother", said("other")),
+    ("phrase", "member_relation", "my ex-husband", REFUSED),
     # don't know
     ("phrase", "shortage_bxl", "I don't know", said("unknown")),
     ("phrase", "shortage_wal", "dunno", said("unknown")),
