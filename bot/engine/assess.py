@@ -26,8 +26,13 @@ def today_in_brussels() -> date:
 
 def explain_open_review(routes: list[RouteResult], family: FamilyResult, findings: Findings) -> None:
     """A result an adviser must check always names at least one review code (contract.md):
-    RV-19 when answers it depends on are missing or unknown, else RV-20 (no route identified)."""
-    open_review = family.outcome == "FAM_REVIEW" or any(route.status == "review" for route in routes)
+    RV-19 when answers it depends on are missing or unknown, else RV-20 (no route identified).
+
+    NO_ROUTE does not count when a family outcome stands for the route (as in the next steps)."""
+    stands_in = family.outcome != "FAM_NONE"
+    open_review = family.outcome == "FAM_REVIEW" or any(
+        route.status == "review" and not (route.code == "NO_ROUTE" and stands_in) for route in routes
+    )
     if not open_review or findings.reviews:
         return
     if findings.missing:
