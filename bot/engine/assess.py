@@ -25,10 +25,13 @@ def today_in_brussels() -> date:
 
 
 def explain_open_review(routes: list[RouteResult], family: FamilyResult, findings: Findings) -> None:
-    """A result an adviser must check always names at least one review code (contract.md):
-    RV-19 when answers it depends on are missing or unknown, else RV-20 (no route identified)."""
-    open_review = family.outcome == "FAM_REVIEW" or any(route.status == "review" for route in routes)
-    if not open_review or findings.reviews:
+    """A route verdict an adviser must check always names at least one review code (contract.md):
+    when the best route is under review, RV-19 if answers it depends on are missing or unknown,
+    else RV-20 (no route identified). NO_ROUTE is not the verdict when a family outcome stands for
+    it (as in the next steps)."""
+    best = routes[0]
+    family_stands_in = best.code == "NO_ROUTE" and family.outcome != "FAM_NONE"
+    if best.status != "review" or family_stands_in or findings.reviews:
         return
     if findings.missing:
         findings.review("RV-19", "review.reason.answers_missing")

@@ -181,13 +181,18 @@ def _parent_of_belgian(case: FamilyCase, draft: MemberDraft, rule: str) -> None:
 def _partner_rules(case: FamilyCase, draft: MemberDraft) -> None:
     """FR-AGE-N/O, FR-PART-1/2, durable relationship, waiting periods (RV-09)."""
     draft.note(None, "family.member.partner", relation_key=f"outcome.relation.{draft.relation}")
-    if case.rule_set == "NEW":
+    if case.sponsor.group == "eu" and draft.relation == "spouse":
+        # The spouse of an EU citizen has no minimum age (the 21/18 rule is for partners, P83).
+        draft.note("WHO-EU", "family.member.eu_spouse_age")
+    elif case.rule_set == "NEW":
         _age_new(case, draft)
+    else:
+        _age_old(case, draft)
+    if case.rule_set == "NEW":
         if draft.relation in REGISTERED_PARTNERS:
             _durable(case, draft, "FR-PART-1")
         _formed_after_new(case, draft)
         return
-    _age_old(case, draft)
     if draft.relation == "partner_registered_equivalent":
         draft.note("FR-PART-2", "family.member.equivalent_old")
     elif draft.relation == "partner_registered_other":

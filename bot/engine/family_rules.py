@@ -113,8 +113,10 @@ _PARTNERS: dict[Relation, RelationRule] = {
 WHO_MAY_JOIN: dict[SponsorGroup, dict[Relation, RelationRule]] = {
     "tcn": {
         **_PARTNERS,
+        # Not a family member as such, but the partnership can be registered (next step), so an
+        # adviser reviews it rather than the bot closing the door (issue 14; P59, P43).
         "partner_unregistered": RelationRule(
-            "FR-PART-3", "not_eligible", "family.member.unregistered_tcn", "RV-11"
+            "FR-PART-3", "review", "family.member.unregistered_tcn", "RV-11"
         ),
         "child_minor": RelationRule("FR-CH-1", "eligible", "family.member.child_minor"),
         "child_adult": RelationRule("FR-CH-2", "not_eligible", "family.member.child_adult_tcn", "RV-10"),
@@ -125,7 +127,7 @@ WHO_MAY_JOIN: dict[SponsorGroup, dict[Relation, RelationRule]] = {
     "belgian": {
         **_PARTNERS,
         "partner_unregistered": RelationRule(
-            "WHO-BE", "not_eligible", "family.member.unregistered_belgian", "RV-11"
+            "WHO-BE", "review", "family.member.unregistered_belgian", "RV-11"
         ),
         "child_minor": RelationRule("FR-CH-1", "eligible", "family.member.child_minor"),
         "child_adult": RelationRule("FR-CH-4", "dependent", "family.member.descendant_belgian", "RV-10"),

@@ -23,7 +23,15 @@ from bot.engine.assessment import FamilyResult, NextStep, RouteResult
 from bot.engine.calendar import next_first_of_january, shift, window_before
 from bot.engine.constants import Constant, constants
 from bot.engine.context import Context
-from bot.engine.derive import academic_year_date, add_months, age_at, in_list, nth_birthday, work_region
+from bot.engine.derive import (
+    academic_year_date,
+    add_months,
+    age_at,
+    in_list,
+    nat_group,
+    nth_birthday,
+    work_region,
+)
 from bot.engine.message import Message, ParamValue, msg
 from bot.engine.thresholds import ThresholdRow, threshold_table
 
@@ -42,6 +50,7 @@ class ConditionalDocument(_Data):
 
     name: str
     routes: list[str] = Field(default_factory=list)
+    not_routes: list[str] = Field(default_factory=list)
     regions: list[str] = Field(default_factory=list)
     purposes: list[str] = Field(default_factory=list)
     relations: list[str] = Field(default_factory=list)
@@ -56,6 +65,7 @@ class StepSpec(_Data):
     when: str | None = None
     fee: str | None = None
     fee_day: Literal["application", "family_application", "due"] = "application"
+    timing_exempt: bool = False  # a `timing_exempt` sentence replaces the timing when nothing is paid
     cards: list[str] = Field(default_factory=list)
     params: dict[str, str] = Field(default_factory=dict)
     title_variants: dict[str, str] = Field(default_factory=dict)
@@ -73,10 +83,12 @@ class OeFee(_Data):
 
 
 class Plans(_Data):
-    """Step codes selected by the best route and by the family outcome, in order."""
+    """Step codes selected by the best route and by the family outcome, in order; the family of an
+    EU/EEA/Swiss citizen follows its own procedure (annex 19ter, F card)."""
 
     routes: dict[str, list[str]]
     family: dict[str, list[str]]
+    family_eu: dict[str, list[str]]
 
 
 class Catalogue(_Data):
@@ -175,6 +187,10 @@ def _age_based_reduced_rate(s: Situation) -> bool:
     )
 
 
+def _unregistered_partner(s: Situation) -> bool:
+    return any(m.relation == "partner_unregistered" for m in s.answers.members or [])
+
+
 def _graduated_abroad_after_mobility(s: Situation) -> bool:
     return s.answers.mobility_programme is True and s.answers.graduated_be is not True
 
@@ -185,6 +201,8 @@ PREDICATES: dict[str, Callable[[Situation], bool]] = {
     "fl_fast_lane": _fl_fast_lane,
     "not_fl_fast_lane": lambda s: not _fl_fast_lane(s),
     "age_based_reduced_rate": _age_based_reduced_rate,
+    "unregistered_partner": _unregistered_partner,
+    "abroad": lambda s: s.answers.current_location == "abroad",
     "graduated_abroad_after_mobility": _graduated_abroad_after_mobility,
     "graduated_in_belgium": lambda s: not _graduated_abroad_after_mobility(s),
 }
@@ -423,7 +441,7 @@ def _family_fee(s: Situation, day: date) -> Fee | None:
     row = s.ctx.table.find(s.cat.fee_ids["family"], day)
     if row is None:
         return _unknown_fee(s, day)
-    if s.answers.sponsor_type == "eu_eea_ch":
+    if _eu_sponsor(s.answers):
         return _exempt(row, "eu_family")
     members = s.answers.members
     if not members:
@@ -503,6 +521,7 @@ def _documents(s: Situation, spec: StepSpec) -> list[Message]:
     for doc in spec.conditional_documents:
         if (
             (not doc.routes or s.route.code in doc.routes)
+            and s.route.code not in doc.not_routes
             and (not doc.regions or s.region in doc.regions)
             and (not doc.purposes or set(s.answers.purposes or []) & set(doc.purposes))
             and (not doc.relations or relations & set(doc.relations))
@@ -512,10 +531,10 @@ def _documents(s: Situation, spec: StepSpec) -> list[Message]:
 
 
 def _timing(
-    code: str, spec: StepSpec, s: Situation, due: Due | None, params: dict[str, ParamValue]
+    code: str, spec: StepSpec, s: Situation, due: Due | None, params: dict[str, ParamValue], variant: str
 ) -> tuple[Message, TimingKind]:
     if due is None:
-        return Message(key=f"step.{code}.timing", params=params), spec.timing_kind
+        return Message(key=f"step.{code}.{variant}", params=params), spec.timing_kind
     dated = params | due.params | {"due_date": _iso(due.day)}
     variant = "passed" if due.day < s.ctx.on else due.variant
     return Message(key=f"step.{code}.timing_{variant}", params=dated), due.kind or spec.timing_kind
@@ -530,8 +549,9 @@ def build_step(code: str, s: Situation) -> NextStep:
     spec = s.cat.steps[code]
     params: dict[str, ParamValue] = {name: s.cat.value(path) for name, path in spec.params.items()}
     due = DUE_RULES[spec.due](s, spec) if spec.due else None
-    timing, kind = _timing(code, spec, s, due, params)
     fee = FEE_BUILDERS[spec.fee](s, _fee_day(s, spec, due)) if spec.fee else None
+    exempt = spec.timing_exempt and fee is not None and fee.amount == 0.0
+    timing, kind = _timing(code, spec, s, due, params, "timing_exempt" if exempt else "timing")
     constant_sources = s.cat.constants[spec.constant].sources if spec.constant else []
     return NextStep(
         code=code,
@@ -554,7 +574,7 @@ def catalogue_problems(cat: Catalogue | None = None, table_ids: set[str] | None 
     known_ids = table_ids if table_ids is not None else threshold_table().ids()
     problems = [
         f"plan {owner}: unknown step {code}"
-        for plans in (cat.plans.routes, cat.plans.family)
+        for plans in (cat.plans.routes, cat.plans.family, cat.plans.family_eu)
         for owner, codes in plans.items()
         for code in codes
         if code not in cat.steps
@@ -580,6 +600,13 @@ def catalogue_problems(cat: Catalogue | None = None, table_ids: set[str] | None 
     return problems
 
 
+def _eu_sponsor(answers: Answers) -> bool:
+    """The family joins an EU/EEA/Swiss citizen (given, or the respondent bringing family is one)."""
+    if answers.sponsor_type is not None:
+        return answers.sponsor_type == "eu_eea_ch"
+    return answers.has("bring_family") and nat_group(answers.nationalities or []) == "EU"
+
+
 def step_codes(s: Situation) -> list[str]:
     """The codes of the steps that apply, in order: the best route's, then the family's."""
     plans = s.cat.plans
@@ -591,7 +618,8 @@ def step_codes(s: Situation) -> list[str]:
         route_plan = plans.routes.get(s.route.code, ["ADVISER_CHECK"])
         if s.route.status == "review":
             route_plan = ["ADVISER_CHECK", *route_plan]
-    codes = [*route_plan, *plans.family.get(s.family.outcome, [])]
+    family_plans = plans.family_eu if _eu_sponsor(s.answers) else plans.family
+    codes = [*route_plan, *family_plans.get(s.family.outcome, [])]
     selected: list[str] = []
     for code in codes:
         when = s.cat.steps[code].when

@@ -35,9 +35,14 @@ def evaluate_routes(answers: Answers, ctx: Context, findings: Findings) -> list[
     results = sorted((draft.finish(findings) for draft in drafts), key=route_order)
     if not any(result.status in ("eligible", "review") for result in results):
         none = RouteDraft("NO_ROUTE", "R0-12", status="review")
-        none.because("route.reason.no_route")
+        none.because("route.reason.family_only" if _family_only(answers) else "route.reason.no_route")
         results.insert(0, none.finish(findings))
     return results
+
+
+def _family_only(answers: Answers) -> bool:
+    """The person only asked about joining family: the family result is their route."""
+    return answers.has("join_family") and set(answers.purposes or []) <= {"join_family", "bring_family"}
 
 
 def route_drafts(answers: Answers, ctx: Context, findings: Findings) -> list[RouteDraft]:

@@ -150,6 +150,10 @@ def check_amount(
     Returns None when the figure is missing (the route becomes "review" and the field is needed).
     """
     on = day or ctx.ref_date
+    named: dict[str, ParamValue] = {
+        "threshold_id": threshold_id,
+        "threshold_key": threshold_key(threshold_id),
+    }
     if value is None:
         draft.need(field_name)
         draft.worsen("review")
@@ -159,17 +163,15 @@ def check_amount(
     draft.warn(*check.warnings)
     row = check.row
     if row is None or check.required is None:
-        draft.review(
-            "RV-02", "route.review.amount_not_found", threshold_id=threshold_id, ref_date=on.isoformat()
-        )
-        draft.because("route.reason.amount_not_found", threshold_id=threshold_id, ref_date=on.isoformat())
+        draft.review("RV-02", "route.review.amount_not_found", ref_date=on.isoformat(), **named)
+        draft.because("route.reason.amount_not_found", ref_date=on.isoformat(), **named)
         return check
     draft.uses(row, on)
     params: dict[str, ParamValue] = {
         "basis_key": basis_key,
         "salary_eur": value,
         "threshold_eur": check.required,
-        "threshold_id": threshold_id,
+        **named,
         "valid_from_date": row.valid_from.isoformat() if row.valid_from else None,
     }
     margin = round(check.required * (1 + ctx.config.stale_margin), 2)
@@ -182,15 +184,20 @@ def check_amount(
         draft.review(
             "RV-02",
             "route.review.amount_stale",
-            threshold_id=threshold_id,
             threshold_eur=check.required,
             margin_eur=margin,
+            **named,
         )
     else:
         draft.worsen("not_met")
         draft.gap = round(check.required - value, 2)
         draft.because("route.reason.salary_below", gap_eur=draft.gap, **params)
     return check
+
+
+def threshold_key(threshold_id: str) -> str:
+    """The locale key of a threshold's name, for sentences (the ID itself is for operators)."""
+    return f"threshold.name.{threshold_id}"
 
 
 def latest_row(ctx: Context, threshold_id: str, day: date) -> ThresholdRow | None:

@@ -11,7 +11,7 @@ from bot.engine.constants import count
 from bot.engine.context import Context
 from bot.engine.derive import add_months, add_years, in_list, work_region
 from bot.engine.message import ParamValue, msg
-from bot.engine.routes_base import MET, Cond, RouteDraft, check_amount
+from bot.engine.routes_base import MET, Cond, RouteDraft, check_amount, threshold_key
 
 PathBasis = Literal["any", "eu_long_term", "blue_card", "turkish_family", "turkish", "agreement", "family"]
 
@@ -216,6 +216,7 @@ def _resources(answers: Answers, ctx: Context, draft: RouteDraft) -> None:
                 "RV-02",
                 "route.review.amount_not_found",
                 threshold_id="LTR_DEP",
+                threshold_key=threshold_key("LTR_DEP"),
                 ref_date=ctx.ref_date.isoformat(),
             )
         else:

@@ -397,7 +397,7 @@ def test_fr_part_2_equivalent_partnership(right_date: date, outcome: str, rule: 
 
 @pytest.mark.parametrize(
     ("nationalities", "outcome"),
-    [(["IN"], "FAM_NOT_ELIGIBLE"), (["BE"], "FAM_NOT_ELIGIBLE"), (["FR"], "FAM_REVIEW")],
+    [(["IN"], "FAM_REVIEW"), (["BE"], "FAM_REVIEW"), (["FR"], "FAM_REVIEW")],
     ids=["tcn", "belgian", "eu"],
 )
 def test_fr_part_3_unregistered_partner(nationalities: list[str], outcome: str) -> None:

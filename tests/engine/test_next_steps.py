@@ -19,6 +19,7 @@ from bot.engine import (
     NextStep,
     RouteCode,
     RouteResult,
+    assess,
     catalogue,
     catalogue_problems,
     plan_next_steps,
@@ -694,9 +695,8 @@ def test_family_fee_per_paying_adult(
         sponsor_type=sponsor,
         family_application_date=date(2026, 6, 1),
     )
-    found = step(
-        plan(given, "HQ", on=date(2025, 6, 1), family=FamilyResult(outcome="FAM_OE")), "FAMILY_OE_FEE"
-    )
+    fee_step = "EU_FAMILY_APPLY" if sponsor == "eu_eea_ch" else "FAMILY_OE_FEE"
+    found = step(plan(given, "HQ", on=date(2025, 6, 1), family=FamilyResult(outcome="FAM_OE")), fee_step)
     assert found.fee_eur == fee
     assert found.fee is not None
     assert found.fee.params.get("reason_key") == exempt_reason
@@ -766,6 +766,8 @@ def _keys_a_step_may_use(code: str) -> set[str]:
         keys |= {f"step.{code}.timing_dated", f"step.{code}.timing_passed"}
     if spec.due == "exofficio_window":
         keys.add(f"step.{code}.timing_dated_oe")
+    if spec.timing_exempt:
+        keys.add(f"step.{code}.timing_exempt")
     keys |= {f"step.doc.{name}" for name in spec.documents}
     keys |= {f"step.doc.{doc.name}" for doc in spec.conditional_documents}
     return keys
@@ -840,3 +842,107 @@ def test_any_answers_give_well_formed_steps(
     for s in steps:
         if s.due is not None and s.due < on:
             assert s.timing is not None and s.timing.key.endswith("timing_passed"), s.code
+
+
+# ---------------------------------------------------------------------------------------------
+# People who are not employees (issue 14): researchers, the family of EU citizens, unmarried partners
+
+
+def test_researcher_with_hosting_agreement_gets_no_employer_steps() -> None:
+    """RS-1: the host research organisation files on the basis of the hosting agreement (P75);
+    no employment contract and no sworn translation of a diploma are asked for."""
+    researcher = Answers(**ABROAD, purposes=["research"], hosting_agreement=True, card_type="A-researcher")
+    steps = plan(researcher, "RESEARCHER")
+    filing = step(steps, "SINGLE_PERMIT_FILE")
+    assert filing.title.key == "step.SINGLE_PERMIT_FILE.title_researcher"
+    documents = {d.key for d in filing.documents}
+    assert "step.doc.hosting_agreement" in documents
+    assert not {"step.doc.contract_salary", "step.doc.diploma_legalised"} & documents
+    titles = {s.title.key for s in steps}
+    assert "step.SINGLE_PERMIT_FILE.title" not in titles
+    assert "step.SINGLE_PERMIT_RENEWAL.title" not in titles
+    employee = step(plan(Answers(**ABROAD, purposes=["employee"]), "HQ"), "SINGLE_PERMIT_FILE")
+    assert {"step.doc.contract_salary", "step.doc.diploma_legalised"} <= {d.key for d in employee.documents}
+
+
+def _eu_spouse(location: str) -> Answers:
+    return Answers(
+        nationalities=["IN"],
+        current_location=location,
+        card_type="none",
+        purposes=["join_family"],
+        dob=date(2004, 3, 1),  # 22 on the application date: old enough for no rule, young for some
+        sponsor_type="eu_eea_ch",
+        sponsor_dob=date(2006, 1, 1),  # the EU citizen is 20
+        sponsor_right_date=date(2024, 5, 1),
+        family_application_date=date(2026, 12, 10),
+        members=[Member(relation="spouse", dob=date(2004, 3, 1), nationality="IN", location=location)],
+        sponsor_net_income=3000.0,
+        income_source="employment",
+        housing_ok="yes",
+        insurance_ok="yes",
+        red_flags=False,
+    )
+
+
+@pytest.mark.parametrize("location", ["belgium", "abroad"])
+def test_non_eu_spouse_of_an_eu_citizen_gets_annex_19ter_and_the_f_card(location: str) -> None:
+    result = assess(_eu_spouse(location), on=date(2026, 12, 3))
+    codes = [s.code for s in result.next_steps]
+    assert {"EU_FAMILY_APPLY", "EU_FAMILY_CARD"} <= set(codes)
+    assert ("EU_FAMILY_VISA" in codes) == (location == "abroad")
+    assert not {"FAMILY_OE_FEE", "FAMILY_VISA", "FAMILY_OE_DECISION"} & set(codes)
+    apply = step(result.next_steps, "EU_FAMILY_APPLY")
+    assert apply.fee is not None and apply.fee.key == "step.fee.exempt"
+    assert apply.fee.params["reason_key"] == "step.exempt.eu_family"
+    spouse = {m.key for m in result.family.members[0].reasons}
+    assert "family.member.eu_spouse_age" in spouse
+    assert not {"family.member.age_old_ok", "family.member.age_old_not_yet"} & spouse
+    assert result.family.members[0].outcome != "FAM_NOT_YET", "no minimum age for an EU citizen's spouse"
+
+
+def test_no_refund_warning_next_to_a_fee_nobody_pays() -> None:
+    """A step whose fee is waived must not also say the fee is not refunded."""
+    minors = Answers(**ABROAD, members=[Member(relation="child_minor", dob=date(2015, 1, 1))])
+    fee_step = step(plan(minors, "HQ", family=FamilyResult(outcome="FAM_OE")), "FAMILY_OE_FEE")
+    assert fee_step.fee_eur == 0.0
+    assert fee_step.timing is not None and fee_step.timing.key == "step.FAMILY_OE_FEE.timing_exempt"
+    for lang in LANGS:
+        assert "refund" not in render(fee_step.timing, lang).lower()
+    adviser = step(plan(minors, "HQ", family=FamilyResult(outcome="FAM_REVIEW")), "FAMILY_ADVISER")
+    assert adviser.timing is not None and "refund" not in render(adviser.timing, "en").lower()
+
+
+@pytest.mark.parametrize("sponsor", ["tcn_limited", "belgian"])
+def test_unmarried_partner_is_told_to_register_the_cohabitation(sponsor: str) -> None:
+    """The unmarried partner of a single-permit holder (or of a Belgian) is not closed out: the step
+    is to register the legal cohabitation and show a durable relationship (P59)."""
+    answers = Answers(
+        nationalities=["MA"],
+        current_location="abroad",
+        purposes=["join_family"],
+        dob=date(1995, 1, 1),
+        sponsor_type=sponsor,
+        sponsor_category="other" if sponsor == "tcn_limited" else None,
+        sponsor_dob=date(1993, 1, 1),
+        sponsor_right_date=date(2025, 10, 1),
+        family_application_date=date(2026, 12, 10),
+        members=[Member(relation="partner_unregistered", dob=date(1995, 1, 1), nationality="MA")],
+        sponsor_net_income=3000.0,
+        income_source="employment",
+        housing_ok="yes",
+        insurance_ok="yes",
+        red_flags=False,
+    )
+    result = assess(answers, on=date(2026, 12, 3))
+    assert result.family.outcome == "FAM_REVIEW"
+    assert "RV-11" in {item.code for item in result.review}
+    register = step(result.next_steps, "REGISTER_COHABITATION")
+    assert register.timing is not None
+    assert register.timing.params == {
+        "cohabitation_months": 12,
+        "known_years": 2,
+        "meetings": 3,
+        "meeting_days": 45,
+    }
+    assert "step.doc.cohabitation_declaration" in {d.key for d in register.documents}
