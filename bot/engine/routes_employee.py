@@ -244,7 +244,7 @@ def _shortage(
     only_if_yes: bool,
 ) -> list[RouteDraft]:
     """BXL-SHORT / WAL-SHORT: occupation on the Actiris or FOREM list."""
-    verdict = on_list(answers, list_id, day=ctx.ref_date, filed=filed)
+    verdict = on_list(answers, list_id, day=ctx.ref_date, filed=filed, table=ctx.table)
     if verdict.status == "no" or (only_if_yes and verdict.status != "yes"):
         return []
     draft = RouteDraft("SHORTAGE", rule, sources=list(verdict.sources))
@@ -271,7 +271,7 @@ def _flanders_lists(answers: Answers, ctx: Context, filed: date, *, only_if_yes:
     if qualification not in ("vocational_level_3_4", "higher_ed_3y_plus"):
         return []
     drafts: list[RouteDraft] = []
-    medium = on_list(answers, "FL_MEDIUM", day=ctx.ref_date, filed=filed)
+    medium = on_list(answers, "FL_MEDIUM", day=ctx.ref_date, filed=filed, table=ctx.table)
     # A degree holder is only pointed to the medium-skilled routes on a confirmed list match; the
     # "other" category (FL-OTHER) is open to degree holders too, so an unanswered VDAB list leaves it
     # to an adviser (RV-04) instead of concluding that no route exists.
@@ -288,7 +288,7 @@ def _flanders_lists(answers: Answers, ctx: Context, filed: date, *, only_if_yes:
             draft.review("RV-04", "route.review.degree_in_medium_function")
         drafts.append(draft)
     if medium.status != "yes":
-        vdab = on_list(answers, "FL_VDAB", day=ctx.ref_date, filed=filed)
+        vdab = on_list(answers, "FL_VDAB", day=ctx.ref_date, filed=filed, table=ctx.table)
         if vdab.status == "yes" or (vdab.status == "unknown" and not only_if_yes):
             draft = RouteDraft("LABOUR_MARKET_TEST", "FL-OTHER", sources=[*vdab.sources, "P07"])
             draft.apply(Cond(None, missing=vdab.missing, reviews=vdab.reviews))

@@ -19,7 +19,7 @@ from bot.engine.answers import Answers, ShortageList
 from bot.engine.cutoff import near_cutoff
 from bot.engine.message import Message, msg
 from bot.engine.sources import packaged_text
-from bot.engine.thresholds import active_table
+from bot.engine.thresholds import ThresholdTable, active_table
 
 ListStatus = Literal["yes", "no", "unknown"]
 
@@ -61,9 +61,10 @@ def _packaged_lists() -> str:
     return packaged_text("occupations.toml")
 
 
-def _lists_text() -> str:
-    """The lists of the rules pack in force (``data/occupations.toml`` unless a pack brings its own)."""
-    return active_table().lists_text or _packaged_lists()
+def _lists_text(table: ThresholdTable | None = None) -> str:
+    """The lists of ``table``'s rules pack, by default the pack in force (``data/occupations.toml``
+    unless a pack brings its own)."""
+    return (table or active_table()).lists_text or _packaged_lists()
 
 
 @lru_cache(maxsize=8)
@@ -71,9 +72,9 @@ def _parsed(text: str) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-def list_info(list_id: ShortageList) -> ListInfo:
-    """Validity and sources of one list."""
-    return _list_info(_lists_text(), list_id)
+def list_info(list_id: ShortageList, table: ThresholdTable | None = None) -> ListInfo:
+    """Validity and sources of one list (of ``table``'s pack, by default the pack in force)."""
+    return _list_info(_lists_text(table), list_id)
 
 
 @lru_cache(maxsize=64)
@@ -88,9 +89,9 @@ def _list_info(text: str, list_id: ShortageList) -> ListInfo:
     )
 
 
-def named_functions() -> tuple[NamedFunction, ...]:
-    """Every named function of the lists in force."""
-    return _named_functions(_lists_text())
+def named_functions(table: ThresholdTable | None = None) -> tuple[NamedFunction, ...]:
+    """Every named function of the lists (of ``table``'s pack, by default the pack in force)."""
+    return _named_functions(_lists_text(table))
 
 
 @lru_cache(maxsize=8)
@@ -113,11 +114,13 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9']+", " ", text).split())
 
 
-def match_functions(occupation: str, list_id: ShortageList) -> list[NamedFunction]:
+def match_functions(
+    occupation: str, list_id: ShortageList, table: ThresholdTable | None = None
+) -> list[NamedFunction]:
     """The named functions of ``list_id`` whose keywords occur as whole words in ``occupation``."""
     text = normalise(occupation)
     found = []
-    for function in named_functions():
+    for function in named_functions(table):
         if function.list != list_id:
             continue
         if any(re.search(rf"(?<![a-z0-9']){re.escape(k)}(?![a-z0-9'])", text) for k in function.keywords):
@@ -125,12 +128,19 @@ def match_functions(occupation: str, list_id: ShortageList) -> list[NamedFunctio
     return found
 
 
-def on_list(answers: Answers, list_id: ShortageList, *, day: date, filed: date) -> ListVerdict:
+def on_list(
+    answers: Answers,
+    list_id: ShortageList,
+    *,
+    day: date,
+    filed: date,
+    table: ThresholdTable | None = None,
+) -> ListVerdict:
     """Is the occupation on ``list_id``? ``day`` is the reference date, ``filed`` the filing date
-    (the Flemish list applies by application date, P08)."""
-    info = list_info(list_id)
+    (the Flemish list applies by application date, P08); the lists are ``table``'s pack's."""
+    info = list_info(list_id, table)
     if list_id == "FL_MEDIUM" and answers.occupation:
-        mapped = _flemish_named(answers.occupation, info, filed)
+        mapped = _flemish_named(answers.occupation, info, filed, table)
         if mapped is not None:
             return mapped
     answer = (answers.on_list or {}).get(list_id)
@@ -166,9 +176,11 @@ def on_list(answers: Answers, list_id: ShortageList, *, day: date, filed: date) 
     return ListVerdict(status=answer, sources=info.sources)
 
 
-def _flemish_named(occupation: str, info: ListInfo, filed: date) -> ListVerdict | None:
+def _flemish_named(
+    occupation: str, info: ListInfo, filed: date, table: ThresholdTable | None
+) -> ListVerdict | None:
     """The Flemish additions/removals of 1 January 2026; None when the occupation is not one of them."""
-    matches = match_functions(occupation, "FL_MEDIUM")
+    matches = match_functions(occupation, "FL_MEDIUM", table)
     if len(matches) != 1 or info.new_list_from is None:
         return None
     function = matches[0]

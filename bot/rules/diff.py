@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.engine.answers import Answers
 from bot.engine.assess import assess
 from bot.engine.assessment import Assessment
-from bot.engine.thresholds import ThresholdTable, active_table, use_table
+from bot.engine.thresholds import ThresholdTable
 from bot.operators.review import rebuild_answers
 
 EXPORT_COLUMNS = (
@@ -122,30 +121,19 @@ def diff_sessions(
     after: ThresholdTable,
     on: date,
 ) -> DiffReport:
-    """Assess each (id, status, dialogue state) under ``before`` and ``after`` as of ``on``. Each
-    table is also made the active one while it is used, as the occupation lists follow the active
-    pack; the table in force is put back at the end."""
+    """Assess each (id, status, dialogue state) under ``before`` and ``after`` as of ``on``."""
     report = DiffReport(before.version, after.version, on)
-    in_force = active_table()
-    try:
-        for session_id, status, state in sessions:
-            try:
-                answers = rebuild_answers(state).answers
-            except Exception:  # a state no answers can be rebuilt from: named, not guessed
-                report.unreadable.append(session_id)
-                continue
-            report.checked += 1
-            old, new = (_outcome(answers, on, table) for table in (before, after))
-            if old != new:
-                report.changes.append(SessionChange(session_id, status, old, new))
-    finally:
-        use_table(in_force)
+    for session_id, status, state in sessions:
+        try:
+            answers = rebuild_answers(state).answers
+        except Exception:  # a state no answers can be rebuilt from: named, not guessed
+            report.unreadable.append(session_id)
+            continue
+        report.checked += 1
+        old, new = (Outcome.of(assess(answers, on, table=table)) for table in (before, after))
+        if old != new:
+            report.changes.append(SessionChange(session_id, status, old, new))
     return report
-
-
-def _outcome(answers: Answers, on: date, table: ThresholdTable) -> Outcome:
-    use_table(table)
-    return Outcome.of(assess(answers, on, table=table))
 
 
 def _arrow(before: str, after: str) -> str:

@@ -55,6 +55,15 @@ def test_the_actiris_list_of_a_pack_in_force_is_the_one_the_engine_uses() -> Non
     assert assess(answers, DAY).review  # the packaged list again
 
 
+def test_a_table_given_to_assess_brings_its_own_lists() -> None:
+    answers = Answers.model_validate(WELDER)
+    pack = parse_pack(pack_files(occupations=NEW_ACTIRIS))
+    assert active_table() is threshold_table()  # the packaged pack stays in force
+    given = assess(answers, DAY, table=pack.table)
+    assert (given.routes[0].status, given.review) == ("eligible", [])
+    assert assess(answers, DAY).review
+
+
 def test_diff_compares_the_lists_too_and_leaves_the_table_in_force() -> None:
     pack = parse_pack(pack_files(occupations=NEW_ACTIRIS))
     same_amounts = ThresholdTable(list(pack.table.rows), "amounts-only")  # packaged lists
