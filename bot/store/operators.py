@@ -21,7 +21,10 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from bot.engine.derive import region_of_postcode
+from bot.store.base import StoreBase
 from bot.store.connection import checkpoint_truncate, immediate_transaction, open_database
+from bot.store.console import ConsoleRecords
+from bot.store.erasure import delete_sessions, finish_erasures, pending_erasures, record_erasures
 from bot.store.records import (
     FINISHED_STATUSES,
     NEEDS_REVIEW,
@@ -46,11 +49,16 @@ FLAG_RESOLVED: Final = "resolved"
 SESSION_FLAGS: Final = (FLAG_CONTACTED, FLAG_WAITING, FLAG_NEEDS_REVIEW, FLAG_RESOLVED)
 
 OPERATOR_NAME_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
+# Roles: a viewer reads sessions and writes notes and flags; an admin also erases, exports, reads the
+# audit log and manages accounts; an HR account sees only its own employer's invite links.
+VIEWER: Final = "viewer"
+ADMIN: Final = "admin"
+HR: Final = "hr"
+ROLES: Final = (VIEWER, ADMIN, HR)
+OPERATOR_LANGS: Final = ("fr", "nl", "en")
+MAX_EMPLOYER_CHARS: Final = 200
 MAX_NOTE_CHARS: Final = 2_000
 DEFAULT_PAGE_SIZE: Final = 50
-
-# A session's personal data, children before their parent (notes and flags cascade as well).
-_SESSION_TABLES: Final = ("session_notes", "session_flags", "answers", "transcript", "assessments")
 
 
 class OperatorExistsError(ValueError):
@@ -69,11 +77,19 @@ class OperatorAccount:
     created_at: datetime
     password_changed_at: datetime
     disabled_at: datetime | None = None
+    role: str = VIEWER
+    lang: str = "en"
+    employer: str | None = None  # an HR account's employer
 
     @property
     def active(self) -> bool:
         """False once the account is disabled."""
         return self.disabled_at is None
+
+    @property
+    def is_admin(self) -> bool:
+        """True for an administrator (erasure, exports, audit log, accounts)."""
+        return self.role == ADMIN
 
 
 @dataclass(frozen=True)
@@ -86,6 +102,22 @@ class AuditEntry:
     action: str
     session_id: int | None
     detail: str
+    client: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of the audit log, latest first."""
+
+    entries: list[AuditEntry]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the whole (filtered) log has (at least 1)."""
+        return max(1, -(-self.total // self.page_size))
 
 
 @dataclass(frozen=True)
@@ -204,6 +236,7 @@ class InviteCounts:
     completed: int
     needs_review: int
     routes: dict[str, int] = field(default_factory=dict)
+    handed_over: int = 0
 
 
 # -- pure helpers -----------------------------------------------------------------------------------
@@ -334,8 +367,9 @@ def _summary_from_row(row: Mapping[str, Any]) -> SessionSummary:
 # -- the store --------------------------------------------------------------------------------------
 
 
-class OperatorStore:
-    """Operator accounts, audit log, flags and notes, and the sessions seen from the console."""
+class OperatorStore(ConsoleRecords, StoreBase):
+    """Operator accounts (with :class:`ConsoleRecords`: log-in sessions and throttle), audit log, flags
+    and notes, and the sessions seen from the console."""
 
     def __init__(self, path: str | Path, *, clock: Clock = utc_now) -> None:
         """Open the database at ``path`` (creating it and bringing its schema up to date)."""
@@ -361,23 +395,36 @@ class OperatorStore:
         finally:
             self._db.close()
 
-    def _now(self) -> str:
-        return to_iso(self._clock())
-
     # -- accounts ---------------------------------------------------------------------------------
 
-    def create_operator(self, name: str, password_hash: str) -> OperatorAccount:
-        """Add an operator account; raises OperatorExistsError or ValueError for a bad name."""
+    def create_operator(
+        self,
+        name: str,
+        password_hash: str,
+        *,
+        role: str = VIEWER,
+        lang: str = "en",
+        employer: str | None = None,
+    ) -> OperatorAccount:
+        """Add an account (a viewer unless ``role`` says otherwise; an HR account needs its
+        ``employer``); raises OperatorExistsError, or ValueError for a bad name, role or language."""
         if not OPERATOR_NAME_PATTERN.fullmatch(name):
             raise ValueError("an operator name has 1–64 characters of A-Z, a-z, 0-9, '.', '_', '@' and '-'")
+        if role not in ROLES:
+            raise ValueError(f"a role is one of {', '.join(ROLES)}")
+        if lang not in OPERATOR_LANGS:
+            raise ValueError(f"a language is one of {', '.join(OPERATOR_LANGS)}")
+        employer = (employer or "").strip() or None
+        if (role == HR) != (employer is not None) or len(employer or "") > MAX_EMPLOYER_CHARS:
+            raise ValueError("an HR account needs its employer's name (and only an HR account has one)")
         now = self._now()
         with immediate_transaction(self._db):
             if self._operator_row(name) is not None:
                 raise OperatorExistsError(f"operator {name} already exists")
             self._db.execute(
-                "INSERT INTO operators (name, password_hash, created_at, password_changed_at) "
-                "VALUES (?, ?, ?, ?)",
-                [name, password_hash, now, now],
+                "INSERT INTO operators (name, password_hash, created_at, password_changed_at, role, lang, "
+                "employer) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [name, password_hash, now, now, role, lang, employer],
             )
         account = self.get_operator(name)
         assert account is not None
@@ -411,31 +458,71 @@ class OperatorStore:
             )
         return cursor.rowcount > 0
 
+    def set_operator_lang(self, name: str, lang: str) -> bool:
+        """Set the language of the console for this account; False if unknown."""
+        if lang not in OPERATOR_LANGS:
+            raise ValueError(f"a language is one of {', '.join(OPERATOR_LANGS)}")
+        with immediate_transaction(self._db):
+            cursor = self._db.execute("UPDATE operators SET lang = ? WHERE name = ?", [lang, name])
+        return cursor.rowcount > 0
+
     def _operator_row(self, name: str) -> dict[str, Any] | None:
         return next(self._db.query("SELECT * FROM operators WHERE name = ?", [name]), None)
 
     # -- audit --------------------------------------------------------------------------------------
 
-    def audit(self, operator: str, action: str, *, session_id: int | None = None, detail: str = "") -> None:
-        """Append one entry to the audit log."""
+    def audit(
+        self,
+        operator: str,
+        action: str,
+        *,
+        session_id: int | None = None,
+        detail: str = "",
+        client: str | None = None,
+    ) -> None:
+        """Append one entry to the audit log (``client``: the address the request came from)."""
         with immediate_transaction(self._db):
-            self._insert_audit(operator, action, session_id, detail)
+            self._insert_audit(operator, action, session_id, detail, client)
 
     def audit_entries(
         self, *, session_id: int | None = None, operator: str | None = None, limit: int = 200
     ) -> list[AuditEntry]:
         """The latest entries first, optionally for one session or one operator."""
+        return self.audit_page(session_id=session_id, operator=operator, page_size=limit).entries
+
+    def audit_page(
+        self,
+        *,
+        session_id: int | None = None,
+        operator: str | None = None,
+        action: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        page: int = 1,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> AuditPage:
+        """One page of the audit log, latest first, filtered by session, operator, action and
+        Belgian calendar days (inclusive)."""
+        page, page_size = max(1, page), max(1, min(page_size, 1_000))
         clauses: list[str] = []
         params: list[Any] = []
-        if session_id is not None:
-            clauses.append("session_id = ?")
-            params.append(session_id)
-        if operator is not None:
-            clauses.append("operator = ?")
-            params.append(operator)
+        for condition, value in (
+            ("session_id = ?", session_id),
+            ("operator = ?", operator),
+            ("action = ?", action),
+            ("at >= ?", None if since is None else day_start_utc(since)),
+            ("at < ?", None if until is None else day_start_utc(until + timedelta(days=1))),
+        ):
+            if value is not None:
+                clauses.append(condition)
+                params.append(value)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        rows = self._db.query(f"SELECT * FROM audit_log{where} ORDER BY id DESC LIMIT ?", [*params, limit])
-        return [
+        total = int(self._db.execute(f"SELECT COUNT(*) FROM audit_log{where}", params).fetchone()[0])
+        rows = self._db.query(
+            f"SELECT * FROM audit_log{where} ORDER BY id DESC LIMIT ? OFFSET ?",
+            [*params, page_size, (page - 1) * page_size],
+        )
+        entries = [
             AuditEntry(
                 id=row["id"],
                 at=from_iso(row["at"]),
@@ -443,9 +530,15 @@ class OperatorStore:
                 action=row["action"],
                 session_id=row["session_id"],
                 detail=row["detail"],
+                client=row["client"],
             )
             for row in rows
         ]
+        return AuditPage(entries=entries, total=total, page=page, page_size=page_size)
+
+    def audit_actions(self) -> list[str]:
+        """Every action the audit log holds (for its filter)."""
+        return [row[0] for row in self._db.execute("SELECT DISTINCT action FROM audit_log ORDER BY action")]
 
     def count_audit_since(self, operator: str, action: str, since: datetime) -> int:
         """How many ``action`` entries ``operator`` has since ``since`` (e.g. failed logins)."""
@@ -455,10 +548,24 @@ class OperatorStore:
         ).fetchone()
         return int(row[0])
 
-    def _insert_audit(self, operator: str, action: str, session_id: int | None, detail: str) -> None:
+    def purge_audit_older_than(self, days: int, now: datetime | None = None) -> int:
+        """Delete audit entries (and ended log-in sessions and old log-in failures) older than
+        ``days`` days; return the number of rows deleted."""
+        if days < 0:
+            raise ValueError("days must be zero or more")
+        cutoff = to_iso((now or self._clock()) - timedelta(days=days))
+        with immediate_transaction(self._db):
+            deleted = self._db.execute("DELETE FROM audit_log WHERE at < ?", [cutoff]).rowcount
+            deleted += self._purge_console_records(cutoff)
+        return deleted
+
+    def _insert_audit(
+        self, operator: str, action: str, session_id: int | None, detail: str, client: str | None = None
+    ) -> None:
         self._db.execute(
-            "INSERT INTO audit_log (at, operator, action, session_id, detail) VALUES (?, ?, ?, ?, ?)",
-            [self._now(), operator, action, session_id, detail],
+            "INSERT INTO audit_log (at, operator, action, session_id, detail, client) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [self._now(), operator, action, session_id, detail, client],
         )
 
     # -- flags and notes ----------------------------------------------------------------------------
@@ -582,16 +689,23 @@ class OperatorStore:
 
     # -- HR counts --------------------------------------------------------------------------------
 
-    def invite_counts(self, since: date | None = None, until: date | None = None) -> list[InviteCounts]:
-        """Per invite (with its employer): sessions started, finished and needing review, and the
-        route of their latest assessment — for sessions active in the date range."""
+    def invite_counts(
+        self, since: date | None = None, until: date | None = None, *, employer: str | None = None
+    ) -> list[InviteCounts]:
+        """Per invite (with its employer): sessions started, finished, needing review and handed to
+        an adviser, and the route of their latest assessment — for sessions active in the date
+        range; only one employer's invites when ``employer`` is given."""
         where, params = _where(SessionFilters(since=since, until=until))
         where = (where + " AND" if where else " WHERE") + " s.invite_token IS NOT NULL"
+        if employer is not None:
+            where += " AND i.employer = ?"
+            params.append(employer)
         counts: dict[str, InviteCounts] = {}
         finished = ", ".join(f"'{status}'" for status in sorted(FINISHED_STATUSES))
         for row in self._db.query(
             f"SELECT s.invite_token AS token, i.employer, COUNT(*) AS started, "
-            f"SUM(s.status IN ({finished})) AS completed, SUM(s.status = '{NEEDS_REVIEW}') AS needs_review "
+            f"SUM(s.status IN ({finished})) AS completed, SUM(s.status = '{NEEDS_REVIEW}') AS needs_review, "
+            "SUM(EXISTS (SELECT 1 FROM handoffs h WHERE h.session_id = s.id)) AS handed_over "
             f"{_FROM}{where} GROUP BY s.invite_token",
             params,
         ):
@@ -601,6 +715,7 @@ class OperatorStore:
                 started=row["started"],
                 completed=row["completed"],
                 needs_review=row["needs_review"],
+                handed_over=row["handed_over"],
             )
         for row in self._db.query(
             f"SELECT s.invite_token AS token, a.route_code, COUNT(*) AS n {_FROM}{where} "
@@ -608,25 +723,41 @@ class OperatorStore:
             params,
         ):
             counts[row["token"]].routes[row["route_code"]] = row["n"]
-        for row in self._db.query("SELECT token, employer FROM invites"):
+        mine = ("WHERE employer = ?", [employer]) if employer is not None else ("", [])
+        for row in self._db.query(f"SELECT token, employer FROM invites {mine[0]}", mine[1]):
             counts.setdefault(row["token"], InviteCounts(row["token"], row["employer"], 0, 0, 0))
         return sorted(counts.values(), key=lambda c: ((c.employer or "").lower(), c.token))
 
     # -- erasure --------------------------------------------------------------------------------------
 
     def erase_session(self, session_id: int) -> int:
-        """Delete one session with its answers, transcript, assessments, notes and flags, zeroing the
-        freed content and truncating the WAL (as ``SessionStore.erase_user``); return the rows deleted.
-        The audit log keeps only that the session number was erased."""
+        """Delete one session with its answers, transcript, assessments, notes, flags, hand-offs and
+        shares, zeroing the freed content and truncating the WAL (as ``SessionStore.erase_user``,
+        and recorded the same way); return the rows deleted. The audit log keeps only that the
+        session number was erased. A blocked checkpoint leaves the erasure pending."""
         self._db.execute("PRAGMA secure_delete = ON")
-        deleted = 0
+        now = self._now()
         with immediate_transaction(self._db):
-            for table in _SESSION_TABLES:
-                cursor = self._db.execute(f"DELETE FROM {table} WHERE session_id = ?", [session_id])
-                deleted += cursor.rowcount
-            deleted += self._db.execute("DELETE FROM sessions WHERE id = ?", [session_id]).rowcount
-        checkpoint_truncate(self._db)
+            ids, deleted = delete_sessions(self._db, "id = ?", [session_id])
+            record_erasures(self._db, self.path, ids, now)
+        if ids:
+            finish_erasures(self._db, now)
         return deleted
+
+    def pending_erasures(self) -> list[int]:
+        """Erased session ids whose text may still be on disk (see :mod:`bot.store.erasure`)."""
+        return pending_erasures(self._db)
+
+    # -- HR: results shared with the employer ---------------------------------------------------------
+
+    def shared_results(self, employer: str) -> list[tuple[SessionSummary, datetime]]:
+        """The sessions whose person agreed to share the result with ``employer``, with when."""
+        rows = self._db.query(
+            f"{_SUMMARY_SELECT}, r.agreed_at {_FROM} JOIN result_shares r ON r.session_id = s.id "
+            "WHERE r.employer = ? ORDER BY r.agreed_at DESC",
+            [employer],
+        )
+        return [(_summary_from_row(row), from_iso(row["agreed_at"])) for row in rows]
 
 
 class _SearchScope:
@@ -667,4 +798,7 @@ def _operator_from_row(row: Mapping[str, Any]) -> OperatorAccount:
         created_at=from_iso(row["created_at"]),
         password_changed_at=from_iso(row["password_changed_at"]),
         disabled_at=optional_from_iso(row["disabled_at"]),
+        role=row["role"],
+        lang=row["lang"],
+        employer=row["employer"],
     )

@@ -112,10 +112,21 @@ class Invite:
     created_at: datetime
     expires_at: datetime | None = None
     revoked_at: datetime | None = None
+    created_by: str | None = None
 
     def is_usable(self, now: datetime) -> bool:
         """True when neither revoked nor expired at ``now``."""
         return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+
+
+@dataclass(frozen=True)
+class ResultShare:
+    """A person's consent, given in the chat, to share a session's result with the inviting employer."""
+
+    session_id: int
+    invite_token: str
+    employer: str
+    agreed_at: datetime
 
 
 def utc_now() -> datetime:
