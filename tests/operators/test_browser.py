@@ -57,7 +57,7 @@ def _free_port() -> int:
 def console_url(db_path: Path, clock: SettableClock, seeded: dict[str, int]) -> Iterator[str]:
     """The console served by uvicorn on a free loopback port, in a background thread."""
     ops = OperatorStore(db_path, clock=clock)
-    ops.create_operator("alice", hash_password(PASSWORD))
+    ops.create_operator("alice", hash_password(PASSWORD), role="admin")
     ops.close()
     clock.now += timedelta(seconds=1)
     config = ConsoleConfig(
@@ -138,7 +138,7 @@ def test_review_console_in_chromium(page, console_url: str, seeded: dict[str, in
     with page.expect_download() as download_info:
         page.click("#export-csv")
     exported = Path(download_info.value.path())
-    rows = list(csv.DictReader(exported.open(encoding="utf-8")))
+    rows = list(csv.DictReader(exported.open(encoding="utf-8-sig")))
     assert [r["id"] for r in rows] == [ids["family"]] and rows[0]["employer"] == "Globex NV"
 
     # open a session
@@ -155,7 +155,7 @@ def test_review_console_in_chromium(page, console_url: str, seeded: dict[str, in
     assert "advised to wait until 15 Sep" in page.locator("#notes").inner_text()
     page.click("#flags button:has-text('contacted')")
     page.wait_for_url("**#flags")
-    assert "✓ contacted" in page.locator("#flags").inner_text()
+    assert "✓ Contacted" in page.locator("#flags").inner_text()
     page.set_viewport_size({"width": 1360, "height": 1400})
     page.goto(f"{url}/sessions/{ids['family']}")
     page.screenshot(path=str(shots / "review-session.png"))
