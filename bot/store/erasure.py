@@ -109,7 +109,7 @@ def complete_erasures(db_path: str | Path, now: str) -> bool:
     try:
         if not pending_erasures(db):
             return True
-        return finish_erasures(db, now, wait=True)
+        return finish_erasures(db, now)  # never waits: a waiting checkpoint would hold writers back
     finally:
         db.close()
 
