@@ -354,6 +354,8 @@ class Console:
             return handler(request, session)
         except BadRequest as error:
             return self.bad_request(request, error)
+        except FilterError as error:
+            return self.bad_request(request, BadRequest.from_filter(error))
 
     def guarded(
         self,
