@@ -245,6 +245,7 @@ def _review(args: argparse.Namespace, io: _Io) -> int:
         session_hours=args.session_hours,
         secure_cookie=args.secure_cookie,
         bot_username=get_settings().bot_username,
+        audit_retention_days=get_settings().audit_retention_days,
     )
     uvicorn.run(
         create_app(config),

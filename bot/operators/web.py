@@ -25,6 +25,7 @@ from typing import Any, Final, TypeVar
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.datastructures import FormData, MutableHeaders
 from starlette.requests import Request
@@ -93,6 +94,7 @@ PAGE_SIZE: Final = 25
 AUDIT_PAGE_SIZE: Final = 50
 LOGIN_FORM_MAX_AGE: Final = 3600.0
 DEFAULT_IDLE_MINUTES: Final = 30.0
+DEFAULT_AUDIT_RETENTION_DAYS: Final = 730
 INVALID_NAME: Final = "(invalid name)"
 UNKNOWN_NAME: Final = "(unknown name)"
 MAX_INVITE_DAYS: Final = 365
@@ -128,6 +130,7 @@ class ConsoleConfig:
     idle_minutes: float = DEFAULT_IDLE_MINUTES
     secure_cookie: bool = False
     bot_username: str | None = None
+    audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS
     clock: Clock = utc_now
     today: Callable[[], date] = today_in_brussels
 
@@ -258,10 +261,12 @@ class Console:
 
     @asynccontextmanager
     async def lifespan(self, _app: Starlette) -> AsyncIterator[None]:
-        """Open both stores on their thread, finish any erasure left pending, close them on shutdown."""
+        """Open both stores on their thread, drop audit entries past their retention, finish any
+        erasure left pending; close the stores on shutdown."""
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="guichet-console-db")
         try:
             await self.db(self._open)
+            await self.db(self.store.purge_audit_older_than, self.config.audit_retention_days)
             if await self.db(self.store.pending_erasures):
                 self._complete_erasures_later()
             yield
@@ -779,8 +784,9 @@ class Console:
         expiry_days = parse_count("expires_days", days, default=30, limit=MAX_INVITE_DAYS) if days else 30
         try:
             prefill = validate_prefill(raw)
-        except ValueError as exc:
-            field = str(exc).split("'")[1] if "'" in str(exc) else "?"
+        except ValidationError as exc:
+            location = exc.errors()[0]["loc"]
+            field = text(normalise_lang(session.lang), f"console.hr.fact.{location[0]}") if location else "?"
             raise BadRequest("console.hr.bad_fact", field=field) from None
         token = self.sessions.create_invite(
             employer,

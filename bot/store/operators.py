@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
@@ -40,6 +40,7 @@ from bot.store.records import (
 from bot.store.schema import migrate
 
 BRUSSELS: Final = ZoneInfo("Europe/Brussels")
+RowT = TypeVar("RowT")
 
 # Flags an operator can set on a session (the review queue: needs_review until resolved).
 FLAG_CONTACTED: Final = "contacted"
@@ -103,21 +104,6 @@ class AuditEntry:
     session_id: int | None
     detail: str
     client: str | None = None
-
-
-@dataclass(frozen=True)
-class AuditPage:
-    """One page of the audit log, latest first."""
-
-    entries: list[AuditEntry]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages the whole (filtered) log has (at least 1)."""
-        return max(1, -(-self.total // self.page_size))
 
 
 @dataclass(frozen=True)
@@ -212,10 +198,10 @@ class SessionSummary:
 
 
 @dataclass(frozen=True)
-class SessionPage:
-    """One page of a filtered list, newest activity first."""
+class Page(Generic[RowT]):
+    """One page of a filtered list (sessions or audit entries), newest first."""
 
-    rows: list[SessionSummary]
+    rows: list[RowT]
     total: int
     page: int
     page_size: int
@@ -224,6 +210,10 @@ class SessionPage:
     def pages(self) -> int:
         """How many pages the whole list has (at least 1)."""
         return max(1, -(-self.total // self.page_size))
+
+
+SessionPage = Page[SessionSummary]
+AuditPage = Page[AuditEntry]
 
 
 @dataclass(frozen=True)
@@ -488,7 +478,7 @@ class OperatorStore(ConsoleRecords, StoreBase):
         self, *, session_id: int | None = None, operator: str | None = None, limit: int = 200
     ) -> list[AuditEntry]:
         """The latest entries first, optionally for one session or one operator."""
-        return self.audit_page(session_id=session_id, operator=operator, page_size=limit).entries
+        return self.audit_page(session_id=session_id, operator=operator, page_size=limit).rows
 
     def audit_page(
         self,
@@ -534,19 +524,11 @@ class OperatorStore(ConsoleRecords, StoreBase):
             )
             for row in rows
         ]
-        return AuditPage(entries=entries, total=total, page=page, page_size=page_size)
+        return AuditPage(rows=entries, total=total, page=page, page_size=page_size)
 
     def audit_actions(self) -> list[str]:
         """Every action the audit log holds (for its filter)."""
         return [row[0] for row in self._db.execute("SELECT DISTINCT action FROM audit_log ORDER BY action")]
-
-    def count_audit_since(self, operator: str, action: str, since: datetime) -> int:
-        """How many ``action`` entries ``operator`` has since ``since`` (e.g. failed logins)."""
-        row = self._db.execute(
-            "SELECT COUNT(*) FROM audit_log WHERE operator = ? AND action = ? AND at >= ?",
-            [operator, action, to_iso(since)],
-        ).fetchone()
-        return int(row[0])
 
     def purge_audit_older_than(self, days: int, now: datetime | None = None) -> int:
         """Delete audit entries (and ended log-in sessions and old log-in failures) older than
