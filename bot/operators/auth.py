@@ -12,7 +12,7 @@ from typing import Final
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from bot.store.operators import ADMIN, VIEWER, OperatorAccount
+from bot.store.accounts import ADMIN, VIEWER, OperatorAccount
 
 # scrypt with N=2^14, r=8, p=1: 16 MiB and some tens of milliseconds per check (OWASP minimum).
 SCRYPT_N: Final = 2**14

@@ -26,16 +26,9 @@ from bot.operators.filters import CHOICES, FilterError, parse_filters
 from bot.operators.review import answer_lines, rebuild_answers
 from bot.render import render_assessment_text
 from bot.store import SessionStore
+from bot.store.accounts import OPERATOR_LANGS, ROLES, VIEWER, OperatorExistsError
 from bot.store.backup import NotAStoreError, backup, restore
-from bot.store.operators import (
-    OPERATOR_LANGS,
-    ROLES,
-    VIEWER,
-    OperatorExistsError,
-    OperatorStore,
-    SessionFilters,
-    SessionSummary,
-)
+from bot.store.operators import OperatorStore, SessionFilters, SessionSummary
 from bot.store.records import SchemaTooNewError, to_iso
 
 OPERATOR_COMMANDS: Final = frozenset({"review", "operators", "sessions", "purge", "backup", "restore"})

@@ -72,20 +72,10 @@ from bot.operators.labels import (
 from bot.operators.review import answer_lines, reassess, rebuild_answers
 from bot.render import render_assessment_text, threshold_line
 from bot.store import SessionStore
+from bot.store.accounts import ADMIN, HR, OPERATOR_NAME_PATTERN, ROLES, VIEWER, OperatorExistsError
 from bot.store.erasure import complete_in_background
-from bot.store.operators import (
-    ADMIN,
-    BRUSSELS,
-    HR,
-    OPERATOR_NAME_PATTERN,
-    ROLES,
-    SESSION_FLAGS,
-    VIEWER,
-    OperatorExistsError,
-    OperatorStore,
-    SessionFilters,
-)
-from bot.store.records import Clock, UnknownSessionError, utc_now
+from bot.store.operators import SESSION_FLAGS, OperatorStore, SessionFilters
+from bot.store.records import BRUSSELS, Clock, UnknownSessionError, utc_now
 
 HERE: Final = Path(__file__).parent
 SESSION_COOKIE: Final = "guichet_console"

@@ -1,12 +1,10 @@
 """The durable sessions store (SQLite via sqlite-utils): sessions, answers, transcript, invites."""
 
+from bot.store.accounts import AuditEntry, OperatorAccount, OperatorExistsError
 from bot.store.async_store import AsyncSessionStore
 from bot.store.operators import (
     SESSION_FLAGS,
-    AuditEntry,
     InviteCounts,
-    OperatorAccount,
-    OperatorExistsError,
     OperatorStore,
     SessionFilters,
     SessionFlag,

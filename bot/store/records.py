@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, Final
+from datetime import UTC, date, datetime, time
+from typing import Any, Final, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from pydantic_core import to_jsonable_python
 
@@ -18,6 +19,9 @@ SESSION_STATUSES: Final = frozenset({IN_PROGRESS, COMPLETED, ABANDONED, NEEDS_RE
 FINISHED_STATUSES: Final = frozenset({COMPLETED, NEEDS_REVIEW})
 
 Clock = Callable[[], datetime]
+BRUSSELS: Final = ZoneInfo("Europe/Brussels")
+DEFAULT_PAGE_SIZE: Final = 50
+RowT = TypeVar("RowT")
 
 
 class StoreError(Exception):
@@ -129,6 +133,21 @@ class ResultShare:
     agreed_at: datetime
 
 
+@dataclass(frozen=True)
+class Page(Generic[RowT]):
+    """One page of a filtered list (sessions or audit entries), newest first."""
+
+    rows: list[RowT]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the whole list has (at least 1)."""
+        return max(1, -(-self.total // self.page_size))
+
+
 def utc_now() -> datetime:
     """The current time, timezone-aware UTC."""
     return datetime.now(UTC)
@@ -169,3 +188,8 @@ class UpdateCheck:
     processed: bool
     undelivered: bool
     session: StoredSession | None
+
+
+def day_start_utc(day: date) -> str:
+    """The UTC ISO time at which a Belgian calendar day starts."""
+    return to_iso(datetime.combine(day, time(0), tzinfo=BRUSSELS))

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from starlette.routing import Route
 
+from bot.invites import PREFILL_FIELDS
 from bot.operators.auth import hash_password
 from bot.operators.web import ConsoleConfig, create_app
 from bot.store import OperatorStore
@@ -52,12 +53,7 @@ PARAMETERS = (
     "password",
     "next",
     "ui",
-    "work_postcode",
-    "salary_month_base",
-    "salary_year",
-    "contract_months",
-    "occupation",
-    "employer_type",
+    *PREFILL_FIELDS,
     "expires_days",
     "done",
     "created",
