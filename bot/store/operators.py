@@ -37,6 +37,7 @@ from bot.store.records import (
     from_iso,
     load_json,
     optional_from_iso,
+    session_from_row,
     to_iso,
     utc_now,
 )
@@ -385,20 +386,7 @@ class OperatorStore(AccountStore):
     def get_session(self, session_id: int) -> StoredSession | None:
         """One session by id, or None (erased, purged or never existed)."""
         row = next(self._db.query("SELECT * FROM sessions WHERE id = ?", [session_id]), None)
-        if row is None:
-            return None
-        return StoredSession(
-            id=row["id"],
-            channel=row["channel"],
-            user_key=row["user_key"],
-            status=row["status"],
-            lang=row["lang"],
-            state=load_json(row["state_json"]),
-            invite_token=row["invite_token"],
-            created_at=from_iso(row["created_at"]),
-            updated_at=from_iso(row["updated_at"]),
-            completed_at=optional_from_iso(row["completed_at"]),
-        )
+        return None if row is None else session_from_row(row)
 
     def summary(self, session_id: int) -> SessionSummary | None:
         """The list row of one session, or None."""

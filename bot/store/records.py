@@ -193,3 +193,19 @@ class UpdateCheck:
 def day_start_utc(day: date) -> str:
     """The UTC ISO time at which a Belgian calendar day starts."""
     return to_iso(datetime.combine(day, time(0), tzinfo=BRUSSELS))
+
+
+def session_from_row(row: dict[str, Any]) -> StoredSession:
+    """A :class:`StoredSession` from its ``sessions`` table row."""
+    return StoredSession(
+        id=row["id"],
+        channel=row["channel"],
+        user_key=row["user_key"],
+        status=row["status"],
+        lang=row["lang"],
+        state=load_json(row["state_json"]),
+        invite_token=row["invite_token"],
+        created_at=from_iso(row["created_at"]),
+        updated_at=from_iso(row["updated_at"]),
+        completed_at=optional_from_iso(row["completed_at"]),
+    )

@@ -7,17 +7,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.engine.assessment import Assessment
 from bot.store.base import StoreBase
 from bot.store.connection import immediate_transaction, open_database
 from bot.store.inbox import InboxStore
 from bot.store.invites import InviteStore
+from bot.store.outcomes import OutcomeStore
 from bot.store.records import (
     ABANDONED,
-    COMPLETED,
     FINISHED_STATUSES,
     IN_PROGRESS,
-    NEEDS_REVIEW,
     SESSION_STATUSES,
     Clock,
     DuplicateUpdateError,
@@ -26,12 +24,11 @@ from bot.store.records import (
     StoredSession,
     TranscriptLine,
     TurnRecord,
-    UnknownSessionError,
     UpdateCheck,
     dump_json,
     from_iso,
     load_json,
-    optional_from_iso,
+    session_from_row,
     utc_now,
 )
 from bot.store.retention import RetentionStore
@@ -40,10 +37,11 @@ from bot.store.schema import migrate
 log = logging.getLogger(__name__)
 
 
-class SessionStore(InboxStore, InviteStore, RetentionStore, StoreBase):
+class SessionStore(InboxStore, InviteStore, OutcomeStore, RetentionStore, StoreBase):
     """Sessions, their append-only answers and transcript, assessments, update dedupe and hand-offs;
-    with the inbox (:class:`InboxStore`), invites and result shares (:class:`InviteStore`), erasure
-    and retention (:class:`RetentionStore`), each in its own module.
+    with the inbox (:class:`InboxStore`), invites and result shares (:class:`InviteStore`),
+    assessments and hand-offs (:class:`OutcomeStore`), erasure and retention (:class:`RetentionStore`),
+    each in its own module.
 
     Every public write is one transaction. The underlying sqlite3 connection refuses use from any
     thread but the one that opened the store: from asyncio, use :class:`AsyncSessionStore`.
@@ -66,7 +64,7 @@ class SessionStore(InboxStore, InviteStore, RetentionStore, StoreBase):
     def load_state(self, channel: str, user_key: str) -> StoredSession | None:
         """The user's latest session (whatever its status), or None if they have none."""
         row = self._latest_session_row(channel, user_key)
-        return None if row is None else _session_from_row(row)
+        return None if row is None else session_from_row(row)
 
     def save_turn(
         self,
@@ -190,28 +188,8 @@ class SessionStore(InboxStore, InviteStore, RetentionStore, StoreBase):
         return UpdateCheck(
             processed=row is not None,
             undelivered=row is not None and row[0] is None,
-            session=None if latest is None else _session_from_row(latest),
+            session=None if latest is None else session_from_row(latest),
         )
-
-    def create_handoff(self, session_id: int, operator_chat_id: int, operator_message_id: int) -> None:
-        """Remember the operators'-chat message that asked an adviser to follow up a session."""
-        with immediate_transaction(self._db):
-            self._db.execute(
-                "INSERT OR REPLACE INTO handoffs VALUES (?, ?, ?, ?)",
-                [operator_chat_id, operator_message_id, session_id, self._now()],
-            )
-
-    def find_handoff(self, operator_chat_id: int, operator_message_id: int) -> StoredSession | None:
-        """The session a hand-off message in the operators' chat belongs to, if it still exists."""
-        row = self._db.execute(
-            "SELECT s.* FROM handoffs h JOIN sessions s ON s.id = h.session_id "
-            "WHERE h.operator_chat_id = ? AND h.operator_message_id = ?",
-            [operator_chat_id, operator_message_id],
-        ).fetchone()
-        if row is None:
-            return None
-        columns = [d[0] for d in self._db.execute("SELECT * FROM sessions LIMIT 0").description]
-        return _session_from_row(dict(zip(columns, row, strict=True)))
 
     def append_transcript(self, session_id: int, direction: str, text: str) -> None:
         """Add one line to a session's transcript (e.g. an adviser's message)."""
@@ -261,39 +239,6 @@ class SessionStore(InboxStore, InviteStore, RetentionStore, StoreBase):
                 invite_token=invite_token,
                 now=now,
             )
-
-    def save_assessment(self, session_id: int, assessment: Assessment) -> None:
-        """Store the assessment (JSON and indexed columns) and mark the session completed, or
-        needs_review when the assessment lists reviews. Raises UnknownSessionError."""
-        now = self._now()
-        status = NEEDS_REVIEW if assessment.review else COMPLETED
-        with immediate_transaction(self._db):
-            updated = self._db.execute(
-                "UPDATE sessions SET status = ?, updated_at = ?, completed_at = ? WHERE id = ?",
-                [status, now, now, session_id],
-            ).rowcount
-            if updated == 0:
-                raise UnknownSessionError(f"no session {session_id}")
-            self._db.table("assessments").insert(
-                {
-                    "session_id": session_id,
-                    "created_at": now,
-                    "rules_version": assessment.rules_version,
-                    "reference_date": assessment.reference_date.isoformat(),
-                    "route_code": assessment.route_code,
-                    "family_outcome": assessment.family.outcome,
-                    "review_codes": dump_json(sorted({review.code for review in assessment.review})),
-                    "assessment_json": assessment.model_dump_json(),
-                }
-            )
-
-    def latest_assessment(self, session_id: int) -> Assessment | None:
-        """The session's most recent assessment, or None."""
-        row = self._db.execute(
-            "SELECT assessment_json FROM assessments WHERE session_id = ? ORDER BY id DESC LIMIT 1",
-            [session_id],
-        ).fetchone()
-        return None if row is None else Assessment.model_validate_json(row[0])
 
     def get_answers(self, session_id: int) -> list[StoredAnswer]:
         """The session's answer log in the order given (for "back" and audit replay)."""
@@ -438,18 +383,3 @@ class SessionStore(InboxStore, InviteStore, RetentionStore, StoreBase):
 def _check_status(status: str) -> None:
     if status not in SESSION_STATUSES:
         raise ValueError(f"unknown session status {status!r}; expected one of {sorted(SESSION_STATUSES)}")
-
-
-def _session_from_row(row: dict[str, Any]) -> StoredSession:
-    return StoredSession(
-        id=row["id"],
-        channel=row["channel"],
-        user_key=row["user_key"],
-        status=row["status"],
-        lang=row["lang"],
-        state=load_json(row["state_json"]),
-        invite_token=row["invite_token"],
-        created_at=from_iso(row["created_at"]),
-        updated_at=from_iso(row["updated_at"]),
-        completed_at=optional_from_iso(row["completed_at"]),
-    )
