@@ -291,6 +291,10 @@ class Console:
         )
         return HTMLResponse(html, status_code=status_code)
 
+    def message(self, session: ConsoleSession, key: str, status_code: int, **params: str) -> Response:
+        """A short plain-text answer in the operator's language (refusals, errors)."""
+        return PlainTextResponse(text(normalise_lang(session.lang), key, **params), status_code=status_code)
+
     def bad_request(self, request: Request, error: BadRequest) -> Response:
         session: ConsoleSession | None = request.scope.get("console_session")
         message = text(normalise_lang(session.lang if session else None), error.key, **error.params)
@@ -338,11 +342,11 @@ class Console:
             return PlainTextResponse("Log in first.", status_code=401)
         request.scope["console_session"] = session
         if session.role not in roles:
-            return PlainTextResponse(text(normalise_lang(session.lang), "console.forbidden"), status_code=403)
+            return self.message(session, "console.forbidden", 403)
         if form is not None:
             token = form.get("csrf")
             if not same_token(token if isinstance(token, str) else None, session.csrf):
-                return PlainTextResponse("Missing or wrong CSRF token.", status_code=403)
+                return self.message(session, "console.error.csrf", 403)
         if handler is None:
             return session
         try:
@@ -520,7 +524,7 @@ class Console:
     def export(self, request: Request, session: ConsoleSession) -> Response:
         fmt = request.path_params["fmt"]
         if fmt not in EXPORT_FORMATS:
-            return PlainTextResponse("Export as .csv or .json.", status_code=404)
+            return self.message(session, "console.error.format", 404)
         separator = request.query_params.get("sep", ",")
         if separator not in SEPARATORS:
             raise BadRequest("console.error.separator")
@@ -641,7 +645,7 @@ class Console:
         try:
             self.store.add_note(session_id, session.operator, note)
         except UnknownSessionError:
-            return PlainTextResponse("No such session.", status_code=404)
+            return self.message(session, "console.error.no_session", 404)
         except ValueError as exc:
             return PlainTextResponse(str(exc), status_code=400)
         return RedirectResponse(f"/sessions/{session_id}#notes", status_code=303)
@@ -652,7 +656,7 @@ class Console:
         try:
             self.store.set_flag(session_id, flag, session.operator, on=on)
         except UnknownSessionError:
-            return PlainTextResponse("No such session.", status_code=404)
+            return self.message(session, "console.error.no_session", 404)
         except ValueError as exc:
             return PlainTextResponse(str(exc), status_code=400)
         return RedirectResponse(f"/sessions/{session_id}#flags", status_code=303)
@@ -660,12 +664,10 @@ class Console:
     def erase(self, request: Request, session: ConsoleSession) -> Response:
         session_id = _session_id(request)
         if _form_text(request, "confirm") != "erase":
-            return PlainTextResponse(
-                text(normalise_lang(session.lang), "console.erase.confirm"), status_code=400
-            )
+            return self.message(session, "console.erase.confirm", 400)
         deleted = self.store.erase_session(session_id)
         if deleted == 0:
-            return PlainTextResponse("No such session.", status_code=404)
+            return self.message(session, "console.error.no_session", 404)
         self.store.audit(
             session.operator,
             audit.ERASE,
@@ -715,7 +717,7 @@ class Console:
     def manage_account(self, request: Request, session: ConsoleSession) -> Response:
         name, action = request.path_params["name"], _form_text(request, "action")
         if self.store.get_operator(name) is None:
-            return PlainTextResponse("No such account.", status_code=404)
+            return self.message(session, "console.error.no_account", 404)
         if action == "disable":
             self.store.disable_operator(name)
             self.store.end_all_console_sessions(name)
@@ -800,7 +802,7 @@ class Console:
 
         token = self._own_invite(request, session)
         if not self.config.bot_username:
-            return PlainTextResponse("The bot's username is not configured.", status_code=404)
+            return self.message(session, "console.hr.no_username", 404)
         out = io.BytesIO()
         segno.make(deep_link(self.config.bot_username, token), error="m").save(
             out, kind="png", scale=6, border=4
@@ -816,9 +818,7 @@ class Console:
         session_id = _session_id(request)
         share = self.sessions.result_share(session_id)
         if share is None or share.employer != employer:
-            return PlainTextResponse(
-                text(normalise_lang(session.lang), "console.hr.not_shared"), status_code=404
-            )
+            return self.message(session, "console.hr.not_shared", 404)
         assessment = self.sessions.latest_assessment(session_id)
         self.store.audit(session.operator, audit.VIEW_SHARED, session_id=session_id)
         lang = normalise_lang(session.lang)

@@ -288,3 +288,29 @@ def test_every_route_but_the_login_form_is_guarded(db_path: Path) -> None:
         if isinstance(route, Route)
     }
     assert routes - {"/login"} == set(guarded_paths(1)) - {"/sessions/export.json"}
+
+
+def test_an_async_handler_is_guarded_and_reaches_the_store_through_db(
+    db_path: Path, clock: SettableClock, seeded: dict[str, int]
+) -> None:
+    """A page added later (e.g. a Rules page) may be ``async``: it is guarded the same way and calls
+    the stores on their thread with ``console.db``."""
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    ops = OperatorStore(db_path, clock=clock)
+    ops.create_operator("alice", hash_password(PASSWORD), role="admin")
+    ops.close()
+    clock.now += timedelta(seconds=1)
+    app = create_app(ConsoleConfig(db_path=db_path, secret_key="k", clock=clock, today=lambda: ASSESSED_ON))
+    console = app.state.console
+
+    async def rules(request, session):  # type: ignore[no-untyped-def]
+        names = await console.db(lambda: [a.name for a in console.store.list_operators()])
+        return PlainTextResponse(f"{session.operator} sees {names}")
+
+    app.router.routes.insert(0, Route("/rules", console.guarded(rules), methods=["GET"]))
+    with TestClient(app, follow_redirects=False) as client:
+        assert client.get("/rules").status_code == 303
+        login(client)
+        assert client.get("/rules").text == "alice sees ['alice']"
