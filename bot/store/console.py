@@ -20,6 +20,7 @@ from bot.store.records import from_iso, to_iso
 FREE_LOGIN_FAILURES: Final = 3
 MAX_LOGIN_DELAY: Final = timedelta(minutes=15)
 MAX_CLIENT_CHARS: Final = 64
+TOUCH_EVERY: Final = timedelta(minutes=1)  # how often a request moves a session's last-seen time
 
 
 def token_hash(token: str) -> str:
@@ -62,8 +63,9 @@ class ConsoleRecords(StoreBase):
             )
 
     def console_session(self, token: str, *, idle: timedelta, lifetime: timedelta) -> ConsoleLogin | None:
-        """The live session for ``token``, its last-seen time moved to now; None when unknown, ended,
-        idle for longer than ``idle`` or older than ``lifetime`` (such a session is ended)."""
+        """The live session for ``token``, its last-seen time moved to now (at most once a minute);
+        None when unknown, ended, idle for longer than ``idle`` or older than ``lifetime`` (such a
+        session is ended)."""
         now = self._clock()
         key = token_hash(token)
         row = self._db.execute(
@@ -74,15 +76,15 @@ class ConsoleRecords(StoreBase):
         if row is None or row[5] is not None:
             return None
         created, seen = from_iso(row[3]), from_iso(row[4])
-        with immediate_transaction(self._db):
-            if now - seen > idle or now - created > lifetime:
+        expired = now - seen > idle or now - created > lifetime
+        if expired or now - seen >= TOUCH_EVERY:  # not one write per request: once a minute is enough
+            column = "ended_at" if expired else "last_seen_at"
+            with immediate_transaction(self._db):
                 self._db.execute(
-                    "UPDATE console_sessions SET ended_at = ? WHERE token_hash = ?", [to_iso(now), key]
+                    f"UPDATE console_sessions SET {column} = ? WHERE token_hash = ?", [to_iso(now), key]
                 )
-                return None
-            self._db.execute(
-                "UPDATE console_sessions SET last_seen_at = ? WHERE token_hash = ?", [to_iso(now), key]
-            )
+        if expired:
+            return None
         return ConsoleLogin(operator=row[0], csrf=row[1], client=row[2], created_at=created, last_seen_at=now)
 
     def end_console_session(self, token: str) -> bool:
