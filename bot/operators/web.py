@@ -62,6 +62,7 @@ from bot.operators.filters import (
 )
 from bot.operators.labels import (
     family_label,
+    field_label,
     flag_label,
     review_title,
     route_label,
@@ -185,6 +186,7 @@ def _environment() -> Environment:
         status_label=status_label,
         flag_label=flag_label,
         value_label=value_label,
+        field_label=field_label,
         source_link=source_link,
         say=lambda message, lang="en": render(message, lang) if isinstance(message, EngineMessage) else "",
         money=lambda amount, lang="en": "—" if amount is None else money(float(amount), lang),
