@@ -77,6 +77,13 @@ def add_operator_commands(subparsers: Any) -> None:
     p_review.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
     p_review.add_argument("--port", type=int, default=DEFAULT_PORT)
     p_review.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDRESS",
+        help="the HTTPS reverse proxy's address, whose X-Forwarded-For names the client (repeatable)",
+    )
+    p_review.add_argument(
         "--session-hours", type=float, default=DEFAULT_SESSION_HOURS, help="log-in lifetime (default 8)"
     )
     p_review.add_argument(
@@ -245,7 +252,10 @@ def _review(args: argparse.Namespace, io: _Io) -> int:
         host=args.host,
         port=args.port,
         server_header=False,
-        proxy_headers=False,
+        # Only a proxy named here may say who the client is (X-Forwarded-For): the log-in throttle
+        # counts per client address, and behind a proxy every client would otherwise share its address.
+        proxy_headers=bool(args.trusted_proxy),
+        forwarded_allow_ips=",".join(args.trusted_proxy) or None,
         access_log=False,  # URLs carry search words: keep them out of the logs
     )
     return EXIT_OK

@@ -202,7 +202,7 @@ def _environment() -> Environment:
 
 
 def _client(request: Request) -> str:
-    """The address the request came from (the direct peer: the console trusts no forwarded header)."""
+    """The address the request came from: the direct peer, or the client a ``--trusted-proxy`` names."""
     return request.client.host if request.client else "unknown"
 
 

@@ -313,11 +313,20 @@ def test_review_refuses_plain_http_beyond_loopback(monkeypatch: pytest.MonkeyPat
     from tests.operators.test_cli import run
 
     served: list[str] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, host, **kw: served.append(host))
+    options: list[dict[str, object]] = []
+
+    def fake_run(app: object, host: str, **kw: object) -> None:
+        served.append(host)
+        options.append(kw)
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
     code, _, err = run(["review", "--host", "0.0.0.0"])
     assert code == 2 and "--secure-cookie" in err and served == []
     assert run(["review", "--host", "0.0.0.0", "--secure-cookie"])[0] == 0 and served == ["0.0.0.0"]
     assert run(["review"])[0] == 0 and served[-1] == "127.0.0.1"
+    assert options[-1]["proxy_headers"] is False  # no forwarded header is trusted by default
+    assert run(["review", "--host", "0.0.0.0", "--secure-cookie", "--trusted-proxy", "10.0.0.2"])[0] == 0
+    assert options[-1]["proxy_headers"] is True and options[-1]["forwarded_allow_ips"] == "10.0.0.2"
 
 
 # -- 8. control characters and bidi -----------------------------------------------------------------------
