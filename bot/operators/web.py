@@ -635,7 +635,7 @@ class Console:
             reassessment=reassess(stored.state, log_entries, assessment, self.config.today()),
             notes=self.store.notes(session_id),
             session_flags={flag.flag: flag for flag in self.store.flags(session_id)},
-            history=self.store.audit_entries(session_id=session_id, limit=50),
+            history=self.store.audit_entries(session_id=session_id, limit=50) if session.is_admin else [],
             share=self.sessions.result_share(session_id),
         )
 

@@ -367,7 +367,9 @@ def test_a_viewer_reads_and_writes_notes_but_nothing_more(
     sid = seeded["brussels"]
     page = office.get(f"/sessions/{sid}")
     assert page.status_code == 200 and "Mumbai" in page.text
-    assert 'id="user-key"' not in page.text and "101" not in page.text.split('id="assessment"')[0]
+    assert (
+        'id="user-key"' not in page.text and 'id="history"' not in page.text
+    )  # no audit trail either and "101" not in page.text.split('id="assessment"')[0]
     token = csrf_of(page.text)
     assert office.post(f"/sessions/{sid}/notes", data={"csrf": token, "text": "vu"}).status_code == 303
     for method, path in (
