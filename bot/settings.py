@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     )
     concurrency: int = Field(default=8, ge=1, le=64, validation_alias="GUICHET_CONCURRENCY")
     retention_days: int = Field(default=180, ge=1, validation_alias="GUICHET_RETENTION_DAYS")
+    audit_retention_days: int = Field(default=730, ge=1, validation_alias="GUICHET_AUDIT_RETENTION_DAYS")
     operator_chat_id: int | None = Field(default=None, validation_alias="GUICHET_OPERATOR_CHAT_ID")
     operator_ids: Annotated[tuple[int, ...], NoDecode] = Field(
         default=(), validation_alias="GUICHET_OPERATOR_IDS"

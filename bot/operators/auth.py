@@ -12,7 +12,7 @@ from typing import Final
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from bot.store.operators import OperatorAccount
+from bot.store.accounts import ADMIN, VIEWER, OperatorAccount
 
 # scrypt with N=2^14, r=8, p=1: 16 MiB and some tens of milliseconds per check (OWASP minimum).
 SCRYPT_N: Final = 2**14
@@ -89,11 +89,22 @@ def same_token(given: str | None, expected: str) -> bool:
 
 @dataclass(frozen=True)
 class ConsoleSession:
-    """What the console cookie carries: who is logged in, since when, and their CSRF token."""
+    """What the console cookie carries: who is logged in, since when, their CSRF token and the
+    server-side session's random id (``sid``); the console adds the account's role, language and
+    employer once the server has checked the session."""
 
     operator: str
     csrf: str
     issued_at: float  # POSIX seconds
+    sid: str = ""
+    role: str = VIEWER
+    lang: str = "en"
+    employer: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        """True for an administrator."""
+        return self.role == ADMIN
 
     def still_valid_for(self, account: OperatorAccount | None) -> bool:
         """False once the account is gone, disabled, or its password changed after login."""
@@ -114,7 +125,7 @@ class CookieCodec:
 
     def dump(self, session: ConsoleSession) -> str:
         """The cookie value for ``session``."""
-        payload = {"op": session.operator, "csrf": session.csrf, "iat": session.issued_at}
+        payload = {"op": session.operator, "csrf": session.csrf, "iat": session.issued_at, "sid": session.sid}
         return str(self._serializer.dumps(payload))
 
     def load(self, value: str | None, now: datetime) -> ConsoleSession | None:
@@ -128,13 +139,15 @@ class CookieCodec:
         if not isinstance(payload, dict):
             return None
         operator, csrf, issued_at = payload.get("op"), payload.get("csrf"), payload.get("iat")
+        sid = payload.get("sid", "")
         if (
             not isinstance(operator, str)
             or not isinstance(csrf, str)
             or not isinstance(issued_at, int | float)
+            or not isinstance(sid, str)
         ):
             return None
         age = now.timestamp() - float(issued_at)
         if age < -60 or age > self.max_age_seconds:  # a minute of clock skew at most
             return None
-        return ConsoleSession(operator=operator, csrf=csrf, issued_at=float(issued_at))
+        return ConsoleSession(operator=operator, csrf=csrf, issued_at=float(issued_at), sid=sid)

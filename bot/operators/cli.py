@@ -1,4 +1,5 @@
-"""Operators' commands: `guichet review`, `guichet operators`, `guichet sessions`, `guichet purge`.
+"""Operators' commands: `guichet review`, `guichet operators`, `guichet sessions`, `guichet purge`,
+`guichet backup` and `guichet restore`.
 
 ``bot/cli.py`` adds them with :func:`add_operator_commands` and runs them with
 :func:`run_operator_command` when ``args.command`` is in :data:`OPERATOR_COMMANDS`.
@@ -12,6 +13,7 @@ import ipaddress
 import json
 import secrets
 import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final, TextIO
@@ -24,10 +26,12 @@ from bot.operators.filters import CHOICES, FilterError, parse_filters
 from bot.operators.review import answer_lines, rebuild_answers
 from bot.render import render_assessment_text
 from bot.store import SessionStore
-from bot.store.operators import OperatorExistsError, OperatorStore, SessionFilters, SessionSummary
-from bot.store.records import to_iso
+from bot.store.accounts import OPERATOR_LANGS, ROLES, VIEWER, OperatorExistsError
+from bot.store.backup import NotAStoreError, backup, restore
+from bot.store.operators import OperatorStore, SessionFilters, SessionSummary
+from bot.store.records import SchemaTooNewError, to_iso
 
-OPERATOR_COMMANDS: Final = frozenset({"review", "operators", "sessions", "purge"})
+OPERATOR_COMMANDS: Final = frozenset({"review", "operators", "sessions", "purge", "backup", "restore"})
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 DEFAULT_PORT: Final = 8080
 LIST_COLUMNS: Final = (
@@ -73,10 +77,20 @@ def add_operator_commands(subparsers: Any) -> None:
     p_review.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
     p_review.add_argument("--port", type=int, default=DEFAULT_PORT)
     p_review.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDRESS",
+        help="the HTTPS reverse proxy's address, whose X-Forwarded-For names the client (repeatable)",
+    )
+    p_review.add_argument(
         "--session-hours", type=float, default=DEFAULT_SESSION_HOURS, help="log-in lifetime (default 8)"
     )
     p_review.add_argument(
-        "--secure-cookie", action="store_true", help="mark the cookie Secure (behind HTTPS)"
+        "--secure-cookie",
+        action="store_true",
+        help="served over HTTPS (a reverse proxy): the cookie is marked Secure and HSTS is sent; "
+        "required to listen beyond loopback",
     )
     _add_db(p_review)
 
@@ -84,12 +98,19 @@ def add_operator_commands(subparsers: Any) -> None:
     ops = p_ops.add_subparsers(dest="operators_command", required=True)
     p_create = ops.add_parser("create", help="create an account; the password is read from standard input")
     p_create.add_argument("name")
+    p_create.add_argument("--role", choices=ROLES, default=VIEWER, help="viewer (default), admin or hr")
+    p_create.add_argument("--lang", choices=OPERATOR_LANGS, default="en", help="language of the console")
+    p_create.add_argument("--employer", help="the employer of an HR account")
     p_password = ops.add_parser("password", help="set a new password (read from standard input)")
     p_password.add_argument("name")
     ops.add_parser("list", help="list accounts")
     p_disable = ops.add_parser("disable", help="disable an account (its log-ins stop at once)")
     p_disable.add_argument("name")
-    for parser in (p_create, p_password, p_disable, ops.choices["list"]):
+    p_unlock = ops.add_parser("unlock", help="forget the failed log-ins of an account (every address)")
+    p_unlock.add_argument("name")
+    p_logout = ops.add_parser("logout", help="end every console log-in of an account")
+    p_logout.add_argument("name")
+    for parser in (p_create, p_password, p_disable, p_unlock, p_logout, ops.choices["list"]):
         _add_db(parser)
 
     p_sessions = subparsers.add_parser("sessions", help="saved sessions: list, show, export, delete")
@@ -112,11 +133,31 @@ def add_operator_commands(subparsers: Any) -> None:
     for parser in (p_list, p_show, p_export, p_delete):
         _add_db(parser)
 
-    p_purge = subparsers.add_parser("purge", help="delete sessions older than the retention period")
+    p_purge = subparsers.add_parser(
+        "purge", help="delete sessions and audit entries older than their retention periods"
+    )
     p_purge.add_argument(
         "--older-than", type=_positive_int, metavar="DAYS", help="days (default: GUICHET_RETENTION_DAYS)"
     )
+    p_purge.add_argument(
+        "--audit-older-than",
+        type=_positive_int,
+        metavar="DAYS",
+        help="days of audit log kept (default: GUICHET_AUDIT_RETENTION_DAYS, 730)",
+    )
     _add_db(p_purge)
+
+    p_backup = subparsers.add_parser(
+        "backup", help="copy the store (consistent, while the bot runs) to a file or folder"
+    )
+    p_backup.add_argument("destination", help="file to write, or folder for a time-stamped file")
+    _add_db(p_backup)
+    p_restore = subparsers.add_parser(
+        "restore", help="put a backup back (stop the bot first); erasures and retention are applied to it"
+    )
+    p_restore.add_argument("source", help="a file written by `guichet backup`")
+    p_restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    _add_db(p_restore)
 
 
 # -- helpers ----------------------------------------------------------------------------------------
@@ -192,19 +233,29 @@ def _review(args: argparse.Namespace, io: _Io) -> int:
     from bot.operators.web import ConsoleConfig, create_app
 
     if not _is_loopback(args.host) and not args.secure_cookie:
-        io.fail("serving beyond loopback: put it behind HTTPS and pass --secure-cookie", EXIT_OK)
+        return io.fail(
+            f"refusing to serve on {args.host} over plain HTTP: put the console behind HTTPS and pass "
+            "--secure-cookie, or listen on 127.0.0.1"
+        )
+    from bot.settings import get_settings
+
     config = ConsoleConfig(
         db_path=_db_path(args),
         secret_key=secrets.token_urlsafe(32),  # a restart logs everyone out
         session_hours=args.session_hours,
         secure_cookie=args.secure_cookie,
+        bot_username=get_settings().bot_username,
+        audit_retention_days=get_settings().audit_retention_days,
     )
     uvicorn.run(
         create_app(config),
         host=args.host,
         port=args.port,
         server_header=False,
-        proxy_headers=False,
+        # Only a proxy named here may say who the client is (X-Forwarded-For): the log-in throttle
+        # counts per client address, and behind a proxy every client would otherwise share its address.
+        proxy_headers=bool(args.trusted_proxy),
+        forwarded_allow_ips=",".join(args.trusted_proxy) or None,
         access_log=False,  # URLs carry search words: keep them out of the logs
     )
     return EXIT_OK
@@ -227,19 +278,36 @@ def _operators(args: argparse.Namespace, io: _Io) -> int:
             for account in store.list_operators():
                 disabled = account.disabled_at
                 state = "active" if disabled is None else f"disabled {to_iso(disabled)[:10]}"
-                io.out(f"{account.name}\t{state}\tcreated {to_iso(account.created_at)[:10]}")
+                created = to_iso(account.created_at)[:10]
+                employer = f"\t{account.employer}" if account.employer else ""
+                io.out(f"{account.name}\t{account.role}\t{state}\tcreated {created}{employer}")
             return EXIT_OK
         if command == "disable":
             if not store.disable_operator(args.name):
                 return io.fail(f"no active operator {args.name}")
+            store.end_all_console_sessions(args.name)
             store.audit(cli_operator_name(), audit.OPERATOR_DISABLED, detail=args.name)
             io.out(f"disabled {args.name}")
+            return EXIT_OK
+        if command in {"unlock", "logout"}:
+            if store.get_operator(args.name) is None:
+                return io.fail(f"no operator {args.name}")
+            if command == "unlock":
+                count = store.clear_login_failures(args.name)
+                store.audit(cli_operator_name(), audit.UNLOCK, detail=f"{args.name}: {count} addresses")
+                io.out(f"unlocked {args.name} ({count} addresses had failed log-ins)")
+            else:
+                count = store.end_all_console_sessions(args.name)
+                store.audit(cli_operator_name(), audit.LOGOUT_ALL, detail=f"{args.name}: {count} sessions")
+                io.out(f"logged {args.name} out of {count} sessions")
             return EXIT_OK
         password = _read_password(io)
         check_password_strength(password)
         if command == "create":
-            store.create_operator(args.name, hash_password(password))
-            store.audit(cli_operator_name(), audit.OPERATOR_CREATED, detail=args.name)
+            store.create_operator(
+                args.name, hash_password(password), role=args.role, lang=args.lang, employer=args.employer
+            )
+            store.audit(cli_operator_name(), audit.OPERATOR_CREATED, detail=f"{args.name} ({args.role})")
             io.out(f"created operator {args.name}")
             return EXIT_OK
         if not store.set_password(args.name, hash_password(password)):
@@ -255,27 +323,44 @@ def _operators(args: argparse.Namespace, io: _Io) -> int:
         store.close()
 
 
+def terminal_safe(value: object) -> str:
+    """``value`` as text that cannot drive a terminal: control and format characters (ESC, line
+    breaks, bidi overrides, zero-width marks…) are shown as escapes such as ``\\x1b`` or ``\\u202e``."""
+    out: list[str] = []
+    for char in str(value):
+        if unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"}:
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def _show_text(session_id: int, store: OperatorStore, sessions: SessionStore, io: _Io) -> int:
+    safe = terminal_safe
     stored = store.get_session(session_id)
     if stored is None:
         return io.fail(f"no session {session_id}", EXIT_FAILURE)
     summary = store.summary(session_id)
     assert summary is not None
-    io.out(f"Session {stored.id} · {stored.status} · {stored.lang} · {stored.channel} user {stored.user_key}")
+    io.out(
+        f"Session {stored.id} · {stored.status} · {stored.lang} · {safe(stored.channel)} "
+        f"user {safe(stored.user_key)}"
+    )
     io.out(f"Started {to_iso(stored.created_at)} · last activity {to_iso(stored.updated_at)}")
     if summary.invite_token:
-        io.out(f"Invite {summary.invite_token} ({summary.employer or 'invite purged'})")
+        io.out(f"Invite {safe(summary.invite_token)} ({safe(summary.employer or 'invite purged')})")
     log_entries = sessions.get_answers(session_id)
     io.out("\nAnswers")
     try:
         for label, value in answer_lines(rebuild_answers(stored.state, log_entries).answers):
-            io.out(f"  {label}: {value}")
+            io.out(f"  {safe(label)}: {safe(value)}")
     except ValueError as exc:
-        io.out(f"  (not readable: {exc})")
+        io.out(f"  (not readable: {safe(exc)})")
     io.out("\nTranscript")
     for line in sessions.get_transcript(session_id):
         who = "user" if line.direction == "in" else "bot "
-        io.out(f"  [{to_iso(line.created_at)[:16]}] {who}: {line.text}")
+        io.out(f"  [{to_iso(line.created_at)[:16]}] {who}: {safe(line.text)}")
     assessment = sessions.latest_assessment(session_id)
     io.out("\nAssessment")
     if assessment is None:
@@ -285,12 +370,13 @@ def _show_text(session_id: int, store: OperatorStore, sessions: SessionStore, io
         io.out(f"  rules version {assessment.rules_version}, reference date {assessment.reference_date}")
         for review in assessment.review:
             io.out(f"  {review.code}: {text('en', f'review.{review.code}.title')}")
-        io.out(render_assessment_text(assessment, "en"))
+        for rendered in render_assessment_text(assessment, "en").split("\n"):
+            io.out(safe(rendered))
     notes = store.notes(session_id)
     flags = [flag.flag for flag in store.flags(session_id)]
     io.out(f"\nFlags: {', '.join(flags) or '-'}")
     for note in notes:
-        io.out(f"  note by {note.operator}, {to_iso(note.created_at)[:16]}: {note.text}")
+        io.out(f"  note by {safe(note.operator)}, {to_iso(note.created_at)[:16]}: {safe(note.text)}")
     return EXIT_OK
 
 
@@ -386,11 +472,12 @@ def _delete(args: argparse.Namespace, store: OperatorStore, io: _Io, who: str) -
 
 
 def _purge(args: argparse.Namespace, io: _Io) -> int:
-    days = args.older_than
-    if days is None:
-        from bot.settings import get_settings
+    from bot.settings import get_settings
 
-        days = get_settings().retention_days
+    days = args.older_than if args.older_than is not None else get_settings().retention_days
+    audit_days = args.audit_older_than
+    if audit_days is None:
+        audit_days = get_settings().audit_retention_days
     path = _db_path(args)
     sessions = SessionStore(path)
     try:
@@ -399,10 +486,66 @@ def _purge(args: argparse.Namespace, io: _Io) -> int:
         sessions.close()
     store = OperatorStore(path)
     try:
-        store.audit(cli_operator_name(), audit.PURGE, detail=f"older than {days} days: {deleted} rows")
+        audit_deleted = store.purge_audit_older_than(audit_days)
+        detail = (
+            f"older than {days} days: {deleted} rows; audit older than {audit_days} days: {audit_deleted}"
+        )
+        store.audit(cli_operator_name(), audit.PURGE, detail=detail)
     finally:
         store.close()
     io.out(f"purged {deleted} rows older than {days} days")
+    io.out(f"purged {audit_deleted} audit rows older than {audit_days} days")
+    return EXIT_OK
+
+
+def _backup(args: argparse.Namespace, io: _Io) -> int:
+    path = _db_path(args)
+    try:
+        report = backup(path, args.destination)
+    except (NotAStoreError, SchemaTooNewError, OSError) as exc:
+        return io.fail(f"no backup made: {exc}", EXIT_FAILURE)
+    store = OperatorStore(path)
+    try:
+        store.audit(cli_operator_name(), audit.BACKUP, detail=f"{report.sessions} sessions")
+    finally:
+        store.close()
+    io.out(f"backed up {report.sessions} sessions (schema {report.schema_version}) to {report.path}")
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace, io: _Io) -> int:
+    from bot.settings import get_settings
+
+    path = _db_path(args)
+    if not args.yes:
+        if not io.stdin.isatty():
+            return io.fail("add --yes to replace the store without a question")
+        question = f"Replace {path} with {args.source}? Stop the bot and the console first. [y/N] "
+        print(question, end="", file=io.stderr, flush=True)
+        if io.stdin.readline().strip().lower() not in {"y", "yes"}:
+            return io.fail("nothing restored", EXIT_FAILURE)
+    settings = get_settings()
+    try:
+        report = restore(
+            args.source,
+            path,
+            retention_days=settings.retention_days,
+            audit_retention_days=settings.audit_retention_days,
+        )
+    except (NotAStoreError, SchemaTooNewError, OSError) as exc:
+        return io.fail(f"not restored: {exc}", EXIT_FAILURE)
+    store = OperatorStore(path)
+    try:
+        detail = (
+            f"{report.sessions} sessions; erased again {report.erased_again} rows; purged {report.purged}"
+        )
+        store.audit(cli_operator_name(), audit.RESTORE, detail=detail)
+    finally:
+        store.close()
+    io.out(
+        f"restored {report.sessions} sessions from {args.source}; erasures applied again: "
+        f"{report.erased_again} rows; retention purge: {report.purged} rows"
+    )
     return EXIT_OK
 
 
@@ -411,6 +554,8 @@ _COMMANDS: Final[dict[str, Callable[[argparse.Namespace, _Io], int]]] = {
     "operators": _operators,
     "sessions": _sessions,
     "purge": _purge,
+    "backup": _backup,
+    "restore": _restore,
 }
 
 

@@ -1,10 +1,11 @@
-"""Exports of a filtered sessions list: CSV (spreadsheet-safe) and JSON."""
+"""Exports of a filtered sessions list: CSV (safe in spreadsheets, Belgian Excel included) and JSON."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable
 from typing import Any, Final
 
@@ -29,8 +30,23 @@ EXPORT_COLUMNS: Final = (
     "note_count",
 )
 EXPORT_FORMATS: Final = ("csv", "json")
-# A cell starting with one of these is read as a formula by spreadsheets (CSV injection).
-_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+# ',' for most spreadsheets; ';' for Excel set to a Belgian (fr-BE, nl-BE) or other European locale.
+SEPARATORS: Final = (",", ";")
+BOM: Final = "\ufeff"  # so that Excel reads the file as UTF-8 (accents intact)
+# A part of a cell starting with one of these is read as a formula by spreadsheets (CSV injection).
+_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+# Whatever a spreadsheet may split a cell on, whichever separator it was told to use.
+_PARTS: Final = re.compile(r"([,;\t\r\n|]\s*)")
+
+
+def neutralise(cell: str) -> str:
+    """``cell`` with a quote before every part (split on , ; tab, line ends and |) that would start a
+    formula, so that no spreadsheet locale can run it."""
+    pieces = _PARTS.split(cell)
+    return "".join(
+        "'" + piece if index % 2 == 0 and piece.startswith(_FORMULA_STARTS) else piece
+        for index, piece in enumerate(pieces)
+    )
 
 
 def csv_cell(value: Any) -> str:
@@ -39,14 +55,16 @@ def csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, list | tuple):
         value = " ".join(str(item) for item in value)
-    cell = str(value)
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+    return neutralise(str(value))
 
 
-def to_csv(rows: Iterable[SessionSummary]) -> str:
-    """The rows as CSV with a header line (RFC 4180, CRLF line ends)."""
+def to_csv(rows: Iterable[SessionSummary], *, separator: str = ",") -> str:
+    """The rows as CSV with a header line: UTF-8 BOM, every field quoted, CRLF line ends."""
+    if separator not in SEPARATORS:
+        raise ValueError(f"separator is one of {SEPARATORS}")
     out = io.StringIO()
-    writer = csv.writer(out)
+    out.write(BOM)
+    writer = csv.writer(out, delimiter=separator, quoting=csv.QUOTE_ALL)
     writer.writerow(EXPORT_COLUMNS)
     for row in rows:
         record = row.as_record()
@@ -59,10 +77,10 @@ def to_json(rows: Iterable[SessionSummary]) -> str:
     return json.dumps([row.as_record() for row in rows], ensure_ascii=False, indent=2) + "\n"
 
 
-def export(rows: Iterable[SessionSummary], fmt: str) -> str:
-    """The rows in ``fmt`` ('csv' or 'json')."""
+def export(rows: Iterable[SessionSummary], fmt: str, *, separator: str = ",") -> str:
+    """The rows in ``fmt`` ('csv' or 'json'; ``separator`` for CSV)."""
     if fmt == "csv":
-        return to_csv(rows)
+        return to_csv(rows, separator=separator)
     if fmt == "json":
         return to_json(rows)
     raise ValueError(f"unknown export format {fmt!r}; expected csv or json")

@@ -8,7 +8,7 @@ from typing import Final, get_args
 
 from bot.engine.answers import Region
 from bot.engine.assessment import FamilyOutcome, RouteCode
-from bot.i18n import LANGS
+from bot.i18n import LANGS, Lang, text
 from bot.store.operators import SESSION_FLAGS, SessionFilters
 from bot.store.records import ABANDONED, COMPLETED, IN_PROGRESS, NEEDS_REVIEW
 
@@ -17,6 +17,12 @@ ROUTES: Final[tuple[str, ...]] = get_args(RouteCode)
 FAMILY_OUTCOMES: Final[tuple[str, ...]] = get_args(FamilyOutcome)
 REGIONS: Final[tuple[str, ...]] = get_args(Region)
 MAX_SEARCH_CHARS: Final = 200
+# Days an operator may filter on: outside them a date is a typing error (and 9999-12-31 + 1 day
+# would not exist).
+FIRST_DAY: Final = date(2000, 1, 1)
+LAST_DAY: Final = date(2199, 12, 31)
+MAX_PAGE: Final = 1_000_000
+MAX_SESSION_ID: Final = 2**63 - 1  # SQLite's largest integer
 
 # Filter name → the values it accepts (None: free text).
 CHOICES: Final[dict[str, tuple[str, ...] | None]] = {
@@ -32,14 +38,42 @@ CHOICES: Final[dict[str, tuple[str, ...] | None]] = {
 
 
 class FilterError(ValueError):
-    """A filter value that is not one of its choices, or a malformed date."""
+    """A filter value that is not one of its choices, a malformed date or unreadable text; ``key``
+    and ``params`` give the message in the operator's language (``str()`` is the English one)."""
+
+    def __init__(self, key: str, **params: str) -> None:
+        super().__init__(text("en", key, **params))
+        self.key = key
+        self.params = params
+
+    def in_lang(self, lang: Lang) -> str:
+        """The message in ``lang``."""
+        return text(lang, self.key, **self.params)
 
 
-def _day(name: str, text: str) -> date:
+def has_control_characters(value: str) -> bool:
+    """True when ``value`` holds a control character (NUL, ESC…) other than tab and line ends."""
+    return any((ord(char) < 32 and char not in "\t\r\n") or 127 <= ord(char) < 160 for char in value)
+
+
+def parse_day(name: str, value: str) -> date:
+    """A YYYY-MM-DD day between :data:`FIRST_DAY` and :data:`LAST_DAY`, or FilterError."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(value)
     except ValueError as exc:
-        raise FilterError(f"{name}: a date written YYYY-MM-DD, not {text!r}") from exc
+        raise FilterError("console.error.date", name=name, value=value[:40]) from exc
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise FilterError("console.error.date_range", name=name, value=value[:40])
+    return day
+
+
+def parse_count(name: str, value: str | None, *, default: int = 1, limit: int = MAX_PAGE) -> int:
+    """A positive whole number such as a page or a session id (``default`` when absent)."""
+    if value is None or value == "":
+        return default
+    if not value.isascii() or not value.isdigit() or len(value) > 19 or not 1 <= int(value) <= limit:
+        raise FilterError("console.error.number", name=name, value=value[:40])
+    return int(value)
 
 
 def parse_filters(params: Mapping[str, str | None]) -> SessionFilters:
@@ -47,18 +81,20 @@ def parse_filters(params: Mapping[str, str | None]) -> SessionFilters:
     values: dict[str, str] = {
         name: value.strip() for name, value in params.items() if value is not None and value.strip()
     }
-    since = _day("since", values["since"]) if "since" in values else None
-    until = _day("until", values["until"]) if "until" in values else None
+    since = parse_day("since", values["since"]) if "since" in values else None
+    until = parse_day("until", values["until"]) if "until" in values else None
     if since and until and since > until:
-        raise FilterError("since: the first day comes after the last day")
+        raise FilterError("console.error.days_order")
     chosen: dict[str, str | None] = {}
     for name, choices in CHOICES.items():
         value = values.get(name)
         if value is not None and choices is not None and value not in choices:
-            raise FilterError(f"{name}: {value!r} is not one of {', '.join(choices)}")
+            raise FilterError("console.error.choice", name=name, value=value[:40], choices=", ".join(choices))
+        if value is not None and has_control_characters(value):
+            raise FilterError("console.error.control", name=name)
         chosen[name] = value
-    if len(chosen["search"] or "") > MAX_SEARCH_CHARS:
-        raise FilterError(f"search: at most {MAX_SEARCH_CHARS} characters")
+    if len(chosen["search"] or "") > MAX_SEARCH_CHARS or len(chosen["invite"] or "") > MAX_SEARCH_CHARS:
+        raise FilterError("console.error.too_long", limit=str(MAX_SEARCH_CHARS))
     return SessionFilters(
         since=since,
         until=until,

@@ -14,6 +14,8 @@ from pydantic import ValidationError
 from bot.engine.answers import Answers
 from bot.engine.assess import assess
 from bot.engine.assessment import Assessment
+from bot.i18n import Lang, text
+from bot.operators.labels import field_label, value_label
 from bot.store.records import StoredAnswer
 from flows.session import nest
 
@@ -153,30 +155,14 @@ def reassess(
     return Reassessment(on=on, assessment=fresh, differences=differences, dropped=rebuilt.dropped)
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(_show(item) for item in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{key}: {_show(item)}" for key, item in value.items())
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def label(name: str) -> str:
-    """An answer field's name for people: ``salary_month_base`` → 'Salary month base'."""
-    return name.replace("_", " ").capitalize()
-
-
-def answer_lines(answers: Answers) -> list[tuple[str, str]]:
-    """The answers as (label, value) lines in the model's order; each family member on its own line."""
+def answer_lines(answers: Answers, lang: Lang = "en") -> list[tuple[str, str]]:
+    """The answers as (label, value) lines in the model's order, in the operator's language (the
+    questions' labels and options); each family member on its own line."""
     lines: list[tuple[str, str]] = []
     data = answers.model_dump(mode="json", exclude_none=True, exclude={"members"})
     for name, value in data.items():
-        lines.append((label(name), _show(value)))
+        lines.append((field_label(name, lang), value_label(name, value, lang)))
     for number, member in enumerate(answers.members or [], start=1):
         details = member.model_dump(mode="json", exclude_none=True)
-        lines.append((f"Family member {number}", _show(details)))
+        lines.append((text(lang, "console.member", number=number), value_label("member", details, lang)))
     return lines

@@ -1,12 +1,10 @@
 """The durable sessions store (SQLite via sqlite-utils): sessions, answers, transcript, invites."""
 
+from bot.store.accounts import AuditEntry, OperatorAccount, OperatorExistsError
 from bot.store.async_store import AsyncSessionStore
 from bot.store.operators import (
     SESSION_FLAGS,
-    AuditEntry,
     InviteCounts,
-    OperatorAccount,
-    OperatorExistsError,
     OperatorStore,
     SessionFilters,
     SessionFlag,
@@ -22,6 +20,7 @@ from bot.store.records import (
     SESSION_STATUSES,
     DuplicateUpdateError,
     Invite,
+    ResultShare,
     SchemaTooNewError,
     StoredAnswer,
     StoredSession,
@@ -50,6 +49,7 @@ __all__ = [
     "OperatorAccount",
     "OperatorExistsError",
     "OperatorStore",
+    "ResultShare",
     "SchemaTooNewError",
     "SessionFilters",
     "SessionFlag",

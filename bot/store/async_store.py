@@ -7,24 +7,19 @@ import contextlib
 import functools
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from bot.engine.assessment import Assessment
+from bot.store.erasure import complete_in_background
 from bot.store.records import (
     IN_PROGRESS,
     Clock,
     InboxBatch,
-    Invite,
-    StoredAnswer,
-    StoredSession,
-    TranscriptLine,
     TurnRecord,
-    UpdateCheck,
     utc_now,
 )
 from bot.store.sessions import SessionStore
@@ -33,6 +28,24 @@ log = logging.getLogger(__name__)
 PURGE_BATCH = 500
 P = ParamSpec("P")
 T = TypeVar("T")
+
+
+def _on_db_thread(
+    method: Callable[Concatenate[SessionStore, P], T],
+) -> Callable[Concatenate[AsyncSessionStore, P], Coroutine[Any, Any, T]]:
+    """The awaitable version of one :class:`SessionStore` method: same parameters, same result, run
+    on the store's DB thread in the order of the calls."""
+
+    async def call(self: AsyncSessionStore, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._executor, functools.partial(method, self._store, *args, **kwargs)
+        )
+
+    call.__name__ = method.__name__
+    call.__qualname__ = f"AsyncSessionStore.{method.__name__}"
+    call.__doc__ = f"See :meth:`SessionStore.{method.__name__}` (run on the DB thread)."
+    return call
 
 
 class AsyncSessionStore:
@@ -61,14 +74,49 @@ class AsyncSessionStore:
         self._inbox: list[tuple[InboxBatch, asyncio.Future[None]]] = []
         self._handled: list[InboxBatch] = []
         self._flush_scheduled = False
+        self._clock = clock
+        self._eraser: asyncio.Task[None] | None = None
 
     async def _call(self, method: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(method, *args, **kwargs))
 
-    async def load_state(self, channel: str, user_key: str) -> StoredSession | None:
-        """See :meth:`SessionStore.load_state`."""
-        return await self._call(self._store.load_state, channel, user_key)
+    # Plain calls, each run on the DB thread in order (see _on_db_thread).
+    load_state = _on_db_thread(SessionStore.load_state)
+    is_processed = _on_db_thread(SessionStore.is_processed)
+    check_update = _on_db_thread(SessionStore.check_update)
+    create_handoff = _on_db_thread(SessionStore.create_handoff)
+    find_handoff = _on_db_thread(SessionStore.find_handoff)
+    append_transcript = _on_db_thread(SessionStore.append_transcript)
+    record_update = _on_db_thread(SessionStore.record_update)
+    inbox = _on_db_thread(SessionStore.inbox)
+    new_session = _on_db_thread(SessionStore.new_session)
+    save_assessment = _on_db_thread(SessionStore.save_assessment)
+    latest_assessment = _on_db_thread(SessionStore.latest_assessment)
+    get_answers = _on_db_thread(SessionStore.get_answers)
+    get_transcript = _on_db_thread(SessionStore.get_transcript)
+    create_invite = _on_db_thread(SessionStore.create_invite)
+    get_invite = _on_db_thread(SessionStore.get_invite)
+    list_invites = _on_db_thread(SessionStore.list_invites)
+    revoke_invite = _on_db_thread(SessionStore.revoke_invite)
+    share_result = _on_db_thread(SessionStore.share_result)
+    withdraw_result_share = _on_db_thread(SessionStore.withdraw_result_share)
+    result_share = _on_db_thread(SessionStore.result_share)
+    pending_erasures = _on_db_thread(SessionStore.pending_erasures)
+
+    async def erase_user(self, channel: str, user_key: str) -> int:
+        """See :meth:`SessionStore.erase_user`. When a reader blocked the checkpoint, the erasure is
+        completed in the background (retried on a connection of its own, never on the DB thread)."""
+        deleted = await self._call(self._store.erase_user, channel, user_key)
+        if await self._call(self._store.pending_erasures):
+            self._complete_erasures_later()
+        return deleted
+
+    def _complete_erasures_later(self) -> None:
+        if self._eraser is None or self._eraser.done():
+            self._eraser = asyncio.get_running_loop().create_task(
+                complete_in_background(self.path, self._clock), name="guichet-erasure"
+            )
 
     async def save_turn(
         self,
@@ -103,30 +151,6 @@ class AsyncSessionStore:
         self._queue(turn=(turn, done))
         return await done
 
-    async def is_processed(self, update_id: int) -> bool:
-        """See :meth:`SessionStore.is_processed`."""
-        return await self._call(self._store.is_processed, update_id)
-
-    async def create_handoff(self, session_id: int, operator_chat_id: int, operator_message_id: int) -> None:
-        """See :meth:`SessionStore.create_handoff`."""
-        await self._call(self._store.create_handoff, session_id, operator_chat_id, operator_message_id)
-
-    async def find_handoff(self, operator_chat_id: int, operator_message_id: int) -> StoredSession | None:
-        """See :meth:`SessionStore.find_handoff`."""
-        return await self._call(self._store.find_handoff, operator_chat_id, operator_message_id)
-
-    async def append_transcript(self, session_id: int, direction: str, text: str) -> None:
-        """See :meth:`SessionStore.append_transcript`."""
-        await self._call(self._store.append_transcript, session_id, direction, text)
-
-    async def record_update(self, update_id: int) -> bool:
-        """See :meth:`SessionStore.record_update`."""
-        return await self._call(self._store.record_update, update_id)
-
-    async def check_update(self, channel: str, user_key: str, update_id: int) -> UpdateCheck:
-        """See :meth:`SessionStore.check_update`."""
-        return await self._call(self._store.check_update, channel, user_key, update_id)
-
     async def mark_delivered(self, update_id: int) -> None:
         """Queue "the replies to this update were sent"; written with the next group of turns, by
         the DB thread, before any call made after this one (a lost mark only means that a
@@ -145,10 +169,6 @@ class AsyncSessionStore:
         """Queue :meth:`SessionStore.remove_from_inbox` (not awaited, like :meth:`mark_delivered`: a
         batch left behind is handled again after a restart, and its updates are recognised)."""
         self._queue(handled=batch)
-
-    async def inbox(self) -> list[InboxBatch]:
-        """See :meth:`SessionStore.inbox`."""
-        return await self._call(self._store.inbox)
 
     def _queue(
         self,
@@ -207,34 +227,6 @@ class AsyncSessionStore:
             with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is waiting any more
                 futures[0].get_loop().call_soon_threadsafe(_settle, futures, [*results, *inbox_results])
 
-    async def new_session(
-        self, channel: str, user_key: str, *, lang: str, invite_token: str | None = None
-    ) -> int:
-        """See :meth:`SessionStore.new_session`."""
-        return await self._call(
-            self._store.new_session, channel, user_key, lang=lang, invite_token=invite_token
-        )
-
-    async def save_assessment(self, session_id: int, assessment: Assessment) -> None:
-        """See :meth:`SessionStore.save_assessment`."""
-        await self._call(self._store.save_assessment, session_id, assessment)
-
-    async def latest_assessment(self, session_id: int) -> Assessment | None:
-        """See :meth:`SessionStore.latest_assessment`."""
-        return await self._call(self._store.latest_assessment, session_id)
-
-    async def get_answers(self, session_id: int) -> list[StoredAnswer]:
-        """See :meth:`SessionStore.get_answers`."""
-        return await self._call(self._store.get_answers, session_id)
-
-    async def get_transcript(self, session_id: int) -> list[TranscriptLine]:
-        """See :meth:`SessionStore.get_transcript`."""
-        return await self._call(self._store.get_transcript, session_id)
-
-    async def erase_user(self, channel: str, user_key: str) -> int:
-        """See :meth:`SessionStore.erase_user`."""
-        return await self._call(self._store.erase_user, channel, user_key)
-
     async def purge_older_than(self, days: int, now: datetime | None = None) -> int:
         """See :meth:`SessionStore.purge_older_than`; done in batches of :data:`PURGE_BATCH` sessions,
         so turns are served between them however much there is to delete."""
@@ -244,26 +236,14 @@ class AsyncSessionStore:
         await self._call(self._store.checkpoint)
         return deleted
 
-    async def create_invite(
-        self, employer: str, prefill: dict[str, Any], *, expires_at: datetime | None = None
-    ) -> str:
-        """See :meth:`SessionStore.create_invite`."""
-        return await self._call(self._store.create_invite, employer, prefill, expires_at=expires_at)
-
-    async def get_invite(self, token: str, now: datetime | None = None) -> Invite | None:
-        """See :meth:`SessionStore.get_invite`."""
-        return await self._call(self._store.get_invite, token, now)
-
-    async def list_invites(self) -> list[Invite]:
-        """See :meth:`SessionStore.list_invites`."""
-        return await self._call(self._store.list_invites)
-
-    async def revoke_invite(self, token: str) -> bool:
-        """See :meth:`SessionStore.revoke_invite`."""
-        return await self._call(self._store.revoke_invite, token)
-
     async def close(self) -> None:
-        """Close the store on its thread, then stop the thread (waiting for queued calls first)."""
+        """Close the store on its thread, then stop the thread (waiting for queued calls first); a
+        pending erasure's background retry stops (it resumes with :meth:`SessionStore` at the next
+        checkpoint, e.g. the daily purge, or the next erasure)."""
+        if self._eraser is not None:
+            self._eraser.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._eraser
         try:
             await self._call(self._store.close)
         finally:

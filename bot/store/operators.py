@@ -13,30 +13,35 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
 from bot.engine.derive import region_of_postcode
+from bot.store.accounts import (
+    AccountStore,
+)
 from bot.store.connection import checkpoint_truncate, immediate_transaction, open_database
+from bot.store.erasure import delete_sessions, finish_erasures, pending_erasures, record_erasures
 from bot.store.records import (
+    DEFAULT_PAGE_SIZE,
     FINISHED_STATUSES,
     NEEDS_REVIEW,
     Clock,
+    Page,
     StoredSession,
     UnknownSessionError,
+    day_start_utc,
     from_iso,
     load_json,
     optional_from_iso,
+    session_from_row,
     to_iso,
     utc_now,
 )
 from bot.store.schema import migrate
-
-BRUSSELS: Final = ZoneInfo("Europe/Brussels")
 
 # Flags an operator can set on a session (the review queue: needs_review until resolved).
 FLAG_CONTACTED: Final = "contacted"
@@ -45,47 +50,10 @@ FLAG_NEEDS_REVIEW: Final = "needs_review"
 FLAG_RESOLVED: Final = "resolved"
 SESSION_FLAGS: Final = (FLAG_CONTACTED, FLAG_WAITING, FLAG_NEEDS_REVIEW, FLAG_RESOLVED)
 
-OPERATOR_NAME_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 MAX_NOTE_CHARS: Final = 2_000
-DEFAULT_PAGE_SIZE: Final = 50
-
-# A session's personal data, children before their parent (notes and flags cascade as well).
-_SESSION_TABLES: Final = ("session_notes", "session_flags", "answers", "transcript", "assessments")
-
-
-class OperatorExistsError(ValueError):
-    """An operator account with this name already exists."""
 
 
 # -- records ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OperatorAccount:
-    """An operator who may log in to the review console (``password_hash`` from bot.operators.auth)."""
-
-    name: str
-    password_hash: str
-    created_at: datetime
-    password_changed_at: datetime
-    disabled_at: datetime | None = None
-
-    @property
-    def active(self) -> bool:
-        """False once the account is disabled."""
-        return self.disabled_at is None
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """Who did what, when, on which session (never the personal data itself)."""
-
-    id: int
-    at: datetime
-    operator: str
-    action: str
-    session_id: int | None
-    detail: str
 
 
 @dataclass(frozen=True)
@@ -180,21 +148,6 @@ class SessionSummary:
 
 
 @dataclass(frozen=True)
-class SessionPage:
-    """One page of a filtered list, newest activity first."""
-
-    rows: list[SessionSummary]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages the whole list has (at least 1)."""
-        return max(1, -(-self.total // self.page_size))
-
-
-@dataclass(frozen=True)
 class InviteCounts:
     """For one HR invite: sessions started, finished, awaiting review, and the routes found."""
 
@@ -204,6 +157,7 @@ class InviteCounts:
     completed: int
     needs_review: int
     routes: dict[str, int] = field(default_factory=dict)
+    handed_over: int = 0
 
 
 # -- pure helpers -----------------------------------------------------------------------------------
@@ -238,11 +192,6 @@ def fts_query(words: str) -> str | None:
     if not tokens:
         return None
     return " ".join(f'"{token}"*' for token in tokens)
-
-
-def day_start_utc(day: date) -> str:
-    """The UTC ISO time at which a Belgian calendar day starts."""
-    return to_iso(datetime.combine(day, time(0), tzinfo=BRUSSELS))
 
 
 def _like_escape(text: str) -> str:
@@ -334,8 +283,12 @@ def _summary_from_row(row: Mapping[str, Any]) -> SessionSummary:
 # -- the store --------------------------------------------------------------------------------------
 
 
-class OperatorStore:
-    """Operator accounts, audit log, flags and notes, and the sessions seen from the console."""
+SessionPage = Page[SessionSummary]
+
+
+class OperatorStore(AccountStore):
+    """The sessions seen from the console: filtered listing and search, flags and notes, counts per
+    invite, erasure of one session; with accounts, log-ins and the audit log (:class:`AccountStore`)."""
 
     def __init__(self, path: str | Path, *, clock: Clock = utc_now) -> None:
         """Open the database at ``path`` (creating it and bringing its schema up to date)."""
@@ -360,106 +313,6 @@ class OperatorStore:
             checkpoint_truncate(self._db)
         finally:
             self._db.close()
-
-    def _now(self) -> str:
-        return to_iso(self._clock())
-
-    # -- accounts ---------------------------------------------------------------------------------
-
-    def create_operator(self, name: str, password_hash: str) -> OperatorAccount:
-        """Add an operator account; raises OperatorExistsError or ValueError for a bad name."""
-        if not OPERATOR_NAME_PATTERN.fullmatch(name):
-            raise ValueError("an operator name has 1–64 characters of A-Z, a-z, 0-9, '.', '_', '@' and '-'")
-        now = self._now()
-        with immediate_transaction(self._db):
-            if self._operator_row(name) is not None:
-                raise OperatorExistsError(f"operator {name} already exists")
-            self._db.execute(
-                "INSERT INTO operators (name, password_hash, created_at, password_changed_at) "
-                "VALUES (?, ?, ?, ?)",
-                [name, password_hash, now, now],
-            )
-        account = self.get_operator(name)
-        assert account is not None
-        return account
-
-    def get_operator(self, name: str) -> OperatorAccount | None:
-        """The account (active or disabled), or None."""
-        row = self._operator_row(name)
-        return None if row is None else _operator_from_row(row)
-
-    def list_operators(self) -> list[OperatorAccount]:
-        """Every account, by name."""
-        return [_operator_from_row(row) for row in self._db.query("SELECT * FROM operators ORDER BY name")]
-
-    def disable_operator(self, name: str) -> bool:
-        """Disable the account (its console sessions stop working at once); False if unknown or
-        already disabled."""
-        with immediate_transaction(self._db):
-            cursor = self._db.execute(
-                "UPDATE operators SET disabled_at = ? WHERE name = ? AND disabled_at IS NULL",
-                [self._now(), name],
-            )
-        return cursor.rowcount > 0
-
-    def set_password(self, name: str, password_hash: str) -> bool:
-        """Replace the password hash (older console sessions are refused); False if unknown."""
-        with immediate_transaction(self._db):
-            cursor = self._db.execute(
-                "UPDATE operators SET password_hash = ?, password_changed_at = ? WHERE name = ?",
-                [password_hash, self._now(), name],
-            )
-        return cursor.rowcount > 0
-
-    def _operator_row(self, name: str) -> dict[str, Any] | None:
-        return next(self._db.query("SELECT * FROM operators WHERE name = ?", [name]), None)
-
-    # -- audit --------------------------------------------------------------------------------------
-
-    def audit(self, operator: str, action: str, *, session_id: int | None = None, detail: str = "") -> None:
-        """Append one entry to the audit log."""
-        with immediate_transaction(self._db):
-            self._insert_audit(operator, action, session_id, detail)
-
-    def audit_entries(
-        self, *, session_id: int | None = None, operator: str | None = None, limit: int = 200
-    ) -> list[AuditEntry]:
-        """The latest entries first, optionally for one session or one operator."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        if session_id is not None:
-            clauses.append("session_id = ?")
-            params.append(session_id)
-        if operator is not None:
-            clauses.append("operator = ?")
-            params.append(operator)
-        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        rows = self._db.query(f"SELECT * FROM audit_log{where} ORDER BY id DESC LIMIT ?", [*params, limit])
-        return [
-            AuditEntry(
-                id=row["id"],
-                at=from_iso(row["at"]),
-                operator=row["operator"],
-                action=row["action"],
-                session_id=row["session_id"],
-                detail=row["detail"],
-            )
-            for row in rows
-        ]
-
-    def count_audit_since(self, operator: str, action: str, since: datetime) -> int:
-        """How many ``action`` entries ``operator`` has since ``since`` (e.g. failed logins)."""
-        row = self._db.execute(
-            "SELECT COUNT(*) FROM audit_log WHERE operator = ? AND action = ? AND at >= ?",
-            [operator, action, to_iso(since)],
-        ).fetchone()
-        return int(row[0])
-
-    def _insert_audit(self, operator: str, action: str, session_id: int | None, detail: str) -> None:
-        self._db.execute(
-            "INSERT INTO audit_log (at, operator, action, session_id, detail) VALUES (?, ?, ?, ?, ?)",
-            [self._now(), operator, action, session_id, detail],
-        )
 
     # -- flags and notes ----------------------------------------------------------------------------
 
@@ -533,20 +386,7 @@ class OperatorStore:
     def get_session(self, session_id: int) -> StoredSession | None:
         """One session by id, or None (erased, purged or never existed)."""
         row = next(self._db.query("SELECT * FROM sessions WHERE id = ?", [session_id]), None)
-        if row is None:
-            return None
-        return StoredSession(
-            id=row["id"],
-            channel=row["channel"],
-            user_key=row["user_key"],
-            status=row["status"],
-            lang=row["lang"],
-            state=load_json(row["state_json"]),
-            invite_token=row["invite_token"],
-            created_at=from_iso(row["created_at"]),
-            updated_at=from_iso(row["updated_at"]),
-            completed_at=optional_from_iso(row["completed_at"]),
-        )
+        return None if row is None else session_from_row(row)
 
     def summary(self, session_id: int) -> SessionSummary | None:
         """The list row of one session, or None."""
@@ -582,16 +422,23 @@ class OperatorStore:
 
     # -- HR counts --------------------------------------------------------------------------------
 
-    def invite_counts(self, since: date | None = None, until: date | None = None) -> list[InviteCounts]:
-        """Per invite (with its employer): sessions started, finished and needing review, and the
-        route of their latest assessment — for sessions active in the date range."""
+    def invite_counts(
+        self, since: date | None = None, until: date | None = None, *, employer: str | None = None
+    ) -> list[InviteCounts]:
+        """Per invite (with its employer): sessions started, finished, needing review and handed to
+        an adviser, and the route of their latest assessment — for sessions active in the date
+        range; only one employer's invites when ``employer`` is given."""
         where, params = _where(SessionFilters(since=since, until=until))
         where = (where + " AND" if where else " WHERE") + " s.invite_token IS NOT NULL"
+        if employer is not None:
+            where += " AND i.employer = ?"
+            params.append(employer)
         counts: dict[str, InviteCounts] = {}
         finished = ", ".join(f"'{status}'" for status in sorted(FINISHED_STATUSES))
         for row in self._db.query(
             f"SELECT s.invite_token AS token, i.employer, COUNT(*) AS started, "
-            f"SUM(s.status IN ({finished})) AS completed, SUM(s.status = '{NEEDS_REVIEW}') AS needs_review "
+            f"SUM(s.status IN ({finished})) AS completed, SUM(s.status = '{NEEDS_REVIEW}') AS needs_review, "
+            "SUM(EXISTS (SELECT 1 FROM handoffs h WHERE h.session_id = s.id)) AS handed_over "
             f"{_FROM}{where} GROUP BY s.invite_token",
             params,
         ):
@@ -601,6 +448,7 @@ class OperatorStore:
                 started=row["started"],
                 completed=row["completed"],
                 needs_review=row["needs_review"],
+                handed_over=row["handed_over"],
             )
         for row in self._db.query(
             f"SELECT s.invite_token AS token, a.route_code, COUNT(*) AS n {_FROM}{where} "
@@ -608,25 +456,41 @@ class OperatorStore:
             params,
         ):
             counts[row["token"]].routes[row["route_code"]] = row["n"]
-        for row in self._db.query("SELECT token, employer FROM invites"):
+        mine = ("WHERE employer = ?", [employer]) if employer is not None else ("", [])
+        for row in self._db.query(f"SELECT token, employer FROM invites {mine[0]}", mine[1]):
             counts.setdefault(row["token"], InviteCounts(row["token"], row["employer"], 0, 0, 0))
         return sorted(counts.values(), key=lambda c: ((c.employer or "").lower(), c.token))
 
     # -- erasure --------------------------------------------------------------------------------------
 
     def erase_session(self, session_id: int) -> int:
-        """Delete one session with its answers, transcript, assessments, notes and flags, zeroing the
-        freed content and truncating the WAL (as ``SessionStore.erase_user``); return the rows deleted.
-        The audit log keeps only that the session number was erased."""
+        """Delete one session with its answers, transcript, assessments, notes, flags, hand-offs and
+        shares, zeroing the freed content and truncating the WAL (as ``SessionStore.erase_user``,
+        and recorded the same way); return the rows deleted. The audit log keeps only that the
+        session number was erased. A blocked checkpoint leaves the erasure pending."""
         self._db.execute("PRAGMA secure_delete = ON")
-        deleted = 0
+        now = self._now()
         with immediate_transaction(self._db):
-            for table in _SESSION_TABLES:
-                cursor = self._db.execute(f"DELETE FROM {table} WHERE session_id = ?", [session_id])
-                deleted += cursor.rowcount
-            deleted += self._db.execute("DELETE FROM sessions WHERE id = ?", [session_id]).rowcount
-        checkpoint_truncate(self._db)
+            ids, deleted = delete_sessions(self._db, "id = ?", [session_id])
+            record_erasures(self._db, self.path, ids, now)
+        if ids:
+            finish_erasures(self._db, now)
         return deleted
+
+    def pending_erasures(self) -> list[int]:
+        """Erased session ids whose text may still be on disk (see :mod:`bot.store.erasure`)."""
+        return pending_erasures(self._db)
+
+    # -- HR: results shared with the employer ---------------------------------------------------------
+
+    def shared_results(self, employer: str) -> list[tuple[SessionSummary, datetime]]:
+        """The sessions whose person agreed to share the result with ``employer``, with when."""
+        rows = self._db.query(
+            f"{_SUMMARY_SELECT}, r.agreed_at {_FROM} JOIN result_shares r ON r.session_id = s.id "
+            "WHERE r.employer = ? ORDER BY r.agreed_at DESC",
+            [employer],
+        )
+        return [(_summary_from_row(row), from_iso(row["agreed_at"])) for row in rows]
 
 
 class _SearchScope:
@@ -658,13 +522,3 @@ class _SearchScope:
     def __exit__(self, *exc: object) -> None:
         if self._query is not None:
             self._db.execute("DROP TABLE IF EXISTS temp.session_search")
-
-
-def _operator_from_row(row: Mapping[str, Any]) -> OperatorAccount:
-    return OperatorAccount(
-        name=row["name"],
-        password_hash=row["password_hash"],
-        created_at=from_iso(row["created_at"]),
-        password_changed_at=from_iso(row["password_changed_at"]),
-        disabled_at=optional_from_iso(row["disabled_at"]),
-    )

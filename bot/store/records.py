@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, Final
+from datetime import UTC, date, datetime, time
+from typing import Any, Final, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from pydantic_core import to_jsonable_python
 
@@ -18,6 +19,9 @@ SESSION_STATUSES: Final = frozenset({IN_PROGRESS, COMPLETED, ABANDONED, NEEDS_RE
 FINISHED_STATUSES: Final = frozenset({COMPLETED, NEEDS_REVIEW})
 
 Clock = Callable[[], datetime]
+BRUSSELS: Final = ZoneInfo("Europe/Brussels")
+DEFAULT_PAGE_SIZE: Final = 50
+RowT = TypeVar("RowT")
 
 
 class StoreError(Exception):
@@ -112,10 +116,36 @@ class Invite:
     created_at: datetime
     expires_at: datetime | None = None
     revoked_at: datetime | None = None
+    created_by: str | None = None
 
     def is_usable(self, now: datetime) -> bool:
         """True when neither revoked nor expired at ``now``."""
         return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+
+
+@dataclass(frozen=True)
+class ResultShare:
+    """A person's consent, given in the chat, to share a session's result with the inviting employer."""
+
+    session_id: int
+    invite_token: str
+    employer: str
+    agreed_at: datetime
+
+
+@dataclass(frozen=True)
+class Page(Generic[RowT]):
+    """One page of a filtered list (sessions or audit entries), newest first."""
+
+    rows: list[RowT]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the whole list has (at least 1)."""
+        return max(1, -(-self.total // self.page_size))
 
 
 def utc_now() -> datetime:
@@ -158,3 +188,24 @@ class UpdateCheck:
     processed: bool
     undelivered: bool
     session: StoredSession | None
+
+
+def day_start_utc(day: date) -> str:
+    """The UTC ISO time at which a Belgian calendar day starts."""
+    return to_iso(datetime.combine(day, time(0), tzinfo=BRUSSELS))
+
+
+def session_from_row(row: dict[str, Any]) -> StoredSession:
+    """A :class:`StoredSession` from its ``sessions`` table row."""
+    return StoredSession(
+        id=row["id"],
+        channel=row["channel"],
+        user_key=row["user_key"],
+        status=row["status"],
+        lang=row["lang"],
+        state=load_json(row["state_json"]),
+        invite_token=row["invite_token"],
+        created_at=from_iso(row["created_at"]),
+        updated_at=from_iso(row["updated_at"]),
+        completed_at=optional_from_iso(row["completed_at"]),
+    )

@@ -188,6 +188,47 @@ _V8_RULES_PACKS = _run(
     )""",
 )
 
+# The console's security and HR self-service (issue 16): roles and languages of accounts, server-side
+# console sessions, the log-in throttle per (client address, name), the client address in the audit
+# log, erasures recorded by session id (so a restored backup can have them applied again), a
+# person's consent to share their result with the employer who invited them, and who made an invite.
+_V9_CONSOLE = _run(
+    "ALTER TABLE operators ADD COLUMN role TEXT NOT NULL DEFAULT 'admin'",  # accounts kept full rights
+    "ALTER TABLE operators ADD COLUMN lang TEXT NOT NULL DEFAULT 'en'",
+    "ALTER TABLE operators ADD COLUMN employer TEXT",
+    """CREATE TABLE console_sessions (
+        token_hash TEXT PRIMARY KEY,
+        operator TEXT NOT NULL,
+        csrf TEXT NOT NULL,
+        client TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        ended_at TEXT
+    )""",
+    "CREATE INDEX console_sessions_by_operator ON console_sessions (operator)",
+    """CREATE TABLE login_failures (
+        client TEXT NOT NULL,
+        name TEXT NOT NULL,
+        failures INTEGER NOT NULL,
+        last_failure_at TEXT NOT NULL,
+        blocked_until TEXT NOT NULL,
+        PRIMARY KEY (client, name)
+    )""",
+    "ALTER TABLE audit_log ADD COLUMN client TEXT",
+    """CREATE TABLE erasures (
+        session_id INTEGER PRIMARY KEY,
+        erased_at TEXT NOT NULL,
+        completed_at TEXT
+    )""",
+    """CREATE TABLE result_shares (
+        session_id INTEGER PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+        invite_token TEXT NOT NULL,
+        employer TEXT NOT NULL,
+        agreed_at TEXT NOT NULL
+    )""",
+    "ALTER TABLE invites ADD COLUMN created_by TEXT",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core: sessions, answers, transcript, processed_updates", _V1_CORE),
     Migration(2, "assessments", _V2_ASSESSMENTS),
@@ -197,6 +238,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "handoffs", _V6_HANDOFFS),
     Migration(7, "inbox", _V7_INBOX),
     Migration(8, "rules_packs, rules_events", _V8_RULES_PACKS),
+    Migration(9, "console: roles, sessions, login throttle, erasures, result shares", _V9_CONSOLE),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

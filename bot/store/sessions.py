@@ -3,53 +3,45 @@
 from __future__ import annotations
 
 import logging
-import re
-import secrets
-import sqlite3
 from collections.abc import Sequence
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.engine.assessment import Assessment
-from bot.store.connection import checkpoint_truncate, immediate_transaction, open_database
+from bot.store.base import StoreBase
+from bot.store.connection import immediate_transaction, open_database
+from bot.store.inbox import InboxStore
+from bot.store.invites import InviteStore
+from bot.store.outcomes import OutcomeStore
 from bot.store.records import (
     ABANDONED,
-    COMPLETED,
     FINISHED_STATUSES,
     IN_PROGRESS,
-    NEEDS_REVIEW,
     SESSION_STATUSES,
     Clock,
     DuplicateUpdateError,
     InboxBatch,
-    Invite,
     StoredAnswer,
     StoredSession,
     TranscriptLine,
     TurnRecord,
-    UnknownSessionError,
     UpdateCheck,
     dump_json,
     from_iso,
     load_json,
-    optional_from_iso,
-    to_iso,
+    session_from_row,
     utc_now,
 )
+from bot.store.retention import RetentionStore
 from bot.store.schema import migrate
 
 log = logging.getLogger(__name__)
 
-INVITE_TOKEN_BYTES = 24  # secrets.token_urlsafe(24) → 32 characters of A-Za-z0-9_-
-INVITE_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
-# The tables holding a session's personal data, children before their parent.
-_SESSION_CHILD_TABLES = ("answers", "transcript", "assessments", "handoffs")
-
-
-class SessionStore:
-    """Sessions, their append-only answers and transcript, assessments, update dedupe and invites.
+class SessionStore(InboxStore, InviteStore, OutcomeStore, RetentionStore, StoreBase):
+    """Sessions, their append-only answers and transcript, assessments, update dedupe and hand-offs;
+    with the inbox (:class:`InboxStore`), invites and result shares (:class:`InviteStore`),
+    assessments and hand-offs (:class:`OutcomeStore`), erasure and retention (:class:`RetentionStore`),
+    each in its own module.
 
     Every public write is one transaction. The underlying sqlite3 connection refuses use from any
     thread but the one that opened the store: from asyncio, use :class:`AsyncSessionStore`.
@@ -72,7 +64,7 @@ class SessionStore:
     def load_state(self, channel: str, user_key: str) -> StoredSession | None:
         """The user's latest session (whatever its status), or None if they have none."""
         row = self._latest_session_row(channel, user_key)
-        return None if row is None else _session_from_row(row)
+        return None if row is None else session_from_row(row)
 
     def save_turn(
         self,
@@ -146,39 +138,6 @@ class SessionStore:
             self._write_inbox(inbox, handled, now)
         return results
 
-    # -- polling's inbox ------------------------------------------------------------------------
-
-    def add_to_inbox(self, *batches: InboxBatch) -> None:
-        """Keep getUpdates batches (raw JSON) until they are handled: written before the batch is
-        confirmed to Telegram, so an update confirmed but not yet handled survives a crash."""
-        with immediate_transaction(self._db):
-            self._write_inbox(batches, (), self._now())
-
-    def remove_from_inbox(self, *batches: InboxBatch) -> None:
-        """Forget batches whose every update has been handled (their turns are in the store)."""
-        with immediate_transaction(self._db):
-            self._write_inbox((), batches, self._now())
-
-    def inbox(self) -> list[InboxBatch]:
-        """The batches confirmed to Telegram but not all handled, oldest first."""
-        rows = self._db.execute(
-            "SELECT first_update_id, last_update_id, updates_json FROM inbox ORDER BY first_update_id"
-        )
-        return [InboxBatch(int(first), int(last), text) for first, last, text in rows.fetchall()]
-
-    def _write_inbox(self, added: Sequence[InboxBatch], removed: Sequence[InboxBatch], now: str) -> None:
-        if added:
-            self._db.conn.executemany(
-                "INSERT OR IGNORE INTO inbox (first_update_id, last_update_id, received_at, updates_json) "
-                "VALUES (?, ?, ?, ?)",
-                [(b.first_update_id, b.last_update_id, now, b.updates_json) for b in added],
-            )
-        if removed:
-            self._db.conn.executemany(
-                "DELETE FROM inbox WHERE first_update_id = ? AND last_update_id = ?",
-                [(b.first_update_id, b.last_update_id) for b in removed],
-            )
-
     def _write_turn(self, turn: TurnRecord, now: str) -> int:
         """The body of :meth:`save_turn`, inside the caller's transaction."""
         if turn.update_id is not None and self._is_processed(turn.update_id):
@@ -229,28 +188,8 @@ class SessionStore:
         return UpdateCheck(
             processed=row is not None,
             undelivered=row is not None and row[0] is None,
-            session=None if latest is None else _session_from_row(latest),
+            session=None if latest is None else session_from_row(latest),
         )
-
-    def create_handoff(self, session_id: int, operator_chat_id: int, operator_message_id: int) -> None:
-        """Remember the operators'-chat message that asked an adviser to follow up a session."""
-        with immediate_transaction(self._db):
-            self._db.execute(
-                "INSERT OR REPLACE INTO handoffs VALUES (?, ?, ?, ?)",
-                [operator_chat_id, operator_message_id, session_id, self._now()],
-            )
-
-    def find_handoff(self, operator_chat_id: int, operator_message_id: int) -> StoredSession | None:
-        """The session a hand-off message in the operators' chat belongs to, if it still exists."""
-        row = self._db.execute(
-            "SELECT s.* FROM handoffs h JOIN sessions s ON s.id = h.session_id "
-            "WHERE h.operator_chat_id = ? AND h.operator_message_id = ?",
-            [operator_chat_id, operator_message_id],
-        ).fetchone()
-        if row is None:
-            return None
-        columns = [d[0] for d in self._db.execute("SELECT * FROM sessions LIMIT 0").description]
-        return _session_from_row(dict(zip(columns, row, strict=True)))
 
     def append_transcript(self, session_id: int, direction: str, text: str) -> None:
         """Add one line to a session's transcript (e.g. an adviser's message)."""
@@ -301,39 +240,6 @@ class SessionStore:
                 now=now,
             )
 
-    def save_assessment(self, session_id: int, assessment: Assessment) -> None:
-        """Store the assessment (JSON and indexed columns) and mark the session completed, or
-        needs_review when the assessment lists reviews. Raises UnknownSessionError."""
-        now = self._now()
-        status = NEEDS_REVIEW if assessment.review else COMPLETED
-        with immediate_transaction(self._db):
-            updated = self._db.execute(
-                "UPDATE sessions SET status = ?, updated_at = ?, completed_at = ? WHERE id = ?",
-                [status, now, now, session_id],
-            ).rowcount
-            if updated == 0:
-                raise UnknownSessionError(f"no session {session_id}")
-            self._db.table("assessments").insert(
-                {
-                    "session_id": session_id,
-                    "created_at": now,
-                    "rules_version": assessment.rules_version,
-                    "reference_date": assessment.reference_date.isoformat(),
-                    "route_code": assessment.route_code,
-                    "family_outcome": assessment.family.outcome,
-                    "review_codes": dump_json(sorted({review.code for review in assessment.review})),
-                    "assessment_json": assessment.model_dump_json(),
-                }
-            )
-
-    def latest_assessment(self, session_id: int) -> Assessment | None:
-        """The session's most recent assessment, or None."""
-        row = self._db.execute(
-            "SELECT assessment_json FROM assessments WHERE session_id = ? ORDER BY id DESC LIMIT 1",
-            [session_id],
-        ).fetchone()
-        return None if row is None else Assessment.model_validate_json(row[0])
-
     def get_answers(self, session_id: int) -> list[StoredAnswer]:
         """The session's answer log in the order given (for "back" and audit replay)."""
         return [
@@ -366,120 +272,17 @@ class SessionStore:
             )
         ]
 
-    # -- erasure and retention ------------------------------------------------------------------
-
-    def erase_user(self, channel: str, user_key: str) -> int:
-        """Delete every session of the user with its answers, transcript and assessments, zeroing
-        the freed content and truncating the WAL; return the number of rows deleted."""
-        self._db.execute("PRAGMA secure_delete = ON")
-        with immediate_transaction(self._db):
-            deleted = self._delete_sessions("channel = ? AND user_key = ?", [channel, user_key])
-        self._checkpoint()
-        return deleted
-
-    def purge_older_than(self, days: int, now: datetime | None = None, *, batch: int | None = None) -> int:
-        """Delete sessions untouched for ``days`` days (with all their rows), dedupe records and
-        polling-inbox batches older than that (a batch that kept failing), and invites expired or
-        revoked before then; return the number of rows deleted.
-
-        With ``batch``, one transaction deletes at most ``batch`` sessions and ``batch`` dedupe
-        records and the WAL is not checkpointed: call again until it returns 0, then
-        :meth:`checkpoint` (so a long purge never holds the store for long).
-        """
-        if days < 0:
-            raise ValueError("days must be zero or more")
-        cutoff = to_iso((now or self._clock()) - timedelta(days=days))
-        limit = "" if batch is None else f" LIMIT {int(batch)}"
-        self._db.execute("PRAGMA secure_delete = ON")
-        with immediate_transaction(self._db):
-            deleted = self._delete_sessions(
-                f"id IN (SELECT id FROM sessions WHERE updated_at < ?{limit})", [cutoff]
-            )
-            deleted += self._db.execute(
-                "DELETE FROM processed_updates WHERE update_id IN "
-                f"(SELECT update_id FROM processed_updates WHERE processed_at < ?{limit})",
-                [cutoff],
-            ).rowcount
-            deleted += self._db.execute(
-                "DELETE FROM invites WHERE expires_at < ? OR revoked_at < ?", [cutoff, cutoff]
-            ).rowcount
-            deleted += self._db.execute("DELETE FROM inbox WHERE received_at < ?", [cutoff]).rowcount
-        if batch is None:
-            self._checkpoint()
-        return deleted
-
-    def checkpoint(self) -> None:
-        """Copy the WAL into the database file and truncate it (erased data leaves the WAL)."""
-        self._checkpoint()
-
-    # -- invites --------------------------------------------------------------------------------
-
-    def create_invite(
-        self, employer: str, prefill: dict[str, Any], *, expires_at: datetime | None = None
-    ) -> str:
-        """Record an employer's invitation and return its random token (deep-link safe, 32 chars).
-
-        Without ``expires_at`` the invite never expires (it can still be revoked).
-        """
-        if not employer.strip():
-            raise ValueError("an invite needs the employer's name")
-        now = self._clock()
-        expiry = None if expires_at is None else to_iso(expires_at)
-        prefill_json = dump_json(prefill)
-        while True:
-            token = secrets.token_urlsafe(INVITE_TOKEN_BYTES)
-            try:
-                with immediate_transaction(self._db):
-                    self._db.execute(
-                        "INSERT INTO invites (token, employer, prefill_json, created_at, expires_at) "
-                        "VALUES (?, ?, ?, ?, ?)",
-                        [token, employer.strip(), prefill_json, to_iso(now), expiry],
-                    )
-            except sqlite3.IntegrityError:  # pragma: no cover - a 192-bit collision
-                continue
-            return token
-
-    def get_invite(self, token: str, now: datetime | None = None) -> Invite | None:
-        """The invite, or None when the token is malformed, unknown, expired or revoked."""
-        if not INVITE_TOKEN_PATTERN.fullmatch(token):
-            return None
-        row = next(self._db.query("SELECT * FROM invites WHERE token = ?", [token]), None)
-        if row is None:
-            return None
-        invite = _invite_from_row(row)
-        moment = from_iso(to_iso(now or self._clock()))  # rejects a naive ``now``
-        return invite if invite.is_usable(moment) else None
-
-    def list_invites(self) -> list[Invite]:
-        """Every invite still stored (usable or not), oldest first."""
-        return [
-            _invite_from_row(row)
-            for row in self._db.query("SELECT * FROM invites ORDER BY created_at, token")
-        ]
-
-    def revoke_invite(self, token: str) -> bool:
-        """Revoke the invite; False when it is unknown or was already revoked."""
-        with immediate_transaction(self._db):
-            cursor = self._db.execute(
-                "UPDATE invites SET revoked_at = ? WHERE token = ? AND revoked_at IS NULL",
-                [self._now(), token],
-            )
-        return cursor.rowcount > 0
-
     def close(self) -> None:
         """Checkpoint the WAL and close the connection (a second call does nothing)."""
         if self._closed:
             return
         self._closed = True
         try:
-            self._checkpoint()
+            self.checkpoint()
         finally:
             self._db.close()
 
     # -- internals ------------------------------------------------------------------------------
-
-    def _now(self) -> str:
-        return to_iso(self._clock())
 
     def _is_processed(self, update_id: int) -> bool:
         return (
@@ -576,48 +379,7 @@ class SessionStore:
         row = self._db.execute(f"SELECT MAX(seq) FROM {table} WHERE session_id = ?", [session_id]).fetchone()
         return int(row[0] or 0) + 1
 
-    def _delete_sessions(self, where: str, params: list[Any]) -> int:
-        """Delete the sessions matching ``where`` and their child rows (inside a transaction)."""
-        selected = f"SELECT id FROM sessions WHERE {where}"
-        deleted = 0
-        for table in _SESSION_CHILD_TABLES:
-            deleted += self._db.execute(
-                f"DELETE FROM {table} WHERE session_id IN ({selected})", params
-            ).rowcount
-        deleted += self._db.execute(f"DELETE FROM sessions WHERE {where}", params).rowcount
-        return deleted
-
-    def _checkpoint(self) -> None:
-        if not checkpoint_truncate(self._db):
-            log.warning("WAL checkpoint blocked by another reader; erased data may linger in the WAL")
-
 
 def _check_status(status: str) -> None:
     if status not in SESSION_STATUSES:
         raise ValueError(f"unknown session status {status!r}; expected one of {sorted(SESSION_STATUSES)}")
-
-
-def _session_from_row(row: dict[str, Any]) -> StoredSession:
-    return StoredSession(
-        id=row["id"],
-        channel=row["channel"],
-        user_key=row["user_key"],
-        status=row["status"],
-        lang=row["lang"],
-        state=load_json(row["state_json"]),
-        invite_token=row["invite_token"],
-        created_at=from_iso(row["created_at"]),
-        updated_at=from_iso(row["updated_at"]),
-        completed_at=optional_from_iso(row["completed_at"]),
-    )
-
-
-def _invite_from_row(row: dict[str, Any]) -> Invite:
-    return Invite(
-        token=row["token"],
-        employer=row["employer"],
-        prefill=load_json(row["prefill_json"]),
-        created_at=from_iso(row["created_at"]),
-        expires_at=optional_from_iso(row["expires_at"]),
-        revoked_at=optional_from_iso(row["revoked_at"]),
-    )

@@ -17,7 +17,7 @@ from bot.operators.auth import (
     same_token,
     verify_password,
 )
-from bot.store.operators import OperatorAccount
+from bot.store.accounts import OperatorAccount
 
 T0 = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 FAST = {"n": 2**4, "r": 1, "p": 1}  # cheap parameters for the property test only

@@ -21,7 +21,7 @@ import uvicorn
 
 from bot.operators.auth import hash_password
 from bot.operators.web import ConsoleConfig, create_app
-from bot.store import OperatorStore
+from bot.store import OperatorStore, SessionStore
 from tests.operators.conftest import ASSESSED_ON, SettableClock
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -57,11 +57,15 @@ def _free_port() -> int:
 def console_url(db_path: Path, clock: SettableClock, seeded: dict[str, int]) -> Iterator[str]:
     """The console served by uvicorn on a free loopback port, in a background thread."""
     ops = OperatorStore(db_path, clock=clock)
-    ops.create_operator("alice", hash_password(PASSWORD))
+    ops.create_operator("alice", hash_password(PASSWORD), role="admin")
     ops.close()
     clock.now += timedelta(seconds=1)
     config = ConsoleConfig(
-        db_path=db_path, secret_key="browser-secret", clock=clock, today=lambda: ASSESSED_ON
+        db_path=db_path,
+        secret_key="browser-secret",
+        clock=clock,
+        today=lambda: ASSESSED_ON,
+        bot_username="guichet_be_bot",
     )
     port = _free_port()
     server = uvicorn.Server(
@@ -91,10 +95,10 @@ def page(console_url: str) -> Iterator[object]:
         browser.close()
 
 
-def log_in(page, url: str, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{url}/sessions")
+def log_in(page, url: str, password: str = PASSWORD, name: str = "alice", start: str = "/sessions") -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{url}{start}")
     assert "/login" in page.url  # sent to the login form first
-    page.fill("input[name=name]", "alice")
+    page.fill("input[name=name]", name)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
 
@@ -138,7 +142,7 @@ def test_review_console_in_chromium(page, console_url: str, seeded: dict[str, in
     with page.expect_download() as download_info:
         page.click("#export-csv")
     exported = Path(download_info.value.path())
-    rows = list(csv.DictReader(exported.open(encoding="utf-8")))
+    rows = list(csv.DictReader(exported.open(encoding="utf-8-sig")))
     assert [r["id"] for r in rows] == [ids["family"]] and rows[0]["employer"] == "Globex NV"
 
     # open a session
@@ -155,7 +159,7 @@ def test_review_console_in_chromium(page, console_url: str, seeded: dict[str, in
     assert "advised to wait until 15 Sep" in page.locator("#notes").inner_text()
     page.click("#flags button:has-text('contacted')")
     page.wait_for_url("**#flags")
-    assert "✓ contacted" in page.locator("#flags").inner_text()
+    assert "✓ Contacted" in page.locator("#flags").inner_text()
     page.set_viewport_size({"width": 1360, "height": 1400})
     page.goto(f"{url}/sessions/{ids['family']}")
     page.screenshot(path=str(shots / "review-session.png"))
@@ -177,9 +181,147 @@ def test_review_console_in_chromium(page, console_url: str, seeded: dict[str, in
         assert f"alice\t{action}" in audit_text, action
 
     # after logging out, pages and exports are refused again
-    page.click("header button:has-text('Log out')")
+    page.click("header button.link")
     page.wait_for_url(f"{url}/login")
     page.goto(f"{url}/sessions")
     assert "/login" in page.url
     response = page.request.get(f"{url}/sessions/export.json")
     assert response.status == 401 and "Globex" not in response.text()
+
+
+def add_account(db_path: Path, clock: SettableClock, name: str, **options: str) -> None:
+    ops = OperatorStore(db_path, clock=clock)
+    try:
+        ops.create_operator(name, hash_password(PASSWORD), **options)
+    finally:
+        ops.close()
+
+
+def box(page, selector: str) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    found = page.locator(selector).first.bounding_box()
+    assert found is not None, selector
+    return dict(found)
+
+
+def overlaps(a: dict[str, float], b: dict[str, float]) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+def test_layout_bugs_are_fixed_in_chromium(  # type: ignore[no-untyped-def]
+    page, console_url: str, seeded: dict[str, int], db_path: Path, clock: SettableClock, tmp_path: Path
+) -> None:
+    url = console_url
+    store = SessionStore(db_path, clock=clock)
+    long_word = "Bonjour" + "x" * 3000
+    store.append_transcript(seeded["eupen"], "in", long_word)
+    store.close()
+    ops = OperatorStore(db_path, clock=clock)
+    ops.set_flag(seeded["eupen"], "needs_review", "alice")
+    ops.close()
+
+    # the redirect after log-in keeps the filters
+    log_in(page, url, start="/sessions?route=BLUE_CARD&region=BXL")
+    page.wait_for_url("**/sessions?route=BLUE_CARD&region=BXL")
+    assert session_ids(page) == {str(seeded["brussels"]), str(seeded["family"])}
+
+    # the Route and Family filters never overlap, whatever the width
+    page.goto(f"{url}/sessions")
+    for width in (1360, 1024, 800, 600):
+        page.set_viewport_size({"width": width, "height": 900})
+        route, family = (
+            box(page, "label:has(select[name=route])"),
+            box(page, "label:has(select[name=family])"),
+        )
+        assert not overlaps(route, family), width
+        for name, label in (("route", route), ("family", family)):
+            select = box(page, f"select[name={name}]")
+            assert select["x"] + select["width"] <= label["x"] + label["width"] + 1, (width, name)
+
+    # "Flagged for review" reads differently from the status "Needs review"
+    page.set_viewport_size({"width": 1360, "height": 900})
+    row = page.locator(f"#sessions tr:has(a[href='/sessions/{seeded['eupen']}'])")
+    status, flag = row.locator(".status"), row.locator(".tag.flag")
+    assert status.inner_text().strip() == "Needs review" and "Flagged for review" in flag.inner_text()
+    status_border = status.evaluate("e => getComputedStyle(e).borderStyle")
+    flag_border = flag.evaluate("e => getComputedStyle(e).borderStyle")
+    assert status_border != flag_border
+
+    # a long message stays inside the transcript
+    page.goto(f"{url}/sessions/{seeded['eupen']}")
+    message = page.locator("#transcript li", has_text="Bonjourxxx")
+    inside = message.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+    section, bubble = box(page, "#transcript"), dict(message.bounding_box())
+    assert inside and bubble["x"] + bubble["width"] <= section["x"] + section["width"] + 1
+
+    # at 390 px, every header link and "Log out" are on screen, and the page does not scroll sideways
+    page.set_viewport_size({"width": 390, "height": 844})
+    for target in ("/sessions", f"/sessions/{seeded['eupen']}", "/audit"):
+        page.goto(f"{url}{target}")
+        for selector in ("header a[href='/audit']", "header a[href='/operators']", "header button.link"):
+            found = box(page, selector)
+            assert found["x"] >= 0 and found["x"] + found["width"] <= 390, (target, selector, found)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, target
+    shots = DOCS if os.environ.get("GUICHET_SCREENSHOTS") else tmp_path
+    page.goto(f"{url}/sessions")
+    page.screenshot(path=str(shots / "review-mobile.png"), full_page=False)
+
+
+def test_languages_labels_and_isolated_user_text_in_chromium(  # type: ignore[no-untyped-def]
+    page, console_url: str, seeded: dict[str, int], db_path: Path, clock: SettableClock
+) -> None:
+    url = console_url
+    add_account(db_path, clock, "vera", role="viewer", lang="fr")
+    store = SessionStore(db_path, clock=clock)
+    store.append_transcript(seeded["brussels"], "in", "salaire \u202e0005\u202c EUR par mois")
+    store.close()
+    log_in(page, url, name="vera")
+    page.wait_for_url(f"{url}/sessions")
+    assert page.locator("header button.link").inner_text() == "Se déconnecter"
+    options = page.locator("select[name=route] option").all_inner_texts()
+    assert "Carte bleue européenne" in options and "BLUE_CARD" not in options
+    assert "Travailleur hautement qualifié" in options
+    assert page.locator("header a[href='/audit']").count() == 0  # a viewer has no audit log
+    page.goto(f"{url}/sessions/{seeded['brussels']}")
+    assert "Erase" not in page.content() and page.locator("#user-key").count() == 0
+    text = page.locator("#transcript bdi.user-text", has_text="salaire")
+    assert text.evaluate("e => getComputedStyle(e).unicodeBidi") == "isolate"
+    time_line = page.locator("#transcript li", has_text="salaire").locator("small")
+    assert box(page, "#transcript li:has-text('salaire') small")["y"] < dict(text.bounding_box())["y"]
+    assert time_line.inner_text().startswith("personne")
+    sources = page.locator("#assessment ul.sources").inner_text()
+    assert "shared/seeds" not in sources and ".txt" not in sources
+    assert page.locator("#assessment ul.sources a[href^='https://']").count() >= 1
+    page.goto(f"{url}/account")
+    page.select_option("#language select[name=lang]", "nl")
+    page.click("#language button")
+    page.wait_for_url(f"{url}/account")
+    assert page.locator("header button.link").inner_text() == "Afmelden"
+
+
+def test_hr_invite_links_in_chromium(  # type: ignore[no-untyped-def]
+    page, console_url: str, db_path: Path, clock: SettableClock, tmp_path: Path
+) -> None:
+    url = console_url
+    add_account(db_path, clock, "hank", role="hr", employer="Globex NV")
+    log_in(page, url, name="hank", start="/")
+    page.wait_for_url(f"{url}/hr")
+    page.fill("input[name=work_postcode]", "1050")
+    page.fill("input[name=salary_month_base]", "5200")
+    page.click("#new-invite button[type=submit]")
+    page.wait_for_url("**/hr?created=*")
+    image = page.locator("#links img").first
+    image.wait_for()
+    assert image.evaluate("e => e.complete && e.naturalWidth > 100")
+    message = page.locator("#links textarea.message").first.input_value()
+    assert "Globex NV" in message and "https://t.me/guichet_be_bot?start=" in message
+    assert page.locator("header a[href='/sessions']").count() == 0
+    page.goto(f"{url}/sessions")
+    assert "role" in page.content() or page.locator("body").inner_text().strip() != ""
+    shots = DOCS if os.environ.get("GUICHET_SCREENSHOTS") else tmp_path
+    page.goto(f"{url}/hr")
+    page.screenshot(path=str(shots / "review-hr.png"), full_page=True)

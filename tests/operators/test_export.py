@@ -31,7 +31,9 @@ def test_csv_cell(value: object, cell: str) -> None:
 
 def test_csv_and_json_carry_the_same_rows(ops: OperatorStore, seeded: dict[str, int]) -> None:
     rows = list(ops.iter_sessions(SessionFilters(route="BLUE_CARD")))
-    table = list(csv.DictReader(io.StringIO(export(rows, "csv"))))
+    content = export(rows, "csv")
+    assert content.startswith("\ufeff")
+    table = list(csv.DictReader(io.StringIO(content.removeprefix("\ufeff"))))
     records = json.loads(export(rows, "json"))
     assert tuple(table[0]) == EXPORT_COLUMNS
     assert (

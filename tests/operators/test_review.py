@@ -9,7 +9,7 @@ import pytest
 
 from bot.engine.answers import Answers
 from bot.engine.assess import assess
-from bot.operators.review import answer_lines, compare, label, reassess, rebuild_answers
+from bot.operators.review import answer_lines, compare, reassess, rebuild_answers
 from bot.store.records import StoredAnswer
 from tests.operators.conftest import ASSESSED_ON, EMPLOYEE
 
@@ -86,11 +86,23 @@ def test_answer_lines_are_readable() -> None:
         }
     )
     lines = dict(answer_lines(answers))
-    assert lines["Nationalities"] == "IN, NP"
-    assert lines["Salary year"] == "70000"
-    assert lines["Study admitted"] == "yes"
-    assert "relation: spouse" in lines["Family member 1"] and "nationality: IN" in lines["Family member 1"]
-    assert label("work_postcode") == "Work postcode"
+    assert lines["Nationality"] == "India, Nepal"  # names, not ISO codes
+    assert lines["Gross annual salary"] == "70000"
+    assert lines["Admitted to full-time studies"] == "yes"
+    member = lines["Family member 1"]
+    assert "India" in member and "spouse" not in member and "relation" not in member, member
+    french = dict(answer_lines(answers, "fr"))
+    assert french["Nationalité"] == "Inde, Népal" and french["Admis à des études à temps plein"] == "oui"
+    assert "Inde" in french["Membre de la famille 1"]
+
+
+def test_answer_values_have_human_labels_in_each_language() -> None:
+    answers = Answers.model_validate({"qualification": "higher_ed_3y_plus", "purposes": ["employee"]})
+    for lang in ("en", "fr", "nl"):
+        values = dict(answer_lines(answers, lang)).values()  # type: ignore[arg-type]
+        assert not any("higher_ed_3y_plus" in v or v == "employee" for v in values), (lang, values)
+    english = " ".join(dict(answer_lines(answers)).values())
+    assert "higher-education degree of at least 3 years" in english and "Work for an employer" in english
 
 
 def state(answers: dict[str, Any]) -> dict[str, Any]:
