@@ -23,6 +23,7 @@ from bot.engine.sources import source_register
 from bot.i18n import BABEL_LOCALES, Lang, money, number, text
 
 FIRST_STEPS = 3
+NO_ROUTE = "NO_ROUTE"
 MAX_SOURCES = 12
 SOURCE_TITLE_WORDS = 8
 SHORT_TITLE_WORDS = 12
@@ -84,6 +85,7 @@ class ResultView:
     missing: str | None
     footer: str
     disclaimer: str
+    assessed_on: date
     dated_steps: tuple[StepView, ...] = field(default=())
 
     @property
@@ -120,7 +122,7 @@ def _percent(given: float, needed: float, lang: Lang) -> str:
     return number(round(abs(given - needed) / needed * 100) if needed else 0, lang)
 
 
-def _comparison(message: Message, lang: Lang) -> tuple[str, float, float] | None:
+def _comparison(message: Message) -> tuple[str, float, float] | None:
     """(kind, figure, required) when a reason compares a salary or income with a minimum."""
     for kind, names in (("salary", _SALARY), ("income", _INCOME)):
         pair = _amount_pair(message, names)
@@ -130,7 +132,7 @@ def _comparison(message: Message, lang: Lang) -> tuple[str, float, float] | None
 
 
 def _basis_line(message: Message, lang: Lang) -> str | None:
-    compared = _comparison(message, lang)
+    compared = _comparison(message)
     if compared is None:
         return None
     kind, given, needed = compared
@@ -148,7 +150,7 @@ def _staleness(assessment: Assessment, lang: Lang) -> list[str]:
     best = assessment.routes[0] if assessment.routes else None
     uses = [*(best.thresholds if best else []), *assessment.family.thresholds]
     reasons = [*(best.reasons if best else []), *assessment.family.reasons]
-    comparisons = [c for reason in reasons if (c := _comparison(reason, lang))]
+    comparisons = [c for reason in reasons if (c := _comparison(reason))]
     year = assessment.reference_date.year
     seen: set[float] = set()
     for use in uses:
@@ -160,13 +162,13 @@ def _staleness(assessment: Assessment, lang: Lang) -> list[str]:
         seen.add(use.amount)
         _, given, needed = match
         side = "above" if given >= needed else "below"
-        stale = text(
-            lang,
-            "result.stale",
-            amount=eur(use.amount, lang),
-            from_year=str(use.valid_from.year),
-            year=str(year),
-        )
+        amount = eur(use.amount, lang)
+        if use.valid_from.year < year:
+            stale = text(
+                lang, "result.stale", amount=amount, from_year=str(use.valid_from.year), year=str(year)
+            )
+        else:
+            stale = text(lang, "result.stale_update", amount=amount, from_date=use.valid_from.isoformat())
         out.append(f"{stale} {text(lang, f'result.stale_{side}', percent=_percent(given, needed, lang))}")
     return out
 
@@ -177,10 +179,15 @@ def _route_name(route: RouteResult, lang: Lang) -> str:
 
 def _verdict(assessment: Assessment, lang: Lang) -> list[str]:
     lines: list[str] = []
+    family = assessment.family.outcome != "FAM_NONE"
     if assessment.routes:
         best = assessment.routes[0]
-        lines.append(text(lang, f"result.verdict.route.{best.status}", route=_route_name(best, lang)))
-    if assessment.family.outcome != "FAM_NONE":
+        if best.code == NO_ROUTE:
+            if not family:  # someone who only asks about their family needs no route line
+                lines.append(text(lang, "result.verdict.no_route"))
+        else:
+            lines.append(text(lang, f"result.verdict.route.{best.status}", route=_route_name(best, lang)))
+    if family:
         lines.append(
             text(
                 lang,
@@ -390,5 +397,6 @@ def build_view(assessment: Assessment, lang: Lang) -> ResultView:
         missing=missing,
         footer=footer,
         disclaimer=text(lang, "outcome.disclaimer"),
+        assessed_on=assessment.assessed_on or assessment.reference_date,
         dated_steps=tuple(step for step in steps if step.due is not None),
     )

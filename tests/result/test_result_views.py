@@ -65,7 +65,7 @@ def every_text(result: Assessment, lang: Lang) -> dict[str, str]:
     texts = {f"telegram {name}": render_view("telegram", name, view, limit=TELEGRAM_LIMIT) for name in VIEWS}
     texts |= {f"console {name}": render_view("console", name, view) for name in VIEWS}
     texts["pdf"] = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf_file(view))).pages)
-    ics = calendar_file(view, today=None)
+    ics = calendar_file(view)
     if ics is not None:
         calendar = Calendar.from_ical(ics)
         texts["calendar"] = "\n".join(
