@@ -683,6 +683,9 @@ async def _edit_in_place(bot: Bot, chat_id: int, message_id: int, outgoing: list
         await bot.do_api_request("editMessageText", api_kwargs=request)
     except BadRequest as error:
         return "not modified" in str(error).lower()
+    except TelegramError as error:  # sent anew: at worst the question shows twice, never lost
+        log.info("could not edit a message in place (%s)", type(error).__name__)
+        return False
     return True
 
 
