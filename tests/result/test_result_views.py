@@ -183,3 +183,20 @@ def test_a_view_too_long_for_one_message_is_cut_with_a_pointer_to_the_pdf() -> N
     short = render_view("telegram", "steps", view, limit=900)
     assert len(short) <= 900
     assert text("fr", "result.truncated") in plain(short)
+
+
+PERSON_FACING = ("telegram.", "console.", "result.", "outcome.route.", "outcome.family", "outcome.relation.",
+                 "outcome.field.", "outcome.disclaimer", "outcome.missing", "threshold.name.", "dialogue.",
+                 "question.", "step.", "route.", "family.")  # fmt: skip
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_internal_code_in_any_person_facing_sentence(lang: Lang) -> None:
+    """Every sentence a channel may show (placeholders aside: they are filled with plain values)."""
+    leaks = {
+        key: codes_in(_PLACEHOLDER.sub("", value))
+        for key, value in catalog(lang).items()
+        if key.startswith(PERSON_FACING) or (key.startswith("review.") and key.endswith(".title"))
+    }
+    assert {key: found for key, found in leaks.items() if found} == {}
