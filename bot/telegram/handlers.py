@@ -497,10 +497,12 @@ class Handlers:
         try:
             if edit is not None and await _edit_in_place(bot, chat.id, edit, outgoing):
                 self._remember(chat.id, edit)
-            else:
-                for stale in {message_id for message_id in (drop, live) if message_id is not None}:
-                    await _drop_keyboard(bot, chat.id, stale)
-                self._remember(chat.id, await _send_to(bot, chat.id, outgoing))
+            else:  # the reply is not held up by removing the old buttons: both go out at once
+                stale = {message_id for message_id in (drop, live) if message_id is not None}
+                sent, *_ = await asyncio.gather(
+                    _send_to(bot, chat.id, outgoing), *(_drop_keyboard(bot, chat.id, m) for m in stale)
+                )
+                self._remember(chat.id, sent)
         except DeliveryUncertain as uncertain:
             # The turn is saved; the reply may have arrived. Telling the person "something went
             # wrong, answer again" could make them answer the next question with the last answer.
