@@ -28,9 +28,11 @@ MAX_SOURCES = 12
 SOURCE_TITLE_WORDS = 8
 SHORT_TITLE_WORDS = 12
 MIN_CLAUSE_WORDS = 4
-_CLAUSE = re.compile(r"\s*(?:[;:(]|, | — | – )\s*")
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+_CLAUSE = re.compile(r"\s*(?:;| — | – )\s*")
 _ID_PARAMS = {"threshold_id": "threshold.name.{}"}
 _SALARY = ("salary_eur", "threshold_eur")
+_MEANS = ".means_"  # a student's or job-seeker's means, compared like a salary
 _INCOME = ("income_eur", "required_eur")
 
 
@@ -127,7 +129,7 @@ def _comparison(message: Message) -> tuple[str, float, float] | None:
     for kind, names in (("salary", _SALARY), ("income", _INCOME)):
         pair = _amount_pair(message, names)
         if pair is not None:
-            return kind, *pair
+            return ("means" if _MEANS in message.key else kind), *pair
     return None
 
 
@@ -232,10 +234,12 @@ def _steps(assessment: Assessment, lang: Lang) -> list[StepView]:
 
 
 def shorten(title: str, words: int = SHORT_TITLE_WORDS) -> str:
-    """A step's title for the first message: its first clause, at most ``words`` words."""
-    cut = _CLAUSE.split(title, maxsplit=1)[0].strip()
-    if len(cut.split()) < MIN_CLAUSE_WORDS:
-        cut = title
+    """A step's title for the first message: without its asides in parentheses, then up to its
+    first ";" or dash when still long, and at most ``words`` words."""
+    cut = " ".join(_ASIDE.sub("", title).split())
+    if len(cut.split()) > words:
+        head = _CLAUSE.split(cut, maxsplit=1)[0].strip()
+        cut = head if len(head.split()) >= MIN_CLAUSE_WORDS else cut
     parts = cut.split()
     return cut if len(parts) <= words else " ".join(parts[:words]).rstrip(",;:") + "…"
 

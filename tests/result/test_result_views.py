@@ -200,3 +200,23 @@ def test_no_internal_code_in_any_person_facing_sentence(lang: Lang) -> None:
         if key.startswith(PERSON_FACING) or (key.startswith("review.") and key.endswith(".title"))
     }
     assert {key: found for key, found in leaks.items() if found} == {}
+
+
+def test_a_students_means_are_not_called_a_salary() -> None:
+    view = build_view(assessment("student"), "en")
+    assert view.basis == (
+        text("en", "result.basis.means_below", given=_eur(800, "en"), needed=_eur(835, "en")),
+    )
+
+
+def test_short_step_titles_drop_asides_and_keep_the_action() -> None:
+    from bot.result.view import shorten
+
+    assert shorten("Demandez une attestation d’enregistrement (annexe 19) à la commune où vous habitez") == (
+        "Demandez une attestation d’enregistrement à la commune où vous habitez"
+    )
+    assert shorten("Contrôle de résidence : l’agent passe chez vous ; mettez votre nom sur la boîte") == (
+        "Contrôle de résidence : l’agent passe chez vous"
+    )
+    assert shorten(" ".join(["mot"] * 20)).endswith("…")
+    assert len(shorten(" ".join(["mot"] * 20)).split()) == 12
