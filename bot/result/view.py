@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 from babel import Locale
 from babel.numbers import format_currency
 
-from bot.engine.assessment import Assessment, FamilyResult, MemberResult, NextStep, RouteResult
+from bot.engine.assessment import Assessment, FamilyResult, MemberResult, NextStep, Review, RouteResult
 from bot.engine.message import Message, ParamValue
 from bot.engine.sources import source_register
 from bot.i18n import BABEL_LOCALES, Lang, money, number, text
@@ -325,6 +325,13 @@ def _sources(assessment: Assessment, lang: Lang) -> list[Link]:
     return links
 
 
+def _review_line(item: Review, lang: Lang, said: set[str]) -> str:
+    """What an adviser must check; its reason only when the result has not already said it."""
+    title = text(lang, f"review.{item.code}.title")
+    reason = say(item.reason, lang)
+    return title if reason in said else text(lang, "result.review_line", title=title, reason=reason)
+
+
 def _site(url: str) -> str:
     """A page's site as its title ('https://www.ibz.be/x' → 'ibz.be'): language-neutral and plain."""
     parts = urlsplit(url)
@@ -364,15 +371,8 @@ def build_view(assessment: Assessment, lang: Lang) -> ResultView:
         for route in assessment.routes[1:]
         if route.status != "not_met"
     ]
-    reviews = [
-        text(
-            lang,
-            "result.review_line",
-            title=text(lang, f"review.{item.code}.title"),
-            reason=say(item.reason, lang),
-        )
-        for item in assessment.review
-    ]
+    said = {*why, *family_lines, *(reason for group in members for reason in group.reasons)}
+    reviews = [_review_line(item, lang, said) for item in assessment.review]
     missing = None
     if assessment.missing:
         fields = ", ".join(text(lang, f"outcome.field.{name}") for name in assessment.missing)

@@ -157,7 +157,8 @@ def result_keyboard(
     adviser when hand-off is on, then the dialogue's own options (review answers, start again)."""
     rows: list[tuple[Button, ...]] = []
     if links is not None:
-        names = [name for name in RESULT_VIEW_KEYS if name != "calendar" or view.dated_steps]
+        offered = {"calendar": bool(view.dated_steps), "documents": bool(view.documents)}
+        names = [name for name in RESULT_VIEW_KEYS if offered.get(name, True)]
         buttons = [(text(lang, f"result.button.{name}"), links.data(name)) for name in names]
         rows += [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
     if adviser:

@@ -73,3 +73,13 @@ def test_confirmation_buttons() -> None:
     assert read_confirm_press("k1|format|5|y") is None
     assert read_confirm_press("k1|restart|x|y") is None
     assert read_confirm_press("k1|restart|5|") is None
+
+
+def test_no_documents_or_calendar_button_when_there_is_nothing_to_show() -> None:
+    result = assessment("single-permit holder in Belgium bringing a partner")
+    reply = Reply(kind="result", messages=[], assessment=result)
+    [saved] = messages_for([reply], "en", 3, links=ResultLinks(KEY, "42", 7))
+    assert saved.keyboard is not None
+    labels = [label for row in saved.keyboard.rows for label, _ in row]
+    assert text("en", "result.button.documents") not in labels
+    assert text("en", "result.button.why") in labels
