@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from icalendar import Alarm, Calendar, Event
-
 from bot.i18n import text
 from bot.result.view import ResultView
 
@@ -17,7 +15,9 @@ REMINDER_BEFORE = timedelta(days=2)
 
 def calendar_file(view: ResultView, *, today: date | None = None) -> bytes | None:
     """The .ics of the dated steps to come (from ``today``, by default the day of the result), or
-    None when no step has a date to come."""
+    None when no step has a date to come. (icalendar is imported here, not with the bot.)"""
+    from icalendar import Alarm, Calendar, Event
+
     start = today or view.assessed_on
     now = datetime.now(UTC)
     upcoming = [step for step in view.dated_steps if step.due is not None and step.due >= start]
