@@ -340,6 +340,8 @@ async def serve(
                 # python-telegram-bot's "This Application is still running!".
                 beats.cancel()
                 purges.cancel()
+                for retry in list(_BACKGROUND):
+                    retry.cancel()
                 if app.running:
                     await app.stop()
     finally:
