@@ -1,12 +1,10 @@
 """The dated next steps as an iCalendar file (RFC 5545): one all-day event per step, each with
-a reminder two days before. Steps whose date has already passed are left out (the result says
-"as soon as possible" for them)."""
+a reminder two days before. Steps whose date had already passed on the day of the result are left
+out (the result says "as soon as possible" for them)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
-from icalendar import Alarm, Calendar, Event
+from datetime import UTC, date, datetime, timedelta
 
 from bot.i18n import text
 from bot.result.view import ResultView
@@ -15,10 +13,14 @@ PRODUCT_ID = "-//guichet//result//EN"
 REMINDER_BEFORE = timedelta(days=2)
 
 
-def calendar_file(view: ResultView, *, today: datetime | None = None) -> bytes | None:
-    """The .ics of the view's upcoming dated steps, or None when no step has a date to come."""
-    now = today or datetime.now(UTC)
-    upcoming = [step for step in view.dated_steps if step.due is not None and step.due >= now.date()]
+def calendar_file(view: ResultView, *, today: date | None = None) -> bytes | None:
+    """The .ics of the dated steps to come (from ``today``, by default the day of the result), or
+    None when no step has a date to come. (icalendar is imported here, not with the bot.)"""
+    from icalendar import Alarm, Calendar, Event
+
+    start = today or view.assessed_on
+    now = datetime.now(UTC)
+    upcoming = [step for step in view.dated_steps if step.due is not None and step.due >= start]
     if not upcoming:
         return None
     calendar = Calendar()

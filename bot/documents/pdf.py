@@ -8,9 +8,6 @@ no-break spaces from CLDR number formats, typographic marks) are replaced by the
 
 from __future__ import annotations
 
-from fpdf import FPDF
-from fpdf.fonts import TextStyle
-
 from bot.i18n import text
 from bot.result.render import render_view
 from bot.result.view import ResultView
@@ -20,10 +17,6 @@ FONT = "helvetica"
 FONT_SIZE = 10
 MARGIN_MM = 15
 INK = "#1f2a44"
-HEADINGS = {
-    "h1": TextStyle(font_family=FONT, font_size_pt=18, color=INK, t_margin=0, b_margin=0.4),
-    "h2": TextStyle(font_family=FONT, font_size_pt=13, color=INK, t_margin=2, b_margin=0.3),
-}
 _REPLACEMENTS = str.maketrans({"\u202f": "\xa0", "\u2009": " ", "\u2011": "-", "\u2212": "-", "☐": "o"})
 
 
@@ -33,7 +26,15 @@ def _encodable(html: str) -> str:
 
 
 def pdf_file(view: ResultView) -> bytes:
-    """The PDF of ``view`` (in its language): verdict, dated steps, checklist, sources, disclaimer."""
+    """The PDF of ``view`` (in its language): verdict, dated steps, checklist, sources, disclaimer.
+    fpdf2 is imported here, not with the bot: it adds about 20 MB that most sessions never need."""
+    from fpdf import FPDF
+    from fpdf.fonts import TextStyle
+
+    headings = {
+        "h1": TextStyle(font_family=FONT, font_size_pt=18, color=INK, t_margin=0, b_margin=0.4),
+        "h2": TextStyle(font_family=FONT, font_size_pt=13, color=INK, t_margin=2, b_margin=0.3),
+    }
     pdf = FPDF(format="A4")
     pdf.core_fonts_encoding = ENCODING
     pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
@@ -44,5 +45,5 @@ def pdf_file(view: ResultView) -> bytes:
     pdf.add_page()
     pdf.set_font(FONT, size=FONT_SIZE)
     html = render_view("pdf", "document", view)
-    pdf.write_html(_encodable(html), ul_bullet_char="\u2022", tag_styles=HEADINGS)
+    pdf.write_html(_encodable(html), ul_bullet_char="\u2022", tag_styles=headings)
     return bytes(pdf.output())

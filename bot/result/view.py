@@ -17,19 +17,22 @@ from urllib.parse import unquote, urlsplit
 from babel import Locale
 from babel.numbers import format_currency
 
-from bot.engine.assessment import Assessment, FamilyResult, MemberResult, NextStep, RouteResult
+from bot.engine.assessment import Assessment, FamilyResult, MemberResult, NextStep, Review, RouteResult
 from bot.engine.message import Message, ParamValue
 from bot.engine.sources import source_register
 from bot.i18n import BABEL_LOCALES, Lang, money, number, text
 
 FIRST_STEPS = 3
+NO_ROUTE = "NO_ROUTE"
 MAX_SOURCES = 12
 SOURCE_TITLE_WORDS = 8
 SHORT_TITLE_WORDS = 12
 MIN_CLAUSE_WORDS = 4
-_CLAUSE = re.compile(r"\s*(?:[;:(]|, | — | – )\s*")
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+_CLAUSE = re.compile(r"\s*(?:;| — | – )\s*")
 _ID_PARAMS = {"threshold_id": "threshold.name.{}"}
 _SALARY = ("salary_eur", "threshold_eur")
+_MEANS = ".means_"  # a student's or job-seeker's means, compared like a salary
 _INCOME = ("income_eur", "required_eur")
 
 
@@ -84,6 +87,7 @@ class ResultView:
     missing: str | None
     footer: str
     disclaimer: str
+    assessed_on: date
     dated_steps: tuple[StepView, ...] = field(default=())
 
     @property
@@ -120,17 +124,17 @@ def _percent(given: float, needed: float, lang: Lang) -> str:
     return number(round(abs(given - needed) / needed * 100) if needed else 0, lang)
 
 
-def _comparison(message: Message, lang: Lang) -> tuple[str, float, float] | None:
+def _comparison(message: Message) -> tuple[str, float, float] | None:
     """(kind, figure, required) when a reason compares a salary or income with a minimum."""
     for kind, names in (("salary", _SALARY), ("income", _INCOME)):
         pair = _amount_pair(message, names)
         if pair is not None:
-            return kind, *pair
+            return ("means" if _MEANS in message.key else kind), *pair
     return None
 
 
 def _basis_line(message: Message, lang: Lang) -> str | None:
-    compared = _comparison(message, lang)
+    compared = _comparison(message)
     if compared is None:
         return None
     kind, given, needed = compared
@@ -148,7 +152,7 @@ def _staleness(assessment: Assessment, lang: Lang) -> list[str]:
     best = assessment.routes[0] if assessment.routes else None
     uses = [*(best.thresholds if best else []), *assessment.family.thresholds]
     reasons = [*(best.reasons if best else []), *assessment.family.reasons]
-    comparisons = [c for reason in reasons if (c := _comparison(reason, lang))]
+    comparisons = [c for reason in reasons if (c := _comparison(reason))]
     year = assessment.reference_date.year
     seen: set[float] = set()
     for use in uses:
@@ -160,13 +164,13 @@ def _staleness(assessment: Assessment, lang: Lang) -> list[str]:
         seen.add(use.amount)
         _, given, needed = match
         side = "above" if given >= needed else "below"
-        stale = text(
-            lang,
-            "result.stale",
-            amount=eur(use.amount, lang),
-            from_year=str(use.valid_from.year),
-            year=str(year),
-        )
+        amount = eur(use.amount, lang)
+        if use.valid_from.year < year:
+            stale = text(
+                lang, "result.stale", amount=amount, from_year=str(use.valid_from.year), year=str(year)
+            )
+        else:
+            stale = text(lang, "result.stale_update", amount=amount, from_date=use.valid_from.isoformat())
         out.append(f"{stale} {text(lang, f'result.stale_{side}', percent=_percent(given, needed, lang))}")
     return out
 
@@ -177,10 +181,15 @@ def _route_name(route: RouteResult, lang: Lang) -> str:
 
 def _verdict(assessment: Assessment, lang: Lang) -> list[str]:
     lines: list[str] = []
+    family = assessment.family.outcome != "FAM_NONE"
     if assessment.routes:
         best = assessment.routes[0]
-        lines.append(text(lang, f"result.verdict.route.{best.status}", route=_route_name(best, lang)))
-    if assessment.family.outcome != "FAM_NONE":
+        if best.code == NO_ROUTE:
+            if not family:  # someone who only asks about their family needs no route line
+                lines.append(text(lang, "result.verdict.no_route"))
+        else:
+            lines.append(text(lang, f"result.verdict.route.{best.status}", route=_route_name(best, lang)))
+    if family:
         lines.append(
             text(
                 lang,
@@ -225,10 +234,12 @@ def _steps(assessment: Assessment, lang: Lang) -> list[StepView]:
 
 
 def shorten(title: str, words: int = SHORT_TITLE_WORDS) -> str:
-    """A step's title for the first message: its first clause, at most ``words`` words."""
-    cut = _CLAUSE.split(title, maxsplit=1)[0].strip()
-    if len(cut.split()) < MIN_CLAUSE_WORDS:
-        cut = title
+    """A step's title for the first message: without its asides in parentheses, then up to its
+    first ";" or dash when still long, and at most ``words`` words."""
+    cut = " ".join(_ASIDE.sub("", title).split())
+    if len(cut.split()) > words:
+        head = _CLAUSE.split(cut, maxsplit=1)[0].strip()
+        cut = head if len(head.split()) >= MIN_CLAUSE_WORDS else cut
     parts = cut.split()
     return cut if len(parts) <= words else " ".join(parts[:words]).rstrip(",;:") + "…"
 
@@ -314,6 +325,13 @@ def _sources(assessment: Assessment, lang: Lang) -> list[Link]:
     return links
 
 
+def _review_line(item: Review, lang: Lang, said: set[str]) -> str:
+    """What an adviser must check; its reason only when the result has not already said it."""
+    title = text(lang, f"review.{item.code}.title")
+    reason = say(item.reason, lang)
+    return title if reason in said else text(lang, "result.review_line", title=title, reason=reason)
+
+
 def _site(url: str) -> str:
     """A page's site as its title ('https://www.ibz.be/x' → 'ibz.be'): language-neutral and plain."""
     parts = urlsplit(url)
@@ -353,15 +371,8 @@ def build_view(assessment: Assessment, lang: Lang) -> ResultView:
         for route in assessment.routes[1:]
         if route.status != "not_met"
     ]
-    reviews = [
-        text(
-            lang,
-            "result.review_line",
-            title=text(lang, f"review.{item.code}.title"),
-            reason=say(item.reason, lang),
-        )
-        for item in assessment.review
-    ]
+    said = {*why, *family_lines, *(reason for group in members for reason in group.reasons)}
+    reviews = [_review_line(item, lang, said) for item in assessment.review]
     missing = None
     if assessment.missing:
         fields = ", ".join(text(lang, f"outcome.field.{name}") for name in assessment.missing)
@@ -390,5 +401,6 @@ def build_view(assessment: Assessment, lang: Lang) -> ResultView:
         missing=missing,
         footer=footer,
         disclaimer=text(lang, "outcome.disclaimer"),
+        assessed_on=assessment.assessed_on or assessment.reference_date,
         dated_steps=tuple(step for step in steps if step.due is not None),
     )

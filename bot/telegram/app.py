@@ -45,7 +45,6 @@ MAX_IN_FLIGHT = 1000
 HEARTBEAT_EVERY_S = 30.0
 PURGE_EVERY_S = 24 * 3600.0
 PROFILE_RETRY_S = (30.0, 120.0, 600.0, 3600.0)
-_BACKGROUND: set[asyncio.Task[None]] = set()
 
 log = logging.getLogger(__name__)
 
@@ -154,21 +153,20 @@ async def _try_calls(calls: list[ProfileCall]) -> list[ProfileCall]:
 
 async def register_commands(
     app: BotApp, stop: asyncio.Event | None = None, *, retry_delays_s: tuple[float, ...] | None = None
-) -> list[ProfileCall]:
+) -> asyncio.Task[None] | None:
     """Set the commands and descriptions in each language (and English as the default).
 
-    These calls are cosmetic: a failure is logged once and never stops the bot. Returns the calls
-    that failed; with ``stop``, they are retried in the background, later and later, until they
-    succeed or the bot stops."""
+    These calls are cosmetic: a failure is logged once and never stops the bot. With ``stop``, the
+    calls that failed are retried in the background, later and later, until they succeed or the bot
+    stops; the retrying task is returned (None when everything succeeded)."""
     failed = await _try_calls(_profile_calls(app))
-    if failed:
-        methods = sorted({call[0] for call in failed})
-        log.warning("start-up calls failed (%s); the bot runs and retries them later", ", ".join(methods))
-        if stop is not None:
-            task = asyncio.create_task(_retry_profile(failed, stop, retry_delays_s or PROFILE_RETRY_S))
-            _BACKGROUND.add(task)
-            task.add_done_callback(_BACKGROUND.discard)
-    return failed
+    if not failed:
+        return None
+    methods = sorted({call[0] for call in failed})
+    log.warning("start-up calls failed (%s); the bot runs and retries them later", ", ".join(methods))
+    if stop is None:
+        return None
+    return asyncio.create_task(_retry_profile(failed, stop, retry_delays_s or PROFILE_RETRY_S))
 
 
 async def _retry_profile(failed: list[ProfileCall], stop: asyncio.Event, delays: tuple[float, ...]) -> None:
@@ -328,8 +326,9 @@ async def serve(
             await app.start()
             beats = asyncio.create_task(_heartbeat(settings, stop))
             purges = asyncio.create_task(purge_daily(store, settings.retention_days, stop))
+            retries: asyncio.Task[None] | None = None
             try:
-                await register_commands(app, stop)
+                retries = await register_commands(app, stop)
                 if settings.mode == "webhook":
                     await _serve_webhook(app, settings, lanes, stop, ready)
                 else:
@@ -342,6 +341,8 @@ async def serve(
                 # python-telegram-bot's "This Application is still running!".
                 beats.cancel()
                 purges.cancel()
+                if retries is not None:
+                    retries.cancel()
                 if app.running:
                     await app.stop()
     finally:

@@ -497,10 +497,12 @@ class Handlers:
         try:
             if edit is not None and await _edit_in_place(bot, chat.id, edit, outgoing):
                 self._remember(chat.id, edit)
-            else:
-                for stale in {message_id for message_id in (drop, live) if message_id is not None}:
-                    await _drop_keyboard(bot, chat.id, stale)
-                self._remember(chat.id, await _send_to(bot, chat.id, outgoing))
+            else:  # the reply is not held up by removing the old buttons: both go out at once
+                stale = {message_id for message_id in (drop, live) if message_id is not None}
+                sent, *_ = await asyncio.gather(
+                    _send_to(bot, chat.id, outgoing), *(_drop_keyboard(bot, chat.id, m) for m in stale)
+                )
+                self._remember(chat.id, sent)
         except DeliveryUncertain as uncertain:
             # The turn is saved; the reply may have arrived. Telling the person "something went
             # wrong, answer again" could make them answer the next question with the last answer.
@@ -683,6 +685,9 @@ async def _edit_in_place(bot: Bot, chat_id: int, message_id: int, outgoing: list
         await bot.do_api_request("editMessageText", api_kwargs=request)
     except BadRequest as error:
         return "not modified" in str(error).lower()
+    except TelegramError as error:  # sent anew: at worst the question shows twice, never lost
+        log.info("could not edit a message in place (%s)", type(error).__name__)
+        return False
     return True
 
 

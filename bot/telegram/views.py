@@ -10,10 +10,10 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from bot.engine.assessment import Assessment
-from bot.engine.message import Message
 from bot.i18n import Lang, render, text
 from bot.result import ResultView, build_view, render_view
 from bot.telegram.callback import NAV_ADVISER, NAV_BACK, NAV_LANGUAGE, encode
@@ -157,7 +157,8 @@ def result_keyboard(
     adviser when hand-off is on, then the dialogue's own options (review answers, start again)."""
     rows: list[tuple[Button, ...]] = []
     if links is not None:
-        names = [name for name in RESULT_VIEW_KEYS if name != "calendar" or view.dated_steps]
+        offered = {"calendar": bool(view.dated_steps), "documents": bool(view.documents)}
+        names = [name for name in RESULT_VIEW_KEYS if offered.get(name, True)]
         buttons = [(text(lang, f"result.button.{name}"), links.data(name)) for name in names]
         rows += [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
     if adviser:
@@ -166,17 +167,29 @@ def result_keyboard(
     return InlineKeyboard(tuple(rows)) if rows else None
 
 
-def _body(reply: Reply, lang: Lang, messages: list[Message], *, help_text: bool) -> str:
-    lines = [escape(render(message, lang)) for message in messages]
+@cache
+def _channel_sentence(lang: Lang, key: str) -> str:
+    """A fixed Telegram sentence (no placeholder), escaped once per language."""
+    return escape(text(lang, key))
+
+
+def _body(reply: Reply, lang: Lang) -> str:
+    """The reply's sentences; help gets the Telegram commands instead of the dialogue's generic
+    list, the welcome gets a word on buttons and /help."""
+    help_text = reply.kind in HELP_KINDS
+    welcome = False
+    lines: list[str] = []
+    for message in reply.messages:
+        if message.key == HELP_COMMANDS_KEY:
+            help_text = True
+            continue
+        welcome = welcome or message.key == WELCOME_KEY
+        lines.append(escape(render(message, lang)))
     if help_text:
-        lines.append(escape(text(lang, "telegram.help_commands")))
-    if any(message.key == WELCOME_KEY for message in reply.messages):
-        lines.append(escape(text(lang, "telegram.welcome_hint")))
+        lines.append(_channel_sentence(lang, "telegram.help_commands"))
+    if welcome:
+        lines.append(_channel_sentence(lang, "telegram.welcome_hint"))
     return "\n".join(lines)
-
-
-def _is_help(reply: Reply) -> bool:
-    return reply.kind in HELP_KINDS or any(m.key == HELP_COMMANDS_KEY for m in reply.messages)
 
 
 def messages_for(
@@ -191,15 +204,13 @@ def messages_for(
     detail buttons when ``links`` (bound to the saved session) is given."""
     out: list[OutgoingMessage] = []
     for reply in replies:
-        help_text = _is_help(reply)
-        messages = [m for m in reply.messages if not (help_text and m.key == HELP_COMMANDS_KEY)]
         if reply.kind == "result" and reply.assessment is not None:
             view = build_view(reply.assessment, lang)
             body = render_view("telegram", "first", view, limit=TELEGRAM_LIMIT)
             keyboard = result_keyboard(reply, view, lang, state_version, links, adviser=adviser)
             out.append(OutgoingMessage(body, keyboard, result=reply))
             continue
-        body = _body(reply, lang, messages, help_text=help_text)
+        body = _body(reply, lang)
         listing = long_option_list(reply, lang)
         if listing:
             body = f"{body}\n\n{listing}"

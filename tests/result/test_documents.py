@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import date
 
 import pytest
 from icalendar import Calendar
@@ -15,7 +15,7 @@ from bot.result import build_view, public_version
 from tests.result.personas import PERSONAS, TODAY, assessment
 
 FAMILY = "the same worker with a spouse and two children"
-ASSESSED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+ASSESSED = TODAY
 
 
 def pdf_text(content: bytes) -> tuple[int, str, list[str]]:
@@ -73,7 +73,7 @@ def test_calendar_in_each_language(lang: Lang) -> None:
     assert content is not None
     calendar = Calendar.from_ical(content)
     events = [part for part in calendar.walk("VEVENT")]
-    upcoming = [step for step in view.dated_steps if step.due and step.due >= ASSESSED.date()]
+    upcoming = [step for step in view.dated_steps if step.due and step.due >= ASSESSED]
     assert upcoming, "the family persona has dated steps to come"
     assert len(events) == len(upcoming)
     assert str(calendar["VERSION"]) == "2.0" and calendar.get("PRODID")
@@ -87,7 +87,13 @@ def test_calendar_in_each_language(lang: Lang) -> None:
     assert str(calendar["X-WR-CALNAME"]) == text(lang, "result.calendar.name")
 
 
+def test_the_calendar_starts_from_the_day_of_the_result() -> None:
+    view = build_view(assessment(FAMILY), "en")
+    events = Calendar.from_ical(calendar_file(view) or b"").walk("VEVENT")
+    assert len(events) == len([s for s in view.dated_steps if s.due and s.due >= TODAY])
+
+
 def test_no_calendar_without_a_date_to_come() -> None:
     view = build_view(assessment(FAMILY), "en")
-    late = datetime(2040, 1, 1, tzinfo=UTC)
+    late = date(2040, 1, 1)
     assert calendar_file(view, today=late) is None

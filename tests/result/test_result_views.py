@@ -65,7 +65,7 @@ def every_text(result: Assessment, lang: Lang) -> dict[str, str]:
     texts = {f"telegram {name}": render_view("telegram", name, view, limit=TELEGRAM_LIMIT) for name in VIEWS}
     texts |= {f"console {name}": render_view("console", name, view) for name in VIEWS}
     texts["pdf"] = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf_file(view))).pages)
-    ics = calendar_file(view, today=None)
+    ics = calendar_file(view)
     if ics is not None:
         calendar = Calendar.from_ical(ics)
         texts["calendar"] = "\n".join(
@@ -183,3 +183,40 @@ def test_a_view_too_long_for_one_message_is_cut_with_a_pointer_to_the_pdf() -> N
     short = render_view("telegram", "steps", view, limit=900)
     assert len(short) <= 900
     assert text("fr", "result.truncated") in plain(short)
+
+
+PERSON_FACING = ("telegram.", "console.", "result.", "outcome.route.", "outcome.family", "outcome.relation.",
+                 "outcome.field.", "outcome.disclaimer", "outcome.missing", "threshold.name.", "dialogue.",
+                 "question.", "step.", "route.", "family.")  # fmt: skip
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_internal_code_in_any_person_facing_sentence(lang: Lang) -> None:
+    """Every sentence a channel may show (placeholders aside: they are filled with plain values)."""
+    leaks = {
+        key: codes_in(_PLACEHOLDER.sub("", value))
+        for key, value in catalog(lang).items()
+        if key.startswith(PERSON_FACING) or (key.startswith("review.") and key.endswith(".title"))
+    }
+    assert {key: found for key, found in leaks.items() if found} == {}
+
+
+def test_a_students_means_are_not_called_a_salary() -> None:
+    view = build_view(assessment("student"), "en")
+    assert view.basis == (
+        text("en", "result.basis.means_below", given=_eur(800, "en"), needed=_eur(835, "en")),
+    )
+
+
+def test_short_step_titles_drop_asides_and_keep_the_action() -> None:
+    from bot.result.view import shorten
+
+    assert shorten("Demandez une attestation d’enregistrement (annexe 19) à la commune où vous habitez") == (
+        "Demandez une attestation d’enregistrement à la commune où vous habitez"
+    )
+    assert shorten("Contrôle de résidence : l’agent passe chez vous ; mettez votre nom sur la boîte") == (
+        "Contrôle de résidence : l’agent passe chez vous"
+    )
+    assert shorten(" ".join(["mot"] * 20)).endswith("…")
+    assert len(shorten(" ".join(["mot"] * 20)).split()) == 12

@@ -26,6 +26,7 @@ from bot.i18n import LANGS, text
 from bot.store import SessionStore
 from bot.telegram.callback import decode
 from bot.telegram.handlers import MAX_INPUT_CHARS
+from bot.telegram.links import read_confirm_press
 from flows.machine import Position, is_live, next_position
 from flows.questions import QUESTIONS
 from flows.session import PREFILL, RESULT, SUMMARY, SessionState
@@ -178,13 +179,22 @@ class Player:
             update = emu.user_presses(user, target, data)
             press = decode(data)
             read_only = state is None or press is None or press.state_version < state.version
-            required = log.started
+            confirmed = read_confirm_press(data)
+            if confirmed is not None and confirmed.yes:  # "yes, start again" / "yes, delete everything"
+                read_only = False
+                if confirmed.action == "delete":
+                    log.started = False
+            required = log.started or confirmed is not None
         elif action.kind == "forged":
             keyboards = self._messages(log)
             if not keyboards:
                 return True
             if isinstance(action.payload, int):  # a real button from the future or the past
-                press = decode(keyboards[-1].buttons[0][1])
+                # the latest question's button (a confirmation or a result has none of these)
+                real = [data for m in reversed(keyboards) for _, data in m.buttons if decode(data)]
+                if not real:
+                    return True
+                press = decode(real[0])
                 assert press is not None
                 version = press.state_version + action.payload
                 data = f"g1|{version}|{press.question_tag}|{press.value}"

@@ -12,6 +12,7 @@ import pytest
 from bot.i18n import text
 from bot.store import SessionStore
 from flows.interpret import SKIP
+from tests.result.test_result_views import codes_in
 from tests.telegram.bot_harness import Chat, Script, current_state, play, running_bot
 from tests.telegram.emulator import BotApiEmulator, FakeUser, SentDocument, SentMessage
 
@@ -93,6 +94,10 @@ async def test_brussels_worker_with_family(
         assert pdf.filename.endswith(".pdf") and pdf.content.startswith(b"%PDF")
         [ics] = [d for d in await _documents(chat, emu, "calendar", first)]
         assert ics.filename.endswith(".ics") and b"BEGIN:VEVENT" in ics.content
+        shown = [m.text for m in chat.messages] + [d.caption for d in emu.sent_documents(2001)]
+        assert [codes_in(line) for line in shown if codes_in(line)] == [], (
+            "no internal code reaches the person"
+        )
         assert "salary_year" not in asked  # Brussels compares the monthly base only
         assert asked.count("member_relation") == 2
         store = SessionStore(settings.db_path)
