@@ -95,7 +95,7 @@ class Dialogue:
             employer=employer,
         )
         turn = Turn(state, [Reply(kind="info", messages=[msg("dialogue.welcome")])])
-        go(self._services, turn, next_position(state), "restart")
+        go(self._services, turn, next_position(state, self.today()), "restart")
         return turn
 
     def resume(self, state: SessionState) -> Turn:

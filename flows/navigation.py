@@ -54,7 +54,7 @@ def advance(services: Services, turn: Turn) -> None:
     """Go to the next unanswered question, filling in confirmed invite facts on the way."""
     state = turn.state
     while True:
-        position = next_position(state)
+        position = next_position(state, services.today())
         question = QUESTIONS.get(position.state)
         facts = _prefilled_for(state, question) if question is not None else {}
         if not facts:
@@ -76,6 +76,8 @@ def go(services: Services, turn: Turn, position: Position, trigger: str) -> None
     state = turn.state
     state.current = move(state.current, trigger, position.state)
     if position.member_index is not None:
+        if state.member_mode is None and trigger == "advance" and "members" in state.answers:
+            state.member_mode = "editing"  # a member's answer found missing after the family was closed
         members = state.answers.setdefault("members", [])
         while len(members) <= position.member_index:
             members.append({})
@@ -139,7 +141,7 @@ def restart(services: Services, turn: Turn) -> None:
     )
     turn.state = fresh
     turn.replies.append(info("dialogue.info.restarted"))
-    go(services, turn, next_position(fresh), "restart")
+    go(services, turn, next_position(fresh, services.today()), "restart")
 
 
 def change(services: Services, turn: Turn, target: str) -> None:

@@ -81,8 +81,10 @@ def nest(flat: dict[str, Any]) -> dict[str, Any]:
 def derived_answers(answers: dict[str, Any], lang: Lang) -> dict[str, Any]:
     """Answer fields implied by others, never asked (rules.md §1 minimality).
 
-    ``sponsor_type`` of a Belgian / EU citizen who brings family; ``sponsor_dob`` = own date of
-    birth when the person is the sponsor; ``lang`` from the conversation.
+    ``sponsor_type`` of a person bringing family when what they said tells it (Belgian or EU
+    citizen, their card, coming to work or study); ``sponsor_dob`` = own date of birth when the
+    person is the sponsor; ``income_source`` = a salary when they come to work for an employer;
+    ``lang`` from the conversation.
     """
     from flows.questions import Situation  # local: questions imports nothing from here
 
@@ -93,6 +95,8 @@ def derived_answers(answers: dict[str, Any], lang: Lang) -> dict[str, Any]:
             derived["sponsor_type"] = facts.sponsor_type
         if "sponsor_dob" not in answers and answers.get("dob"):
             derived["sponsor_dob"] = answers["dob"]
+        if "income_source" not in answers and facts.works_as_employee:
+            derived["income_source"] = "employment"
     return derived
 
 
