@@ -115,13 +115,12 @@ def on_command(services: Services, turn: Turn, command: Command) -> None:
 
 
 def on_help(services: Services, turn: Turn) -> None:
-    """Why the current question is asked (or what to do here), then the question again."""
+    """Why the current question is asked (or what to do here), then the question again. The reply
+    is ``kind="help"`` and carries only this contextual help: each channel adds its own commands."""
     state = turn.state
-    if state.current in QUESTIONS:
-        messages = [msg(QUESTIONS[state.current].help_key), msg("dialogue.help.commands")]
-    else:
-        messages = [msg(f"dialogue.help.{state.current}"), msg("dialogue.help.commands")]
-    turn.replies.append(Reply(kind="info", messages=messages))
+    question = QUESTIONS.get(state.current)
+    key = question.help_key if question else f"dialogue.help.{state.current}"
+    turn.replies.append(Reply(kind="help", messages=[msg(key)], question_id=current_ref(state)))
     turn.replies.append(prompt(services, state))
 
 

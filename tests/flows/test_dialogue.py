@@ -373,7 +373,8 @@ def test_help_explains_why_the_question_is_asked() -> None:
     chat = Chat()
     chat.say("India")
     chat.command("help")
-    assert chat.turn.replies[0].messages[0].key == "question.current_location.help"
+    assert chat.turn.replies[0].kind == "help"
+    assert [m.key for m in chat.turn.replies[0].messages] == ["question.current_location.help"]
     assert chat.last.kind == "question" and chat.state.current == "current_location"
 
 

@@ -93,3 +93,9 @@ def test_every_dialogue_key_used_in_code_exists() -> None:
 )
 def test_belgian_administrative_terms(lang: str, key: str, words: str) -> None:
     assert words in catalog(lang)[key]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("lang", "typed_word"), [("fr", "aide"), ("nl", "hulp"), ("en", "help")])
+def test_the_welcome_names_no_channel_command(lang: str, typed_word: str) -> None:
+    welcome = catalog(lang)["dialogue.welcome"]  # type: ignore[index]
+    assert typed_word not in welcome.lower() and "/" not in welcome
