@@ -8,9 +8,9 @@ from flows import navigation as nav
 from flows.interpret import DONE, check_multi, choices, fold_label, read_text, stored_value, yes_or_no
 from flows.machine import Position, current_ref
 from flows.questions import QUESTIONS, Question, question_for_field
-from flows.replies import language_reply, prompt, question_reply, summary_reply
+from flows.replies import CHOICE_KINDS, language_reply, prompt, question_reply, summary_reply
 from flows.session import PREFILL, RESULT, SUMMARY
-from flows.turns import CHANGE, CONFIRM, LANGUAGE, ChoiceInput, Command, Reply, Services, Turn, info
+from flows.turns import CHANGE, CONFIRM, LANGUAGE, PICK, ChoiceInput, Command, Reply, Services, Turn, info
 
 
 def on_choice(services: Services, turn: Turn, event: ChoiceInput) -> None:
@@ -38,6 +38,9 @@ def on_choice(services: Services, turn: Turn, event: ChoiceInput) -> None:
 def on_question_option(services: Services, turn: Turn, question: Question, value: str) -> None:
     """An option of the current question: answer it (or tick / untick it in a multi-choice)."""
     state = turn.state
+    if state.pending_confirm is not None or state.pending_choices:
+        on_pending_option(services, turn, question, value)
+        return
     if question.kind == "multi_choice":
         if value == DONE:
             reading = check_multi(question, state.selection or [])
@@ -65,6 +68,40 @@ def on_question_option(services: Services, turn: Turn, question: Question, value
     nav.answer(services, turn, question, stored_value(question, value))
 
 
+def on_pending_option(services: Services, turn: Turn, question: Question, value: str) -> None:
+    """Yes / no to an understood answer, or the reading the person meant."""
+    state = turn.state
+    if state.pending_confirm is not None and value in ("yes", "no"):
+        if value == "yes":
+            nav.answer(services, turn, question, state.pending_value)
+        else:
+            nav.clear_pending(state)
+            state.version += 1
+            turn.replies.append(question_reply(state))
+        return
+    picked = value.removeprefix(PICK)
+    choices_left = state.pending_choices or []
+    if value.startswith(PICK) and picked.isdigit() and int(picked) < len(choices_left):
+        chosen = choices_left[int(picked)]
+        is_option = question.kind in CHOICE_KINDS and isinstance(chosen, str)
+        nav.answer(services, turn, question, stored_value(question, chosen) if is_option else chosen)
+        return
+    turn.replies.append(info("dialogue.info.unknown_option"))
+
+
+def _on_pending_text(services: Services, turn: Turn, question: Question, words: str) -> bool:
+    """Typed yes / no to an understood answer; True when the words were that. Anything else is a
+    new answer to the question (the pending one is dropped)."""
+    state = turn.state
+    if state.pending_confirm is not None:
+        said = yes_or_no(words, state.lang)
+        if said is not None:
+            on_pending_option(services, turn, question, said)
+            return True
+    nav.clear_pending(state)
+    return False
+
+
 def on_text(services: Services, turn: Turn, words: str) -> None:
     """Typed text: an answer to the question, or a choice at the invite / summary."""
     state = turn.state
@@ -84,9 +121,17 @@ def on_text(services: Services, turn: Turn, words: str) -> None:
         turn.replies.append(info("dialogue.info.finished"))
     else:
         question = QUESTIONS[state.current]
+        if (state.pending_confirm is not None or state.pending_choices) and _on_pending_text(
+            services, turn, question, words
+        ):
+            return
         reading = read_text(question, words, state.lang, services.today())
-        if reading.ok:
-            nav.answer(services, turn, question, reading.value)
+        if reading.alternatives:
+            nav.ask_which(turn, reading.alternatives, reading.error)
+        elif reading.ok and reading.confirm is not None:
+            nav.ask_to_confirm(turn, reading.value, reading.confirm)
+        elif reading.ok:
+            nav.answer(services, turn, question, reading.value, reading.understood)
         else:
             nav.reask(services, turn, reading.error)
 

@@ -15,11 +15,15 @@ from flows.session import RESULT, SUMMARY, SessionState
 from flows.turns import MEMBERS_REF, Reply, Services, Turn, info
 
 
-def answer(services: Services, turn: Turn, question: Question, value: Any) -> None:
-    """Commit an answer to the current question, drop what no longer applies, move on."""
+def answer(
+    services: Services, turn: Turn, question: Question, value: Any, understood: Message | None = None
+) -> None:
+    """Commit an answer to the current question, drop what no longer applies, move on; what was
+    ``understood`` from the person's words is said back at the top of the next message."""
     state = turn.state
     ref = current_ref(state)
     state.selection = None
+    clear_pending(state)
     if question.id in MEMBER_QUESTIONS:
         index = state.member_index or 0
         if question is GROUPS["members"].more:
@@ -37,6 +41,35 @@ def answer(services: Services, turn: Turn, question: Question, value: Any) -> No
     state.history = [entry for entry in state.history if entry != ref] + [ref]
     turn.new_answers += [(name, None) for name in prune(state)]
     advance(services, turn)
+    if understood is not None and turn.replies:
+        said_back = turn.replies[-1]
+        said_back.messages.insert(0, understood)
+        said_back.understood = understood
+
+
+def clear_pending(state: SessionState) -> None:
+    """Forget an answer waiting for confirmation or for a choice between readings."""
+    state.pending_value = state.pending_confirm = state.pending_choices = None
+
+
+def ask_to_confirm(turn: Turn, value: Any, confirm: Message) -> None:
+    """Keep ``value`` aside and ask yes/no (``confirm``) before storing it."""
+    state = turn.state
+    clear_pending(state)
+    state.pending_value, state.pending_confirm = value, confirm
+    state.version += 1
+    turn.replies.append(question_reply(state))
+
+
+def ask_which(turn: Turn, alternatives: tuple[Any, ...], error: Message | None) -> None:
+    """The words fit several answers: ask once which one, offering only those."""
+    state = turn.state
+    clear_pending(state)
+    state.pending_choices = list(alternatives)
+    state.version += 1
+    if error is not None:
+        turn.replies.append(Reply(kind="info", messages=[error]))
+    turn.replies.append(question_reply(state))
 
 
 def _more_members(turn: Turn, index: int, more: bool) -> None:
@@ -86,6 +119,7 @@ def go(services: Services, turn: Turn, position: Position, trigger: str) -> None
     else:
         state.member_index = state.member_mode = None
     state.selection = _earlier_selection(state)
+    clear_pending(state)
     state.version += 1
     if state.current == SUMMARY:
         turn.replies.append(summary_reply(state, final=True))

@@ -3,6 +3,8 @@ summary, the result and the language menu. Nothing here changes the state."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import ValidationError
 
 from bot.engine.message import Message, msg
@@ -10,9 +12,9 @@ from bot.i18n import LANGS
 from flows.display import answered_questions, fact_lines, summary_lines
 from flows.interpret import DONE, choices
 from flows.machine import current_ref
-from flows.questions import GROUPS, MEMBER_QUESTIONS, QUESTIONS
+from flows.questions import GROUPS, MEMBER_QUESTIONS, QUESTIONS, Question
 from flows.session import RESULT, SUMMARY, SessionState, build_answers
-from flows.turns import CHANGE, CONFIRM, LANGUAGE, MEMBERS_REF, Option, Reply, Services
+from flows.turns import CHANGE, CONFIRM, LANGUAGE, MEMBERS_REF, PICK, Option, Reply, Services
 
 CHOICE_KINDS = ("choice", "yes_no", "yes_no_unsure")
 
@@ -39,6 +41,8 @@ def question_reply(state: SessionState) -> Reply:
     messages: list[Message] = []
     if question.id in MEMBER_QUESTIONS:
         messages.append(msg("dialogue.member.heading", number=(state.member_index or 0) + 1))
+    if state.pending_confirm is not None or state.pending_choices:
+        return _pending_reply(state, question, messages)
     messages.append(msg(question.text_key))
     if question.kind not in CHOICE_KINDS:
         messages.append(msg(f"dialogue.hint.{question.kind}"))
@@ -56,6 +60,32 @@ def question_reply(state: SessionState) -> Reply:
     if question.kind == "multi_choice":
         options.append(option(state, msg("dialogue.option.done"), DONE))
     return Reply(kind="question", messages=messages, options=options, question_id=current_ref(state))
+
+
+def _pending_reply(state: SessionState, question: Question, messages: list[Message]) -> Reply:
+    """A yes/no check of an understood answer, or the few answers ambiguous words may mean."""
+    ref = current_ref(state)
+    if state.pending_confirm is not None:
+        options = [
+            option(state, msg("dialogue.answer.yes"), "yes"),
+            option(state, msg("dialogue.answer.no"), "no"),
+        ]
+        return Reply(
+            kind="question", messages=[*messages, state.pending_confirm], options=options, question_id=ref
+        )
+    labels = [value_label(question, value) for value in state.pending_choices or []]
+    options = [option(state, label, f"{PICK}{index}") for index, label in enumerate(labels)]
+    messages += [msg(question.text_key), msg("dialogue.ask.which_one")]
+    return Reply(kind="question", messages=messages, options=options, question_id=ref)
+
+
+def value_label(question: Question, value: Any) -> Message:
+    """An answer value as a button label (an option's label, or the value written out)."""
+    if question.kind in CHOICE_KINDS and isinstance(value, str):
+        known = {choice.value: choice.key for choice in choices(question)}
+        if value in known:
+            return msg(known[value])
+    return summary_lines(question, {question.field: value}, with_label=False)[0]
 
 
 def prefill_reply(state: SessionState) -> Reply:
