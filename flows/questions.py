@@ -290,6 +290,9 @@ class Question:
     samples: tuple[Any, ...] = ()  # representative valid answers (typed kinds), for path walks
     # asked only when some answer could still change the result (see flows.relevance)
     only_if_it_matters: bool = False
+    # worded twice: to the person who brings family ("you") and to one who joins a relative in
+    # Belgium (``question.<id>.text_joining``: "your relative")
+    joining_text: bool = False
     # the usual answer, assumed while this question is still to come when an earlier question is
     # checked for whether it matters (None: nothing is assumed)
     assumed: Any = None
@@ -298,6 +301,11 @@ class Question:
     def text_key(self) -> str:
         """Locale key of the question itself."""
         return f"question.{self.id}.text"
+
+    def text_key_for(self, situation: Situation) -> str:
+        """The question's wording for this person: joining a relative, or bringing family."""
+        joining = self.joining_text and not situation.user_is_sponsor
+        return f"question.{self.id}.text_joining" if joining else self.text_key
 
     @property
     def label_key(self) -> str:
@@ -675,6 +683,7 @@ MEMBERS = Group(
             "relation",
             scope="member",
             options=_literal("member_relation", Relation),
+            joining_text=True,
         ),
         _q(
             "member_dob",
@@ -704,6 +713,7 @@ MEMBERS = Group(
             condition=may_live_with_sponsor,
             only_if_it_matters=True,
             assumed=False,
+            joining_text=True,
         ),
         _q(
             "member_dependent",
@@ -713,6 +723,7 @@ MEMBERS = Group(
             condition=dependency_matters,
             only_if_it_matters=True,
             assumed=True,
+            joining_text=True,
         ),
         _q(
             "member_cohabitation_months",
@@ -1032,6 +1043,7 @@ BLOCK_F: tuple[Step, ...] = (
         condition=asks_sponsor_category,
         options=_literal("sponsor_category", SponsorCategory),
         only_if_it_matters=True,
+        joining_text=True,
     ),
     _q(
         "sponsor_dob",
@@ -1049,6 +1061,7 @@ BLOCK_F: tuple[Step, ...] = (
         samples=("2025-10-01",),
         only_if_it_matters=True,
         assumed=ASSUME_TODAY,
+        joining_text=True,
     ),
     _q(
         "worker_visa_date",
@@ -1058,6 +1071,7 @@ BLOCK_F: tuple[Step, ...] = (
         validation=Validation(earliest_days=-10 * YEAR, latest_days=YEAR),
         samples=("2025-11-15",),
         only_if_it_matters=True,
+        joining_text=True,
     ),
     _q("family_application_date", "date", condition=family, validation=SOON_OR_NOW, samples=("2026-03-01",)),
     _q(
@@ -1067,6 +1081,7 @@ BLOCK_F: tuple[Step, ...] = (
         validation=Validation(minimum=0, maximum=1_000_000, period="month"),
         samples=(2900.0,),
         assumed=10_000.0,  # enough for any family: what else matters shows
+        joining_text=True,
     ),
     _q(
         "income_source",

@@ -12,7 +12,7 @@ from bot.i18n import LANGS
 from flows.display import answered_questions, fact_lines, summary_lines
 from flows.interpret import DONE, choices
 from flows.machine import current_ref
-from flows.questions import GROUPS, MEMBER_QUESTIONS, QUESTIONS, Question
+from flows.questions import GROUPS, MEMBER_QUESTIONS, QUESTIONS, Question, Situation
 from flows.session import RESULT, SUMMARY, SessionState, build_answers
 from flows.turns import CHANGE, CONFIRM, LANGUAGE, MEMBERS_REF, PICK, Option, Reply, Services
 
@@ -43,7 +43,7 @@ def question_reply(state: SessionState) -> Reply:
         messages.append(msg("dialogue.member.heading", number=(state.member_index or 0) + 1))
     if state.pending_confirm is not None or state.pending_choices:
         return _pending_reply(state, question, messages)
-    messages.append(msg(question.text_key))
+    messages.append(msg(question.text_key_for(Situation(state.answers))))
     if question.kind not in CHOICE_KINDS:
         messages.append(msg(f"dialogue.hint.{question.kind}"))
     scope = state.member if question.id in MEMBER_QUESTIONS else state.answers

@@ -33,7 +33,8 @@ def own_keys(lang: str) -> dict[str, str]:
 
 
 def keys_needed_by(question: Question) -> set[str]:
-    keys = {f"question.{question.id}.{part}" for part in ("text", "label", "help")}
+    parts = ("text", "label", "help", *(("text_joining",) if question.joining_text else ()))
+    keys = {f"question.{question.id}.{part}" for part in parts}
     keys |= {option.key for option in choices(question)}
     if question.kind not in ("choice", "yes_no", "yes_no_unsure"):
         keys.add(f"dialogue.hint.{question.kind}")
