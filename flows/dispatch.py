@@ -60,7 +60,7 @@ def on_question_option(services: Services, turn: Turn, question: Question, value
             selected = [v for v in selected if v not in question.exclusive]
         state.selection = selected
         state.version += 1
-        turn.replies.append(question_reply(state))
+        turn.replies.append(question_reply(state, services.today()))
         return
     if value not in {choice.value for choice in choices(question)}:
         turn.replies.append(info("dialogue.info.unknown_option"))
@@ -77,7 +77,7 @@ def on_pending_option(services: Services, turn: Turn, question: Question, value:
         else:
             nav.clear_pending(state)
             state.version += 1
-            turn.replies.append(question_reply(state))
+            turn.replies.append(question_reply(state, services.today()))
         return
     picked = value.removeprefix(PICK)
     choices_left = state.pending_choices or []
@@ -127,9 +127,9 @@ def on_text(services: Services, turn: Turn, words: str) -> None:
             return
         reading = read_text(question, words, state.lang, services.today())
         if reading.alternatives:
-            nav.ask_which(turn, reading.alternatives, reading.error)
+            nav.ask_which(services, turn, reading.alternatives, reading.error)
         elif reading.ok and reading.confirm is not None:
-            nav.ask_to_confirm(turn, reading.value, reading.confirm)
+            nav.ask_to_confirm(services, turn, reading.value, reading.confirm)
         elif reading.ok:
             nav.answer(services, turn, question, reading.value, reading.understood)
         else:

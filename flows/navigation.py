@@ -52,16 +52,16 @@ def clear_pending(state: SessionState) -> None:
     state.pending_value = state.pending_confirm = state.pending_choices = None
 
 
-def ask_to_confirm(turn: Turn, value: Any, confirm: Message) -> None:
+def ask_to_confirm(services: Services, turn: Turn, value: Any, confirm: Message) -> None:
     """Keep ``value`` aside and ask yes/no (``confirm``) before storing it."""
     state = turn.state
     clear_pending(state)
     state.pending_value, state.pending_confirm = value, confirm
     state.version += 1
-    turn.replies.append(question_reply(state))
+    turn.replies.append(question_reply(state, services.today()))
 
 
-def ask_which(turn: Turn, alternatives: tuple[Any, ...], error: Message | None) -> None:
+def ask_which(services: Services, turn: Turn, alternatives: tuple[Any, ...], error: Message | None) -> None:
     """The words fit several answers: ask once which one, offering only those."""
     state = turn.state
     clear_pending(state)
@@ -69,7 +69,7 @@ def ask_which(turn: Turn, alternatives: tuple[Any, ...], error: Message | None) 
     state.version += 1
     if error is not None:
         turn.replies.append(Reply(kind="info", messages=[error]))
-    turn.replies.append(question_reply(state))
+    turn.replies.append(question_reply(state, services.today()))
 
 
 def _more_members(turn: Turn, index: int, more: bool) -> None:
@@ -126,7 +126,7 @@ def go(services: Services, turn: Turn, position: Position, trigger: str) -> None
     elif state.current == RESULT:
         turn.replies.append(result_reply(services, state))
     else:
-        turn.replies.append(question_reply(state))
+        turn.replies.append(question_reply(state, services.today()))
 
 
 def _earlier_selection(state: SessionState) -> list[str] | None:

@@ -3,6 +3,7 @@ summary, the result and the language menu. Nothing here changes the state."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -10,6 +11,7 @@ from pydantic import ValidationError
 from bot.engine.message import Message, msg
 from bot.i18n import LANGS
 from flows.display import answered_questions, fact_lines, summary_lines
+from flows.hints import hint
 from flows.interpret import DONE, choices
 from flows.machine import current_ref
 from flows.questions import GROUPS, MEMBER_QUESTIONS, QUESTIONS, Question, Situation
@@ -30,10 +32,10 @@ def prompt(services: Services, state: SessionState) -> Reply:
         return summary_reply(state, final=True)
     if state.current == RESULT:
         return result_reply(services, state)
-    return question_reply(state)
+    return question_reply(state, services.today())
 
 
-def question_reply(state: SessionState) -> Reply:
+def question_reply(state: SessionState, today: date) -> Reply:
     """The current question with its hint, the current answer (after back) and its options."""
     if state.current not in QUESTIONS:
         return prefill_reply(state)
@@ -44,8 +46,9 @@ def question_reply(state: SessionState) -> Reply:
     if state.pending_confirm is not None or state.pending_choices:
         return _pending_reply(state, question, messages)
     messages.append(msg(question.text_key_for(Situation(state.answers))))
-    if question.kind not in CHOICE_KINDS:
-        messages.append(msg(f"dialogue.hint.{question.kind}"))
+    shown_hint = hint(question, today)
+    if shown_hint is not None:
+        messages.append(shown_hint)
     scope = state.member if question.id in MEMBER_QUESTIONS else state.answers
     if question.answered_in(scope) and question is not GROUPS["members"].more:
         messages.append(msg("dialogue.current_answer"))

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bot.i18n import LANGS, catalog, placeholders
+from flows.hints import hint
 from flows.interpret import choices
 from flows.questions import QUESTIONS, Question
 
@@ -36,8 +38,9 @@ def keys_needed_by(question: Question) -> set[str]:
     parts = ("text", "label", "help", *(("text_joining",) if question.joining_text else ()))
     keys = {f"question.{question.id}.{part}" for part in parts}
     keys |= {option.key for option in choices(question)}
-    if question.kind not in ("choice", "yes_no", "yes_no_unsure"):
-        keys.add(f"dialogue.hint.{question.kind}")
+    shown_hint = hint(question, date(2026, 3, 1))
+    if shown_hint is not None:
+        keys.add(shown_hint.key)
     return keys
 
 
@@ -54,6 +57,7 @@ def keys_in_code() -> set[str]:
         *(f"dialogue.value.{style}" for style in ("key", "date", "eur", "text")),
         *(f"dialogue.summary.line_{style}" for style in ("key", "date", "eur", "text")),
         *(f"dialogue.region.{region}" for region in ("BXL", "FL", "WAL", "DG")),
+        *(f"dialogue.month.m{month:02d}" for month in range(1, 13)),
     }
     return found | built
 
