@@ -8,9 +8,21 @@ from flows import navigation as nav
 from flows.interpret import DONE, check_multi, choices, fold_label, read_text, stored_value, yes_or_no
 from flows.machine import Position, current_ref
 from flows.questions import QUESTIONS, Question, question_for_field
-from flows.replies import CHOICE_KINDS, language_reply, prompt, question_reply, summary_reply
+from flows.replies import CHOICE_KINDS, language_reply, prompt, question_reply, section_reply, summary_reply
 from flows.session import PREFILL, RESULT, SUMMARY
-from flows.turns import CHANGE, CONFIRM, LANGUAGE, PICK, ChoiceInput, Command, Reply, Services, Turn, info
+from flows.turns import (
+    CHANGE,
+    CONFIRM,
+    LANGUAGE,
+    PICK,
+    SECTION,
+    ChoiceInput,
+    Command,
+    Reply,
+    Services,
+    Turn,
+    info,
+)
 
 
 def on_choice(services: Services, turn: Turn, event: ChoiceInput) -> None:
@@ -184,11 +196,16 @@ def on_prefill(services: Services, turn: Turn, value: str) -> None:
 
 
 def on_summary_option(services: Services, turn: Turn, value: str) -> None:
-    """Confirm (the result) or change an answer."""
+    """Confirm (the result), open a section of the summary (or go back to it), change an answer."""
+    section = section_reply(turn.state, value.removeprefix(SECTION)) if value.startswith(SECTION) else None
     if value == CONFIRM:
         nav.go(services, turn, Position(RESULT), "finish")
     elif value.startswith(CHANGE):
         nav.change(services, turn, value.removeprefix(CHANGE))
+    elif value == SECTION:
+        turn.replies.append(summary_reply(turn.state, final=True))
+    elif section is not None:
+        turn.replies.append(section)
     else:
         turn.replies.append(info("dialogue.info.unknown_option"))
 

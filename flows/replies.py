@@ -14,9 +14,9 @@ from flows.display import answered_questions, fact_lines, summary_lines
 from flows.hints import hint
 from flows.interpret import DONE, choices
 from flows.machine import current_ref
-from flows.questions import GROUPS, MEMBER_QUESTIONS, QUESTIONS, Question, Situation
+from flows.questions import BLOCK_OF, GROUPS, MEMBER_QUESTIONS, QUESTIONS, BlockName, Question, Situation
 from flows.session import RESULT, SUMMARY, SessionState, build_answers
-from flows.turns import CHANGE, CONFIRM, LANGUAGE, MEMBERS_REF, PICK, Option, Reply, Services
+from flows.turns import CHANGE, CONFIRM, LANGUAGE, MEMBERS_REF, PICK, SECTION, Option, Reply, Services
 
 CHOICE_KINDS = ("choice", "yes_no", "yes_no_unsure")
 
@@ -111,28 +111,57 @@ def prefill_reply(state: SessionState) -> Reply:
     )
 
 
+def _sections(state: SessionState) -> dict[BlockName, list[tuple[Question, dict[str, Any], str]]]:
+    """The answered questions that still apply, by section (block), in interview order."""
+    grouped: dict[BlockName, list[tuple[Question, dict[str, Any], str]]] = {}
+    for question, scope, ref in answered_questions(state):
+        grouped.setdefault(BLOCK_OF[question.id], []).append((question, scope, ref))
+    return grouped
+
+
+def _section_lines(
+    state: SessionState, name: BlockName, answered: list[tuple[Question, dict[str, Any], str]]
+) -> list[Message]:
+    lines = [msg(f"dialogue.summary.section.{name}")]
+    for question, scope, ref in answered:
+        lines += summary_lines(question, scope, with_label=True, member=ref)
+    if name == "B" and "occupation" in state.answers:
+        lines += fact_lines("occupation", state.answers["occupation"])
+    return lines
+
+
 def summary_reply(state: SessionState, *, final: bool) -> Reply:
-    """Every answer; with ``final``, a "confirm" option and one "change" option per answer."""
+    """Every answer, grouped by section (you, the job, the family…); with ``final``, a "confirm"
+    option and one option per section, which opens that section with a "change" option per answer."""
     messages = [msg("dialogue.summary.heading")]
     options = [option(state, msg("dialogue.summary.confirm"), CONFIRM)] if final else []
-    for question, scope, ref in answered_questions(state):
-        messages += summary_lines(question, scope, with_label=True, member=ref)
+    for name, answered in _sections(state).items():
+        messages += _section_lines(state, name, answered)
         if final:
-            label = msg("dialogue.summary.change", label_key=question.label_key)
-            if "@" in ref:
-                label = msg(
-                    "dialogue.summary.change_member",
-                    label_key=question.label_key,
-                    number=int(ref.split("@")[1]) + 1,
-                )
-            options.append(option(state, label, CHANGE + ref))
-    if "occupation" in state.answers:
-        messages += fact_lines("occupation", state.answers["occupation"])
-    if final and state.members:
-        options.append(option(state, msg("dialogue.summary.add_member"), CHANGE + MEMBERS_REF))
+            label = msg("dialogue.summary.open_section", label_key=f"dialogue.summary.section.{name}")
+            options.append(option(state, label, SECTION + name))
     if final:
         messages.append(msg("dialogue.summary.prompt"))
     return Reply(kind="summary", messages=messages, options=options)
+
+
+def section_reply(state: SessionState, name: str) -> Reply | None:
+    """One section of the summary: its answers, a "change" option each, and back to the summary."""
+    found = [(block, answered) for block, answered in _sections(state).items() if block == name]
+    if not found:
+        return None
+    block, answered = found[0]
+    options = []
+    for question, _, ref in answered:
+        label = msg("dialogue.summary.change", label_key=question.label_key)
+        if "@" in ref:
+            number = int(ref.split("@")[1]) + 1
+            label = msg("dialogue.summary.change_member", label_key=question.label_key, number=number)
+        options.append(option(state, label, CHANGE + ref))
+    if block == "F" and state.members:
+        options.append(option(state, msg("dialogue.summary.add_member"), CHANGE + MEMBERS_REF))
+    options.append(option(state, msg("dialogue.summary.overview"), SECTION))
+    return Reply(kind="summary", messages=_section_lines(state, block, answered), options=options)
 
 
 def result_reply(services: Services, state: SessionState) -> Reply:

@@ -12,9 +12,20 @@ import pytest
 from bot.engine.assess import assess
 from bot.engine.assessment import Assessment
 from bot.i18n import LANGS, Lang, render
-from flows.dialogue import DONE, ChoiceInput, Command, CommandName, Dialogue, Reply, TextInput, Turn
+from flows.dialogue import (
+    CHANGE,
+    DONE,
+    SECTION,
+    ChoiceInput,
+    Command,
+    CommandName,
+    Dialogue,
+    Reply,
+    TextInput,
+    Turn,
+)
 from flows.machine import current_ref
-from flows.questions import MEMBER_QUESTIONS, QUESTIONS
+from flows.questions import BLOCK_OF, MEMBER_QUESTIONS, QUESTIONS
 from flows.session import SUMMARY, SessionState, build_answers
 from tests.flows.scripts import Script, scripted_answer, typed_line
 
@@ -79,6 +90,11 @@ class Chat:
             else:
                 self.say(str(value))
         raise AssertionError(f"no summary; asked {self.asked}")
+
+    def change(self, ref: str) -> Turn:
+        """From the summary: open the section holding ``ref``, then its "change" option."""
+        self.press(SECTION + BLOCK_OF[ref.split("@")[0]])
+        return self.press(CHANGE + ref)
 
     def message_keys(self) -> list[str]:
         return [message.key for reply in self.turn.replies for message in reply.messages]
@@ -234,13 +250,13 @@ def test_change_from_the_summary_asks_only_what_the_change_made_necessary() -> N
         {**BRUSSELS_WORKER, "nationalities": "France"}
     )  # an EU citizen who wants to work: nothing more to ask
     assert chat.state.current == SUMMARY
-    chat.press("change:nationalities")
+    chat.change("nationalities")
     chat.asked.clear()
     chat.say("India")  # now a third-country national: the employee block opens
     chat.play(BRUSSELS_WORKER)
     assert chat.state.current == SUMMARY
     assert chat.asked[0] == "dob" and "current_location" not in chat.asked and "purposes" not in chat.asked
-    chat.press("change:nationalities")
+    chat.change("nationalities")
     chat.say("France")
     assert chat.state.current == SUMMARY
     assert set(chat.state.answers) == {"nationalities", "current_location", "purposes"}
@@ -394,8 +410,9 @@ def test_family_members_loop_back_into_a_member_and_summary() -> None:
     answers = build_answers(chat.state)
     assert answers.sponsor_type == "tcn_limited" and answers.sponsor_dob == date(1990, 4, 12)
     assert answers.members is not None and answers.members[1].dob == date(2015, 3, 1)
+    chat.press("section:F")
     change = [o for o in chat.last.options if o.value == "change:member_relation@0"]
-    assert change, "each member can be changed from the summary"
+    assert change, "each member can be changed from the family section of the summary"
     chat.press("change:member_relation@0")
     chat.press("partner_registered_other")  # durable-relationship questions become necessary
     assert chat.state.current == "member_cohabitation_months"
@@ -404,16 +421,24 @@ def test_family_members_loop_back_into_a_member_and_summary() -> None:
     assert chat.state.answers["members"][0]["cohabitation_months"] == 24
 
 
-def test_summary_lists_each_answer_with_a_change_option() -> None:
+def test_summary_is_grouped_by_section_with_a_change_option_per_answer_inside() -> None:
     chat = Chat()
-    chat.play(BRUSSELS_WORKER)
+    chat.play(BRUSSELS_FAMILY)
     summary = chat.last
     assert summary.kind == "summary"
-    changes = [o.value for o in summary.options if o.value.startswith("change:")]
-    assert len(changes) == len(chat.state.answers)
-    assert summary.options[0].value == "confirm"
+    assert [o.value for o in summary.options] == ["confirm", "section:A", "section:B", "section:F"]
     text = "\n".join(render(m, "fr") for m in summary.messages)
     assert "4200" in text.replace("\u202f", "").replace(" ", "").replace(".", "")
+    changes = []
+    for section in ("section:A", "section:B", "section:F"):
+        chat.press(section)
+        assert chat.state.current == SUMMARY and chat.last.options[-1].value == "section:"
+        changes += [o.value for o in chat.last.options if o.value.startswith("change:")]
+        chat.press("section:")  # back to the summary
+    top = [name for name in chat.state.answers if name != "members"]
+    members = [key for member in chat.state.members for key in member]
+    assert len(changes) == len(top) + len(members) + 1  # + "add a family member"
+    assert "change:members" in changes
 
 
 def test_result_then_summary_then_back_to_result() -> None:
@@ -438,7 +463,7 @@ def test_invite_region_stands_for_the_postcode_until_the_person_types_one() -> N
     chat.play(flemish)
     assert chat.state.current == SUMMARY
     assert any(m.params.get("value_key") == "dialogue.region.FL" for m in chat.last.messages)
-    chat.press("change:work_postcode")
+    chat.change("work_postcode")
     chat.say("1000")  # Brussels after all: the region goes, the Brussels questions come
     assert "region" not in chat.state.answers
     assert chat.state.current == "salary_month_base"

@@ -58,6 +58,7 @@ def keys_in_code() -> set[str]:
         *(f"dialogue.summary.line_{style}" for style in ("key", "date", "eur", "text")),
         *(f"dialogue.region.{region}" for region in ("BXL", "FL", "WAL", "DG")),
         *(f"dialogue.month.m{month:02d}" for month in range(1, 13)),
+        *(f"dialogue.summary.section.{block}" for block in ("A", "B", "D", "C", "F")),
     }
     return found | built
 

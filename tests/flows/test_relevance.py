@@ -51,6 +51,7 @@ def test_the_verdict_reads_only_what_came_before_the_question() -> None:
 def test_change_from_the_summary_asks_what_now_matters() -> None:
     chat = conversation(BRUSSELS_ENGINEER)
     assert chat.state.current == SUMMARY
+    chat.press("section:B")
     chat.press("change:salary_month_base")
     chat.say("2600")
     assert chat.state.current == "shortage_bxl"
