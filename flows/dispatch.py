@@ -160,11 +160,8 @@ def on_command(services: Services, turn: Turn, command: Command) -> None:
             nav.switch_language(services, turn, command.arg)
         else:
             turn.replies.append(language_reply(state))
-    elif command.name == "summary":
-        if state.current == RESULT:
-            nav.go(services, turn, Position(SUMMARY), "reopen")
-        else:
-            turn.replies.append(summary_reply(state, final=state.current == SUMMARY))
+    elif command.name == "summary":  # shows the answers; moves nowhere until one is changed
+        turn.replies.append(summary_reply(state, final=state.current in (SUMMARY, RESULT)))
     elif command.name == "help":
         on_help(services, turn)
     else:
@@ -211,11 +208,16 @@ def on_summary_option(services: Services, turn: Turn, value: str) -> None:
 
 
 def on_result_option(services: Services, turn: Turn, value: str) -> None:
-    """Back to the summary, or start over."""
+    """Back to the summary, or start over; from the summary shown over the result, the result
+    again, a section, or a change."""
     if value == SUMMARY:
         nav.go(services, turn, Position(SUMMARY), "reopen")
     elif value == "restart":
         nav.restart(services, turn)
+    elif value == CONFIRM:
+        turn.replies.append(prompt(services, turn.state))
+    elif value.startswith((SECTION, CHANGE)):
+        on_summary_option(services, turn, value)
     else:
         turn.replies.append(info("dialogue.info.unknown_option"))
 

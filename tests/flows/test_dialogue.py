@@ -26,7 +26,7 @@ from flows.dialogue import (
 )
 from flows.machine import current_ref
 from flows.questions import BLOCK_OF, MEMBER_QUESTIONS, QUESTIONS
-from flows.session import SUMMARY, SessionState, build_answers
+from flows.session import RESULT, SUMMARY, SessionState, build_answers
 from tests.flows.scripts import Script, scripted_answer, typed_line
 
 TODAY = date(2026, 3, 1)
@@ -448,10 +448,16 @@ def test_result_then_summary_then_back_to_result() -> None:
     assert chat.last.kind == "result"
     chat.say("what now?")
     assert chat.last.messages[0].key == "dialogue.info.finished"
-    chat.command("summary")
-    assert chat.state.current == SUMMARY
+    chat.command("summary")  # the answers are shown; nothing moves until one is changed
+    assert chat.state.current == RESULT and chat.last.kind == "summary"
     chat.press("confirm")
-    assert chat.last.kind == "result"
+    assert chat.last.kind == "result" and chat.state.current == RESULT
+    chat.command("summary")
+    chat.press("section:B")
+    chat.press("change:salary_month_base")
+    assert chat.state.current == "salary_month_base"
+    chat.say("5000")
+    assert chat.state.current == SUMMARY
 
 
 def test_invite_region_stands_for_the_postcode_until_the_person_types_one() -> None:
