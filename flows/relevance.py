@@ -193,7 +193,7 @@ def _result(answers: dict[str, Any], lang: Lang, today: date) -> Fingerprint | N
         return None
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=4096)
 def _matters(qid: str, known_json: str, member_index: int | None, today: date) -> bool:
     question = QUESTIONS[qid]
     known = json.loads(known_json)
