@@ -102,14 +102,19 @@ def on_pending_option(services: Services, turn: Turn, question: Question, value:
 
 
 def _on_pending_text(services: Services, turn: Turn, question: Question, words: str) -> bool:
-    """Typed yes / no to an understood answer; True when the words were that. Anything else is a
-    new answer to the question (the pending one is dropped)."""
+    """Typed yes / no to an understood answer, or the number of one of the readings offered; True
+    when the words were that. Anything else is a new answer to the question (the pending one is
+    dropped)."""
     state = turn.state
     if state.pending_confirm is not None:
         said = yes_or_no(words, state.lang)
         if said is not None:
             on_pending_option(services, turn, question, said)
             return True
+    number = fold_label(words)
+    if state.pending_choices and number.isdigit() and 1 <= int(number) <= len(state.pending_choices):
+        on_pending_option(services, turn, question, f"{PICK}{int(number) - 1}")  # the number shown
+        return True
     nav.clear_pending(state)
     return False
 

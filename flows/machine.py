@@ -166,16 +166,17 @@ def next_position(state: SessionState, today: date | None = None) -> Position:
         return Position(PREFILL)
     day = today or today_in_brussels()
     for everything in (False, True):
-
-        def asks(
-            question: Question, current: SessionState, index: int | None, full: bool = everything
-        ) -> bool:
-            return worth_asking(question, current, index, day, everything=full)
-
-        found = _first_open(state, asks)
+        found = _first_open(state, _asker(day, everything=everything))
         if found is not None:
             return found
     return Position(SUMMARY)
+
+
+def _asker(day: date, *, everything: bool) -> Asks:
+    def asks(question: Question, state: SessionState, index: int | None) -> bool:
+        return worth_asking(question, state, index, day, everything=everything)
+
+    return asks
 
 
 def _first_open(state: SessionState, asks: Asks) -> Position | None:

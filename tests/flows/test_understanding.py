@@ -30,6 +30,11 @@ def at(script: dict[str, Any], question: str, lang: str = "fr") -> Conversation:
     return Conversation(Dialogue(today=TODAY), lang).start().play(script, until=question)  # type: ignore[arg-type]
 
 
+def married_or_not(question_id: str, text: str, lang: str) -> Parsed[str]:
+    """A parser that reads "ma copine" as a spouse or an unmarried partner."""
+    return Parsed(alternatives=("spouse", "partner_unregistered"))
+
+
 def test_understood_words_are_said_back_on_top_of_the_next_question(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         parsing, "parse_option_words", lambda qid, text, lang: Parsed(value="spouse", understood=UNDERSTOOD)
@@ -133,3 +138,11 @@ def test_ambiguous_words_then_a_label_typed_answers_the_question(monkeypatch: py
     chat.say("ma copine")
     chat.say("Conjoint")
     assert chat.state.members[0]["relation"] == "spouse" and chat.state.pending_choices is None
+
+
+def test_ambiguous_words_then_the_number_of_a_reading_offered(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parsing, "parse_option_words", married_or_not)
+    chat = at(ENGINEER_WITH_FAMILY, "member_relation@0")
+    chat.say("ma copine")
+    chat.say("2")  # the second reading shown, not the second option of the full list
+    assert chat.state.members[0]["relation"] == "partner_unregistered"
