@@ -30,6 +30,8 @@ def _node(question: Question) -> str:
         lines.append(" | ".join(shown))
     if question.skip:
         lines.append("(or: none yet)")
+    if question.only_if_it_matters:
+        lines.append("<i>only if it can change the result</i>")
     label = "<br/>".join(line.replace('"', "'") for line in lines)
     return f'    {question.id}["{label}"]'
 

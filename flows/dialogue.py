@@ -29,6 +29,8 @@ from flows.turns import (
     CONFIRM,
     LANGUAGE,
     MEMBERS_REF,
+    PICK,
+    SECTION,
     ChoiceInput,
     Command,
     CommandName,
@@ -48,6 +50,8 @@ __all__ = [
     "DONE",
     "LANGUAGE",
     "MEMBERS_REF",
+    "PICK",
+    "SECTION",
     "SKIP",
     "ChoiceInput",
     "Command",
@@ -95,7 +99,7 @@ class Dialogue:
             employer=employer,
         )
         turn = Turn(state, [Reply(kind="info", messages=[msg("dialogue.welcome")])])
-        go(self._services, turn, next_position(state), "restart")
+        go(self._services, turn, next_position(state, self.today()), "restart")
         return turn
 
     def resume(self, state: SessionState) -> Turn:

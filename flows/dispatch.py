@@ -8,9 +8,21 @@ from flows import navigation as nav
 from flows.interpret import DONE, check_multi, choices, fold_label, read_text, stored_value, yes_or_no
 from flows.machine import Position, current_ref
 from flows.questions import QUESTIONS, Question, question_for_field
-from flows.replies import language_reply, prompt, question_reply, summary_reply
+from flows.replies import CHOICE_KINDS, language_reply, prompt, question_reply, section_reply, summary_reply
 from flows.session import PREFILL, RESULT, SUMMARY
-from flows.turns import CHANGE, CONFIRM, LANGUAGE, ChoiceInput, Command, Reply, Services, Turn, info
+from flows.turns import (
+    CHANGE,
+    CONFIRM,
+    LANGUAGE,
+    PICK,
+    SECTION,
+    ChoiceInput,
+    Command,
+    Reply,
+    Services,
+    Turn,
+    info,
+)
 
 
 def on_choice(services: Services, turn: Turn, event: ChoiceInput) -> None:
@@ -38,6 +50,9 @@ def on_choice(services: Services, turn: Turn, event: ChoiceInput) -> None:
 def on_question_option(services: Services, turn: Turn, question: Question, value: str) -> None:
     """An option of the current question: answer it (or tick / untick it in a multi-choice)."""
     state = turn.state
+    if state.pending_confirm is not None or state.pending_choices:
+        on_pending_option(services, turn, question, value)
+        return
     if question.kind == "multi_choice":
         if value == DONE:
             reading = check_multi(question, state.selection or [])
@@ -57,12 +72,51 @@ def on_question_option(services: Services, turn: Turn, question: Question, value
             selected = [v for v in selected if v not in question.exclusive]
         state.selection = selected
         state.version += 1
-        turn.replies.append(question_reply(state))
+        turn.replies.append(question_reply(state, services.today()))
         return
     if value not in {choice.value for choice in choices(question)}:
         turn.replies.append(info("dialogue.info.unknown_option"))
         return
     nav.answer(services, turn, question, stored_value(question, value))
+
+
+def on_pending_option(services: Services, turn: Turn, question: Question, value: str) -> None:
+    """Yes / no to an understood answer, or the reading the person meant."""
+    state = turn.state
+    if state.pending_confirm is not None and value in ("yes", "no"):
+        if value == "yes":
+            nav.answer(services, turn, question, state.pending_value)
+        else:
+            nav.clear_pending(state)
+            state.version += 1
+            turn.replies.append(question_reply(state, services.today()))
+        return
+    picked = value.removeprefix(PICK)
+    choices_left = state.pending_choices or []
+    if value.startswith(PICK) and picked.isdigit() and int(picked) < len(choices_left):
+        chosen = choices_left[int(picked)]
+        is_option = question.kind in CHOICE_KINDS and isinstance(chosen, str)
+        nav.answer(services, turn, question, stored_value(question, chosen) if is_option else chosen)
+        return
+    turn.replies.append(info("dialogue.info.unknown_option"))
+
+
+def _on_pending_text(services: Services, turn: Turn, question: Question, words: str) -> bool:
+    """Typed yes / no to an understood answer, or the number of one of the readings offered; True
+    when the words were that. Anything else is a new answer to the question (the pending one is
+    dropped)."""
+    state = turn.state
+    if state.pending_confirm is not None:
+        said = yes_or_no(words, state.lang)
+        if said is not None:
+            on_pending_option(services, turn, question, said)
+            return True
+    number = fold_label(words)
+    if state.pending_choices and number.isdigit() and 1 <= int(number) <= len(state.pending_choices):
+        on_pending_option(services, turn, question, f"{PICK}{int(number) - 1}")  # the number shown
+        return True
+    nav.clear_pending(state)
+    return False
 
 
 def on_text(services: Services, turn: Turn, words: str) -> None:
@@ -84,9 +138,17 @@ def on_text(services: Services, turn: Turn, words: str) -> None:
         turn.replies.append(info("dialogue.info.finished"))
     else:
         question = QUESTIONS[state.current]
+        if (state.pending_confirm is not None or state.pending_choices) and _on_pending_text(
+            services, turn, question, words
+        ):
+            return
         reading = read_text(question, words, state.lang, services.today())
-        if reading.ok:
-            nav.answer(services, turn, question, reading.value)
+        if reading.alternatives:
+            nav.ask_which(services, turn, reading.alternatives, reading.error)
+        elif reading.ok and reading.confirm is not None:
+            nav.ask_to_confirm(services, turn, reading.value, reading.confirm)
+        elif reading.ok:
+            nav.answer(services, turn, question, reading.value, reading.understood)
         else:
             nav.reask(services, turn, reading.error)
 
@@ -103,11 +165,8 @@ def on_command(services: Services, turn: Turn, command: Command) -> None:
             nav.switch_language(services, turn, command.arg)
         else:
             turn.replies.append(language_reply(state))
-    elif command.name == "summary":
-        if state.current == RESULT:
-            nav.go(services, turn, Position(SUMMARY), "reopen")
-        else:
-            turn.replies.append(summary_reply(state, final=state.current == SUMMARY))
+    elif command.name == "summary":  # shows the answers; moves nowhere until one is changed
+        turn.replies.append(summary_reply(state, final=state.current in (SUMMARY, RESULT)))
     elif command.name == "help":
         on_help(services, turn)
     else:
@@ -115,13 +174,12 @@ def on_command(services: Services, turn: Turn, command: Command) -> None:
 
 
 def on_help(services: Services, turn: Turn) -> None:
-    """Why the current question is asked (or what to do here), then the question again."""
+    """Why the current question is asked (or what to do here), then the question again. The reply
+    is ``kind="help"`` and carries only this contextual help: each channel adds its own commands."""
     state = turn.state
-    if state.current in QUESTIONS:
-        messages = [msg(QUESTIONS[state.current].help_key), msg("dialogue.help.commands")]
-    else:
-        messages = [msg(f"dialogue.help.{state.current}"), msg("dialogue.help.commands")]
-    turn.replies.append(Reply(kind="info", messages=messages))
+    question = QUESTIONS.get(state.current)
+    key = question.help_key if question else f"dialogue.help.{state.current}"
+    turn.replies.append(Reply(kind="help", messages=[msg(key)], question_id=current_ref(state)))
     turn.replies.append(prompt(services, state))
 
 
@@ -140,21 +198,31 @@ def on_prefill(services: Services, turn: Turn, value: str) -> None:
 
 
 def on_summary_option(services: Services, turn: Turn, value: str) -> None:
-    """Confirm (the result) or change an answer."""
+    """Confirm (the result), open a section of the summary (or go back to it), change an answer."""
+    section = section_reply(turn.state, value.removeprefix(SECTION)) if value.startswith(SECTION) else None
     if value == CONFIRM:
         nav.go(services, turn, Position(RESULT), "finish")
     elif value.startswith(CHANGE):
         nav.change(services, turn, value.removeprefix(CHANGE))
+    elif value == SECTION:
+        turn.replies.append(summary_reply(turn.state, final=True))
+    elif section is not None:
+        turn.replies.append(section)
     else:
         turn.replies.append(info("dialogue.info.unknown_option"))
 
 
 def on_result_option(services: Services, turn: Turn, value: str) -> None:
-    """Back to the summary, or start over."""
+    """Back to the summary, or start over; from the summary shown over the result, the result
+    again, a section, or a change."""
     if value == SUMMARY:
         nav.go(services, turn, Position(SUMMARY), "reopen")
     elif value == "restart":
         nav.restart(services, turn)
+    elif value == CONFIRM:
+        turn.replies.append(prompt(services, turn.state))
+    elif value.startswith((SECTION, CHANGE)):
+        on_summary_option(services, turn, value)
     else:
         turn.replies.append(info("dialogue.info.unknown_option"))
 

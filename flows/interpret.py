@@ -82,6 +82,18 @@ def stored_value(question: Question, option_value: str) -> Any:
 
 
 def match_option(question: Question, words: str, lang: Lang) -> str | None:
+    """The option value the user meant: its number, its label, its value, a unique label part, or
+    the option their own words name (word lists of flows.parsing)."""
+    option = match_label(question, words, lang)
+    if option is not None:
+        return option
+    worded = parsing.parse_option_words(question.id, words, lang)
+    return (
+        worded.value if worded.ok and worded.value in {choice.value for choice in choices(question)} else None
+    )
+
+
+def match_label(question: Question, words: str, lang: Lang) -> str | None:
     """The option value the user meant: its number, its label, its value, or a unique label part."""
     wanted = fold_label(words)
     if not wanted:
@@ -96,10 +108,28 @@ def match_option(question: Question, words: str, lang: Lang) -> str | None:
     partial = [
         value for value, label in labels.items() if wanted in label.split() or label.startswith(wanted)
     ]
-    if len(partial) == 1:
-        return partial[0]
+    return partial[0] if len(partial) == 1 else None
+
+
+def read_choice(question: Question, words: str, lang: Lang) -> Reading | None:
+    """One option from typed words: its label or number, else the person's own words ("ma femme",
+    "je sais pas"), said back; several options the words may mean become ``alternatives``."""
+    option = match_label(question, words, lang)
+    if option is not None:
+        return Reading(value=stored_value(question, option))
+    offered = {choice.value for choice in choices(question)}
     worded = parsing.parse_option_words(question.id, words, lang)
-    return worded.value if worded.ok and worded.value in {option.value for option in offered} else None
+    candidates = [value for value in worded.alternatives if value in offered]
+    if len(candidates) > 1:
+        return Reading(error=worded.error or msg("dialogue.error.which_one"), alternatives=tuple(candidates))
+    if len(candidates) == 1 or (worded.ok and worded.value in offered):
+        chosen = candidates[0] if candidates else str(worded.value)
+        return Reading(value=stored_value(question, chosen), understood=worded.understood)
+    if question.kind in ("yes_no", "yes_no_unsure"):
+        parsed = parsing.parse_yes_no(words, lang, allow_unsure=question.kind == "yes_no_unsure")
+        if parsed.ok and parsed.value is not None and str(parsed.value) in offered:
+            return Reading(value=stored_value(question, str(parsed.value)), understood=parsed.understood)
+    return None
 
 
 def _bounds(question: Question, today: date) -> tuple[date | None, date | None]:
@@ -111,7 +141,10 @@ def _bounds(question: Question, today: date) -> tuple[date | None, date | None]:
 
 def _from_parsed(parsed: Any, convert: Any = lambda value: value) -> Reading:
     if parsed.alternatives:
-        return Reading(error=parsed.error, alternatives=tuple(parsed.alternatives))
+        return Reading(
+            error=parsed.error or msg("dialogue.error.which_one"),
+            alternatives=tuple(convert(value) for value in parsed.alternatives),
+        )
     if not parsed.ok or parsed.error is not None:
         return Reading(error=parsed.error or msg("dialogue.error.unreadable"))
     return Reading(value=convert(parsed.value), understood=parsed.understood, confirm=parsed.confirm)
@@ -150,13 +183,9 @@ def read_text(question: Question, words: str, lang: Lang, today: date) -> Readin
     if kind == "multi_choice":
         return read_multi(question, words, lang)
     if kind in ("yes_no", "yes_no_unsure", "choice") or question.skip:
-        option = match_option(question, words, lang)
-        if option is None and kind in ("yes_no", "yes_no_unsure"):
-            parsed = parsing.parse_yes_no(words, lang, allow_unsure=kind == "yes_no_unsure")
-            if parsed.ok and parsed.value is not None:
-                option = str(parsed.value)
-        if option is not None:
-            return Reading(value=stored_value(question, option))
+        chosen = read_choice(question, words, lang)
+        if chosen is not None:
+            return chosen
         if kind in ("yes_no", "yes_no_unsure", "choice"):
             return Reading(error=msg("dialogue.error.choose"))
     rule = question.validation
@@ -191,7 +220,7 @@ def read_text(question: Question, words: str, lang: Lang, today: date) -> Readin
             )
         if rule.period and money.value.period not in (None, rule.period):  # the parser refuses it too
             return Reading(error=msg(f"dialogue.error.period_{rule.period}"))
-        return Reading(value=float(money.value.amount))
+        return Reading(value=float(money.value.amount), understood=money.understood)
     if kind == "number":
         return _from_parsed(
             parsing.parse_number(

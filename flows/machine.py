@@ -9,13 +9,17 @@ session lives in memory between events; each distinct move's verdict is remember
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Any
 
 from transitions import Machine, MachineError
 
+from bot.engine.assess import today_in_brussels
 from flows.questions import FLOW, GROUPS, MEMBER_QUESTIONS, QUESTIONS, Group, Question, Situation
+from flows.relevance import worth_asking
 from flows.session import PREFILL, RESULT, SUMMARY, SessionState
 
 QUESTION_STATES: tuple[str, ...] = tuple(QUESTIONS)
@@ -121,21 +125,28 @@ def applies(question: Question, answers: dict[str, Any], member: dict[str, Any] 
     return question.condition(Situation(answers, member or {}))
 
 
-def _next_member_question(group: Group, answers: dict[str, Any], member: dict[str, Any]) -> Question | None:
+Asks = Callable[[Question, SessionState, "int | None"], bool]
+
+
+def _next_member_question(group: Group, state: SessionState, index: int, asks: Asks) -> Question | None:
+    member = state.members[index] if index < len(state.members) else {}
     for question in group.questions:
-        if applies(question, answers, member) and not question.answered_in(member):
+        if (
+            applies(question, state.answers, member)
+            and not question.answered_in(member)
+            and asks(question, state, index)
+        ):
             return question
     return None
 
 
-def _group_position(group: Group, state: SessionState) -> Position | None:
-    answers = state.answers
+def _group_position(group: Group, state: SessionState, asks: Asks) -> Position | None:
     members = state.members
-    if "members" not in answers:
-        first = _next_member_question(group, answers, {})
+    if "members" not in state.answers:
+        first = _next_member_question(group, state, 0, asks)
         return Position(first.id, 0) if first else None
-    for index, member in enumerate(members):
-        pending = _next_member_question(group, answers, member)
+    for index in range(len(members)):
+        pending = _next_member_question(group, state, index, asks)
         if pending is not None:
             return Position(pending.id, index)
     if state.member_index is not None and state.member_mode == "adding" and len(members) < group.max_items:
@@ -143,20 +154,42 @@ def _group_position(group: Group, state: SessionState) -> Position | None:
     return None
 
 
-def next_position(state: SessionState) -> Position:
-    """The first question whose condition holds and that is unanswered; else the summary."""
+def next_position(state: SessionState, today: date | None = None) -> Position:
+    """The first question whose condition holds, that is unanswered and whose answer can still
+    change the result (:mod:`flows.relevance`, as of ``today``); else the summary.
+
+    A question passed over because nothing known before it made it matter is checked once more,
+    against every answer, before the summary: a later answer (a young spouse, say) may make it
+    matter after all, and it is then asked.
+    """
     if state.prefill_status == "pending":
         return Position(PREFILL)
+    day = today or today_in_brussels()
+    for everything in (False, True):
+        found = _first_open(state, _asker(day, everything=everything))
+        if found is not None:
+            return found
+    return Position(SUMMARY)
+
+
+def _asker(day: date, *, everything: bool) -> Asks:
+    def asks(question: Question, state: SessionState, index: int | None) -> bool:
+        return worth_asking(question, state, index, day, everything=everything)
+
+    return asks
+
+
+def _first_open(state: SessionState, asks: Asks) -> Position | None:
+    facts = Situation(state.answers)
     for step in FLOW:
-        facts = Situation(state.answers)
         if isinstance(step, Group):
             if step.condition(facts):
-                found = _group_position(step, state)
+                found = _group_position(step, state, asks)
                 if found is not None:
                     return found
-        elif step.condition(facts) and not step.answered_in(state.answers):
+        elif step.condition(facts) and not step.answered_in(state.answers) and asks(step, state, None):
             return Position(step.id)
-    return Position(SUMMARY)
+    return None
 
 
 def is_live(position: Position, state: SessionState) -> bool:

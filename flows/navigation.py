@@ -15,11 +15,15 @@ from flows.session import RESULT, SUMMARY, SessionState
 from flows.turns import MEMBERS_REF, Reply, Services, Turn, info
 
 
-def answer(services: Services, turn: Turn, question: Question, value: Any) -> None:
-    """Commit an answer to the current question, drop what no longer applies, move on."""
+def answer(
+    services: Services, turn: Turn, question: Question, value: Any, understood: Message | None = None
+) -> None:
+    """Commit an answer to the current question, drop what no longer applies, move on; what was
+    ``understood`` from the person's words is said back at the top of the next message."""
     state = turn.state
     ref = current_ref(state)
     state.selection = None
+    clear_pending(state)
     if question.id in MEMBER_QUESTIONS:
         index = state.member_index or 0
         if question is GROUPS["members"].more:
@@ -37,6 +41,35 @@ def answer(services: Services, turn: Turn, question: Question, value: Any) -> No
     state.history = [entry for entry in state.history if entry != ref] + [ref]
     turn.new_answers += [(name, None) for name in prune(state)]
     advance(services, turn)
+    if understood is not None and turn.replies:
+        said_back = turn.replies[-1]
+        said_back.messages.insert(0, understood)
+        said_back.understood = understood
+
+
+def clear_pending(state: SessionState) -> None:
+    """Forget an answer waiting for confirmation or for a choice between readings."""
+    state.pending_value = state.pending_confirm = state.pending_choices = None
+
+
+def ask_to_confirm(services: Services, turn: Turn, value: Any, confirm: Message) -> None:
+    """Keep ``value`` aside and ask yes/no (``confirm``) before storing it."""
+    state = turn.state
+    clear_pending(state)
+    state.pending_value, state.pending_confirm = value, confirm
+    state.version += 1
+    turn.replies.append(question_reply(state, services.today()))
+
+
+def ask_which(services: Services, turn: Turn, alternatives: tuple[Any, ...], error: Message | None) -> None:
+    """The words fit several answers: ask once which one, offering only those."""
+    state = turn.state
+    clear_pending(state)
+    state.pending_choices = list(alternatives)
+    state.version += 1
+    if error is not None:
+        turn.replies.append(Reply(kind="info", messages=[error]))
+    turn.replies.append(question_reply(state, services.today()))
 
 
 def _more_members(turn: Turn, index: int, more: bool) -> None:
@@ -54,7 +87,7 @@ def advance(services: Services, turn: Turn) -> None:
     """Go to the next unanswered question, filling in confirmed invite facts on the way."""
     state = turn.state
     while True:
-        position = next_position(state)
+        position = next_position(state, services.today())
         question = QUESTIONS.get(position.state)
         facts = _prefilled_for(state, question) if question is not None else {}
         if not facts:
@@ -76,6 +109,8 @@ def go(services: Services, turn: Turn, position: Position, trigger: str) -> None
     state = turn.state
     state.current = move(state.current, trigger, position.state)
     if position.member_index is not None:
+        if state.member_mode is None and trigger == "advance" and "members" in state.answers:
+            state.member_mode = "editing"  # a member's answer found missing after the family was closed
         members = state.answers.setdefault("members", [])
         while len(members) <= position.member_index:
             members.append({})
@@ -84,13 +119,14 @@ def go(services: Services, turn: Turn, position: Position, trigger: str) -> None
     else:
         state.member_index = state.member_mode = None
     state.selection = _earlier_selection(state)
+    clear_pending(state)
     state.version += 1
     if state.current == SUMMARY:
         turn.replies.append(summary_reply(state, final=True))
     elif state.current == RESULT:
         turn.replies.append(result_reply(services, state))
     else:
-        turn.replies.append(question_reply(state))
+        turn.replies.append(question_reply(state, services.today()))
 
 
 def _earlier_selection(state: SessionState) -> list[str] | None:
@@ -139,7 +175,7 @@ def restart(services: Services, turn: Turn) -> None:
     )
     turn.state = fresh
     turn.replies.append(info("dialogue.info.restarted"))
-    go(services, turn, next_position(fresh), "restart")
+    go(services, turn, next_position(fresh, services.today()), "restart")
 
 
 def change(services: Services, turn: Turn, target: str) -> None:

@@ -52,6 +52,7 @@ Scope = Literal["answers", "member"]
 CardClass = Literal["none", "limited_work", "student", "researcher", "search_year", "family", "free", "other"]
 
 YEAR = 365
+ASSUME_TODAY = "today"  # an ``assumed`` date: the day of the interview
 
 # Cards grouped by what they mean for the interview (rules.md §2.2 R0-3…R0-5).
 CARD_CLASS: dict[str, CardClass] = {
@@ -80,6 +81,17 @@ PARTNERS: frozenset[str] = frozenset(
     {"spouse", "partner_registered_equivalent", "partner_registered_other", "partner_unregistered"}
 )
 DURABLE_PROOF: frozenset[str] = PARTNERS - {"spouse"}
+# The stay a residence card gives its holder, as a family sponsor (rules.md §3.1).
+STAY_OF_CARD: dict[str, str] = {
+    **{card: "tcn_limited" for card, group in CARD_CLASS.items() if group in LIMITED_CARDS},
+    **{card: "tcn_unlimited" for card in ("B", "C", "D", "K", "L")},
+}
+# Coming for one of these gives a third-country national a limited stay (an A or H card).
+LIMITED_STAY_PURPOSES: frozenset[str] = frozenset(
+    {"employee", "self_employed", "study", "research", "job_search_after_graduation"}
+)
+# Sponsors whose unregistered partner can come on a durable relationship (rules.md FR-PART-3).
+DURABLE_RELATIONSHIP_SPONSORS: frozenset[str] = frozenset({"belgian", "eu_eea_ch"})
 YearsBand = Literal["lt2", "2to4", "ge4"]
 
 
@@ -158,12 +170,31 @@ class Situation:
         return "bring_family" in self.purposes and "join_family" not in self.purposes
 
     @property
+    def implied_sponsor_type(self) -> str | None:
+        """The type of a person bringing family, when what they said already tells it: Belgian or
+        EU citizen, a residence card that says limited or unlimited stay, or a third-country national
+        coming to work, study or do research (a limited stay, rules.md §3.1)."""
+        if not self.user_is_sponsor:
+            return None
+        if self.nat in ("BE", "EU"):
+            return {"BE": "belgian", "EU": "eu_eea_ch"}[self.nat]
+        if self.nat != "TCN":
+            return None
+        card = self.answers.get("card_type")
+        if card in STAY_OF_CARD:
+            return STAY_OF_CARD[card]
+        if card in (None, "none") and self.purposes & LIMITED_STAY_PURPOSES:
+            return "tcn_limited"
+        return None
+
+    @property
     def sponsor_type(self) -> str | None:
-        """The sponsor's type: answered, or implied when a Belgian / EU citizen brings family."""
-        given = self.answers.get("sponsor_type")
-        if given or not self.user_is_sponsor:
-            return given
-        return {"BE": "belgian", "EU": "eu_eea_ch"}.get(self.nat or "")
+        """The sponsor's type: answered, or implied by what the person bringing family said."""
+        return self.answers.get("sponsor_type") or self.implied_sponsor_type
+
+    @property
+    def works_as_employee(self) -> bool:
+        return "employee" in self.purposes
 
     @property
     def relation(self) -> str | None:
@@ -197,7 +228,9 @@ FEATURES: tuple[str, ...] = (
     "graduated_be",
     "mobility_programme",
     "user_is_sponsor",
+    "implied_sponsor_type",
     "sponsor_type",
+    "works_as_employee",
     "relation",
     "cohabited_a_year",
     "common_child",
@@ -255,11 +288,24 @@ class Question:
     skip: bool = False  # offers a "none / not yet" answer stored as None
     exclusive: frozenset[str] = frozenset()  # multi-choice values that exclude the others
     samples: tuple[Any, ...] = ()  # representative valid answers (typed kinds), for path walks
+    # asked only when some answer could still change the result (see flows.relevance)
+    only_if_it_matters: bool = False
+    # worded twice: to the person who brings family ("you") and to one who joins a relative in
+    # Belgium (``question.<id>.text_joining``: "your relative")
+    joining_text: bool = False
+    # the usual answer, assumed while this question is still to come when an earlier question is
+    # checked for whether it matters (None: nothing is assumed)
+    assumed: Any = None
 
     @property
     def text_key(self) -> str:
         """Locale key of the question itself."""
         return f"question.{self.id}.text"
+
+    def text_key_for(self, situation: Situation) -> str:
+        """The question's wording for this person: joining a relative, or bringing family."""
+        joining = self.joining_text and not situation.user_is_sponsor
+        return f"question.{self.id}.text_joining" if joining else self.text_key
 
     @property
     def label_key(self) -> str:
@@ -534,8 +580,9 @@ def family_joining(f: Situation) -> bool:
 
 
 def tcn_sponsor_self(f: Situation) -> bool:
-    """A third-country national bringing family: their own status is asked."""
-    return family(f) and f.user_is_sponsor and f.nat == "TCN"
+    """A third-country national bringing family: their own status is asked, unless their card or
+    their reason to come already tells it."""
+    return family(f) and f.user_is_sponsor and f.nat == "TCN" and f.implied_sponsor_type is None
 
 
 def sponsor_has_right_date(f: Situation) -> bool:
@@ -556,12 +603,29 @@ def income_test(f: Situation) -> bool:
     return family(f) and f.sponsor_type in ("tcn_limited", "tcn_unlimited", "belgian", "other")
 
 
-def partner(f: Situation) -> bool:
+def income_source_unknown(f: Situation) -> bool:
+    """Where the income comes from, unless the person brings family while coming to work for an
+    employer (then it is a salary)."""
+    return income_test(f) and not (f.user_is_sponsor and f.works_as_employee)
+
+
+def may_live_with_sponsor(f: Situation) -> bool:
+    """Whether a member already lives legally with the sponsor in Belgium: not asked of a person who
+    is abroad and brings their family (nobody lives with them in Belgium yet)."""
+    return not (f.user_is_sponsor and f.location == "abroad")
+
+
+def partner_can_come(f: Situation) -> bool:
+    """A spouse or partner who can join; an unregistered partner only joins a Belgian or EU citizen
+    (rules.md FR-PART-3: for a third-country sponsor they are not a family member)."""
+    if f.relation == "partner_unregistered":
+        return f.sponsor_type in DURABLE_RELATIONSHIP_SPONSORS
     return f.relation in PARTNERS
 
 
 def durable_proof(f: Situation) -> bool:
-    return f.relation in DURABLE_PROOF
+    """Partners who are not married prove a durable relationship (rules.md F6)."""
+    return partner_can_come(f) and f.relation in DURABLE_PROOF
 
 
 def short_cohabitation(f: Situation) -> bool:
@@ -619,9 +683,16 @@ MEMBERS = Group(
             "relation",
             scope="member",
             options=_literal("member_relation", Relation),
+            joining_text=True,
         ),
         _q(
-            "member_dob", "date", "dob", scope="member", validation=PAST, samples=("2015-03-01", "1995-06-15")
+            "member_dob",
+            "date",
+            "dob",
+            scope="member",
+            validation=PAST,
+            samples=("2015-03-01", "1995-06-15"),
+            only_if_it_matters=True,
         ),
         _q("member_nationality", "country", "nationality", scope="member", samples=("MA", "SY")),
         _q(
@@ -629,12 +700,31 @@ MEMBERS = Group(
             "date",
             "relation_start_date",
             scope="member",
-            condition=partner,
+            condition=partner_can_come,
             validation=PAST_MONTH_OK,
             samples=("2020-05-20",),
+            only_if_it_matters=True,
         ),
-        _q("member_resident_with_sponsor", "yes_no", "resident_with_sponsor", scope="member"),
-        _q("member_dependent", "yes_no", "dependent", scope="member", condition=dependency_matters),
+        _q(
+            "member_resident_with_sponsor",
+            "yes_no",
+            "resident_with_sponsor",
+            scope="member",
+            condition=may_live_with_sponsor,
+            only_if_it_matters=True,
+            assumed=False,
+            joining_text=True,
+        ),
+        _q(
+            "member_dependent",
+            "yes_no",
+            "dependent",
+            scope="member",
+            condition=dependency_matters,
+            only_if_it_matters=True,
+            assumed=True,
+            joining_text=True,
+        ),
         _q(
             "member_cohabitation_months",
             "integer",
@@ -643,6 +733,7 @@ MEMBERS = Group(
             condition=durable_proof,
             validation=Validation(minimum=0, maximum=1200, unit="months"),
             samples=(0, 24),
+            only_if_it_matters=True,
         ),
         _q("member_common_child", "yes_no", "common_child", scope="member", condition=short_cohabitation),
         _q(
@@ -653,6 +744,7 @@ MEMBERS = Group(
             condition=meetings_needed,
             validation=PAST_MONTH_OK,
             samples=("2021-01-10",),
+            only_if_it_matters=True,
         ),
         _q(
             "member_meetings_count",
@@ -662,6 +754,7 @@ MEMBERS = Group(
             condition=meetings_needed,
             validation=Validation(minimum=0, maximum=10_000, unit="count"),
             samples=(3,),
+            only_if_it_matters=True,
         ),
         _q(
             "member_meetings_days_total",
@@ -671,6 +764,7 @@ MEMBERS = Group(
             condition=meetings_needed,
             validation=Validation(minimum=0, maximum=100_000, unit="days"),
             samples=(45,),
+            only_if_it_matters=True,
         ),
     ),
     more=_q("member_more", "yes_no", "_more", scope="member"),
@@ -699,7 +793,13 @@ BLOCK_A: tuple[Step, ...] = (
         options=_literal("purposes", Purpose),
         samples=(["employee", "bring_family"], ["employee", "long_term_status"]),
     ),
-    _q("dob", "date", condition=asks_dob, validation=ADULT_DOB, samples=("1990-04-12", "2000-02-29")),
+    _q(
+        "dob",
+        "date",
+        condition=asks_dob,
+        validation=ADULT_DOB,
+        samples=("1990-04-12", "2000-02-29"),
+    ),
 )
 
 # Block B — employee
@@ -733,6 +833,8 @@ BLOCK_B: tuple[Step, ...] = (
         "job_is_highly_qualified",
         "yes_no_unsure",
         condition=higher_educated_in_flanders,
+        only_if_it_matters=True,
+        assumed="yes",
     ),
     _q(
         "work_experience_years",
@@ -740,20 +842,21 @@ BLOCK_B: tuple[Step, ...] = (
         condition=higher_educated_in_wallonia,
         validation=Validation(minimum=0, maximum=70, unit="years"),
         samples=(2,),
+        only_if_it_matters=True,
     ),
     _q(
         "salary_month_base",
         "money",
         condition=employee_in_brussels,
         validation=Validation(minimum=100, maximum=1_000_000, period="month", convert_period=True),
-        samples=(4100.0,),
+        samples=(4100.0, 2600.0),
     ),
     _q(
         "salary_year",
         "money",
         condition=employee_paid_yearly,
         validation=Validation(minimum=1_000, maximum=10_000_000, period="year", convert_period=True),
-        samples=(55_000.0,),
+        samples=(55_000.0, 32_000.0),
     ),
     _q(
         "contract_months",
@@ -762,6 +865,8 @@ BLOCK_B: tuple[Step, ...] = (
         validation=Validation(minimum=0, maximum=600, unit="months", vocabulary="contract_duration"),
         samples=(24,),
     ),
+    # the start date before the lists: the thresholds in force then decide whether they matter
+    _q("start_date", "date", condition=employee_in_region, validation=SOON_OR_NOW, samples=("2026-09-01",)),
     _q(
         "shortage_bxl",
         "choice",
@@ -769,6 +874,8 @@ BLOCK_B: tuple[Step, ...] = (
         condition=regular_employee_in_brussels,
         options=_choices("shortage_bxl", LIST_ANSWERS),
         encode=_one_list("ACTIRIS"),
+        only_if_it_matters=True,
+        assumed="no",
     ),
     _q(
         "shortage_wal",
@@ -777,6 +884,8 @@ BLOCK_B: tuple[Step, ...] = (
         condition=regular_employee_in_wallonia,
         options=_choices("shortage_wal", LIST_ANSWERS),
         encode=_one_list("FOREM"),
+        only_if_it_matters=True,
+        assumed="no",
     ),
     _q(
         "shortage_fl",
@@ -785,6 +894,8 @@ BLOCK_B: tuple[Step, ...] = (
         condition=regular_employee_in_flanders,
         options=_choices("shortage_fl", ("medium", "vdab", "neither", "unknown")),
         encode=_flemish_lists,
+        only_if_it_matters=True,
+        assumed="neither",
     ),
     _q(
         "special",
@@ -803,8 +914,9 @@ BLOCK_B: tuple[Step, ...] = (
                 "none",
             ),
         ),
+        only_if_it_matters=True,
+        assumed=["none"],
     ),
-    _q("start_date", "date", condition=employee_in_region, validation=SOON_OR_NOW, samples=("2026-09-01",)),
 )
 
 # Unlimited single permit (B9) and block D — long-term status
@@ -867,8 +979,8 @@ BLOCK_D: tuple[Step, ...] = (
         validation=Validation(minimum=0, maximum=30, unit="count"),
         samples=(1,),
     ),
-    _q("ltr_insurance_ok", "yes_no_unsure", "insurance_ok", condition=long_term_only),
-    _q("ltr_red_flags", "yes_no", "red_flags", condition=long_term_only),
+    _q("ltr_insurance_ok", "yes_no_unsure", "insurance_ok", condition=long_term_only, assumed="yes"),
+    _q("ltr_red_flags", "yes_no", "red_flags", condition=long_term_only, assumed=False),
 )
 
 # Block C — self-employed, student, researcher, graduate
@@ -923,19 +1035,33 @@ BLOCK_F: tuple[Step, ...] = (
         ),
     ),
     _q("sponsor_type", "choice", condition=family_joining, options=_literal("sponsor_type", SponsorType)),
+    # the family before the dates and the money: what does not count for this family is not asked
+    MEMBERS,
     _q(
         "sponsor_category",
         "choice",
         condition=asks_sponsor_category,
         options=_literal("sponsor_category", SponsorCategory),
+        only_if_it_matters=True,
+        joining_text=True,
     ),
-    _q("sponsor_dob", "date", condition=family_joining, validation=ADULT_DOB, samples=("1988-11-02",)),
+    _q(
+        "sponsor_dob",
+        "date",
+        condition=family_joining,
+        validation=ADULT_DOB,
+        samples=("1988-11-02",),
+        only_if_it_matters=True,
+    ),
     _q(
         "sponsor_right_date",
         "date",
         condition=sponsor_has_right_date,
         validation=Validation(earliest_days=-80 * YEAR, latest_days=2 * YEAR),
         samples=("2025-10-01",),
+        only_if_it_matters=True,
+        assumed=ASSUME_TODAY,
+        joining_text=True,
     ),
     _q(
         "worker_visa_date",
@@ -944,8 +1070,9 @@ BLOCK_F: tuple[Step, ...] = (
         skip=True,
         validation=Validation(earliest_days=-10 * YEAR, latest_days=YEAR),
         samples=("2025-11-15",),
+        only_if_it_matters=True,
+        joining_text=True,
     ),
-    MEMBERS,
     _q("family_application_date", "date", condition=family, validation=SOON_OR_NOW, samples=("2026-03-01",)),
     _q(
         "sponsor_net_income",
@@ -953,11 +1080,20 @@ BLOCK_F: tuple[Step, ...] = (
         condition=income_test,
         validation=Validation(minimum=0, maximum=1_000_000, period="month"),
         samples=(2900.0,),
+        assumed=10_000.0,  # enough for any family: what else matters shows
+        joining_text=True,
     ),
-    _q("income_source", "choice", condition=income_test, options=_literal("income_source", IncomeSource)),
-    _q("housing_ok", "yes_no_unsure", condition=family),
-    _q("insurance_ok", "yes_no_unsure", condition=family),
-    _q("red_flags", "yes_no", condition=family),
+    _q(
+        "income_source",
+        "choice",
+        condition=income_source_unknown,
+        options=_literal("income_source", IncomeSource),
+        only_if_it_matters=True,
+        assumed="employment",
+    ),
+    _q("housing_ok", "yes_no_unsure", condition=family, only_if_it_matters=True, assumed="yes"),
+    _q("insurance_ok", "yes_no_unsure", condition=family, only_if_it_matters=True, assumed="yes"),
+    _q("red_flags", "yes_no", condition=family, only_if_it_matters=True, assumed=False),
 )
 
 BlockName = Literal["A", "B", "D", "C", "F"]

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.engine.answers import Answers, Member
+from bot.engine.message import Message
 from bot.i18n import Lang
 
 STATE_FORMAT = 1
@@ -25,7 +26,8 @@ class SessionState(BaseModel):
     the list of family members (dicts), ``member_index`` the one being described while the group is
     open. ``history`` is the stack of answered question references (``qid`` or ``qid@index`` for
     member questions) used by "back". ``version`` changes whenever a new question is put, so a
-    button pressed under an older question can be recognised and ignored.
+    button pressed under an older question can be recognised and ignored. ``pending_*`` hold an
+    answer waiting for a yes/no confirmation, or the few options an ambiguous answer may mean.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -42,6 +44,11 @@ class SessionState(BaseModel):
     employer: str | None = None
     selection: list[str] | None = None  # multi-choice answer being ticked button by button
     version: int = 0
+    # an answer understood but not yet stored: the value waits for "yes" to ``pending_confirm``
+    # (e.g. a yearly amount turned into a monthly one), or the person picks one of ``pending_choices``
+    pending_value: Any = None
+    pending_confirm: Message | None = None
+    pending_choices: list[Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The state as a JSON-compatible dict."""
@@ -81,8 +88,10 @@ def nest(flat: dict[str, Any]) -> dict[str, Any]:
 def derived_answers(answers: dict[str, Any], lang: Lang) -> dict[str, Any]:
     """Answer fields implied by others, never asked (rules.md §1 minimality).
 
-    ``sponsor_type`` of a Belgian / EU citizen who brings family; ``sponsor_dob`` = own date of
-    birth when the person is the sponsor; ``lang`` from the conversation.
+    ``sponsor_type`` of a person bringing family when what they said tells it (Belgian or EU
+    citizen, their card, coming to work or study); ``sponsor_dob`` = own date of birth when the
+    person is the sponsor; ``income_source`` = a salary when they come to work for an employer;
+    ``lang`` from the conversation.
     """
     from flows.questions import Situation  # local: questions imports nothing from here
 
@@ -93,6 +102,8 @@ def derived_answers(answers: dict[str, Any], lang: Lang) -> dict[str, Any]:
             derived["sponsor_type"] = facts.sponsor_type
         if "sponsor_dob" not in answers and answers.get("dob"):
             derived["sponsor_dob"] = answers["dob"]
+        if "income_source" not in answers and facts.works_as_employee:
+            derived["income_source"] = "employment"
     return derived
 
 

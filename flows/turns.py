@@ -24,6 +24,7 @@ CONFIRM = "confirm"  # "everything is right: show my result"
 CHANGE = "change:"  # prefix of "change this answer" (followed by a question reference)
 SECTION = "section:"  # prefix of "show this section of the summary" (followed by a block name)
 MEMBERS_REF = "members"  # "add a family member" from the summary
+PICK = "pick:"  # prefix of one of the readings of ambiguous words (followed by its index)
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,21 @@ import pytest
 from bot.engine.assess import assess
 from bot.engine.assessment import Assessment
 from bot.i18n import LANGS, Lang, render
-from flows.dialogue import DONE, ChoiceInput, Command, CommandName, Dialogue, Reply, TextInput, Turn
+from flows.dialogue import (
+    CHANGE,
+    DONE,
+    SECTION,
+    ChoiceInput,
+    Command,
+    CommandName,
+    Dialogue,
+    Reply,
+    TextInput,
+    Turn,
+)
 from flows.machine import current_ref
-from flows.questions import QUESTIONS
-from flows.session import SUMMARY, SessionState, build_answers
+from flows.questions import BLOCK_OF, MEMBER_QUESTIONS, QUESTIONS
+from flows.session import RESULT, SUMMARY, SessionState, build_answers
 from tests.flows.scripts import Script, scripted_answer, typed_line
 
 TODAY = date(2026, 3, 1)
@@ -80,6 +91,11 @@ class Chat:
                 self.say(str(value))
         raise AssertionError(f"no summary; asked {self.asked}")
 
+    def change(self, ref: str) -> Turn:
+        """From the summary: open the section holding ``ref``, then its "change" option."""
+        self.press(SECTION + BLOCK_OF[ref.split("@")[0]])
+        return self.press(CHANGE + ref)
+
     def message_keys(self) -> list[str]:
         return [message.key for reply in self.turn.replies for message in reply.messages]
 
@@ -138,10 +154,8 @@ def test_typed_interview_reaches_a_summary_then_the_engine_result() -> None:
         "qualification": "higher_ed_3y_plus",
         "salary_month_base": 4200.0,
         "contract_months": 0,
-        "on_list.ACTIRIS": "no",
-        "special": ["none"],
         "start_date": "2026-09-01",
-    }
+    }  # the Actiris list and the special categories change nothing for this Blue Card
     chat.say("yes")
     assert chat.last.kind == "result"
     expected = assess(build_answers(chat.state), on=TODAY)
@@ -176,7 +190,7 @@ def test_unmatched_text_for_a_choice_is_refused_and_the_question_repeated() -> N
 
 def test_parse_error_reasks_with_an_example_and_loses_nothing() -> None:
     chat = Chat()
-    chat.play(BRUSSELS_WORKER, until="dob")
+    chat.play(BRUSSELS_FAMILY, until="dob")
     before = chat.state.answers.copy()
     chat.say("banana")
     assert chat.turn.replies[0].kind == "error"
@@ -212,9 +226,8 @@ def test_back_returns_to_the_previous_question_and_keeps_later_answers() -> None
 def test_back_then_a_different_answer_drops_what_no_longer_applies() -> None:
     chat = Chat()
     chat.play(BRUSSELS_WORKER, until="contract_months")
-    for _ in range(6):
+    while chat.state.current != "purposes":
         chat.command("back")
-    assert chat.state.current == "purposes"
     chat.press("employee")  # untick: study instead of work
     chat.press("study")
     chat.press(DONE)
@@ -237,13 +250,13 @@ def test_change_from_the_summary_asks_only_what_the_change_made_necessary() -> N
         {**BRUSSELS_WORKER, "nationalities": "France"}
     )  # an EU citizen who wants to work: nothing more to ask
     assert chat.state.current == SUMMARY
-    chat.press("change:nationalities")
+    chat.change("nationalities")
     chat.asked.clear()
     chat.say("India")  # now a third-country national: the employee block opens
     chat.play(BRUSSELS_WORKER)
     assert chat.state.current == SUMMARY
     assert chat.asked[0] == "dob" and "current_location" not in chat.asked and "purposes" not in chat.asked
-    chat.press("change:nationalities")
+    chat.change("nationalities")
     chat.say("France")
     assert chat.state.current == SUMMARY
     assert set(chat.state.answers) == {"nationalities", "current_location", "purposes"}
@@ -352,7 +365,7 @@ def test_multi_choice_by_buttons_toggles_then_done() -> None:
 
 def test_exclusive_option_wins_in_a_multi_choice() -> None:
     chat = Chat()
-    chat.play(BRUSSELS_WORKER, until="special")
+    chat.play({**BRUSSELS_WORKER, "salary_month_base": "2600"}, until="special")  # below the Blue Card
     chat.say(typed_line(QUESTIONS["special"], ["nurse", "none"], "en"))
     assert chat.state.answers["special"] == ["none"]
 
@@ -376,7 +389,8 @@ def test_help_explains_why_the_question_is_asked() -> None:
     chat = Chat()
     chat.say("India")
     chat.command("help")
-    assert chat.turn.replies[0].messages[0].key == "question.current_location.help"
+    assert chat.turn.replies[0].kind == "help"
+    assert [m.key for m in chat.turn.replies[0].messages] == ["question.current_location.help"]
     assert chat.last.kind == "question" and chat.state.current == "current_location"
 
 
@@ -384,10 +398,11 @@ def test_family_members_loop_back_into_a_member_and_summary() -> None:
     chat = Chat()
     chat.play(BRUSSELS_FAMILY, until="member_more@1")
     chat.command("back")
-    assert (chat.state.current, chat.state.member_index) == ("member_resident_with_sponsor", 1)
-    chat.press("no")  # same answer, then no more members
+    assert (chat.state.current, chat.state.member_index) == ("member_nationality", 1)
+    chat.say("Morocco")  # same answer, then no more members
+    assert (chat.state.current, chat.state.member_index) == ("member_more", 1)
     chat.press("no")
-    assert chat.state.current == "family_application_date"
+    assert chat.state.current not in MEMBER_QUESTIONS
     chat.play(BRUSSELS_FAMILY)
     assert chat.state.current == SUMMARY
     members = chat.state.answers["members"]
@@ -395,8 +410,9 @@ def test_family_members_loop_back_into_a_member_and_summary() -> None:
     answers = build_answers(chat.state)
     assert answers.sponsor_type == "tcn_limited" and answers.sponsor_dob == date(1990, 4, 12)
     assert answers.members is not None and answers.members[1].dob == date(2015, 3, 1)
+    chat.press("section:F")
     change = [o for o in chat.last.options if o.value == "change:member_relation@0"]
-    assert change, "each member can be changed from the summary"
+    assert change, "each member can be changed from the family section of the summary"
     chat.press("change:member_relation@0")
     chat.press("partner_registered_other")  # durable-relationship questions become necessary
     assert chat.state.current == "member_cohabitation_months"
@@ -405,16 +421,24 @@ def test_family_members_loop_back_into_a_member_and_summary() -> None:
     assert chat.state.answers["members"][0]["cohabitation_months"] == 24
 
 
-def test_summary_lists_each_answer_with_a_change_option() -> None:
+def test_summary_is_grouped_by_section_with_a_change_option_per_answer_inside() -> None:
     chat = Chat()
-    chat.play(BRUSSELS_WORKER)
+    chat.play(BRUSSELS_FAMILY)
     summary = chat.last
     assert summary.kind == "summary"
-    changes = [o.value for o in summary.options if o.value.startswith("change:")]
-    assert len(changes) == len(chat.state.answers)
-    assert summary.options[0].value == "confirm"
+    assert [o.value for o in summary.options] == ["confirm", "section:A", "section:B", "section:F"]
     text = "\n".join(render(m, "fr") for m in summary.messages)
     assert "4200" in text.replace("\u202f", "").replace(" ", "").replace(".", "")
+    changes = []
+    for section in ("section:A", "section:B", "section:F"):
+        chat.press(section)
+        assert chat.state.current == SUMMARY and chat.last.options[-1].value == "section:"
+        changes += [o.value for o in chat.last.options if o.value.startswith("change:")]
+        chat.press("section:")  # back to the summary
+    top = [name for name in chat.state.answers if name != "members"]
+    members = [key for member in chat.state.members for key in member]
+    assert len(changes) == len(top) + len(members) + 1  # + "add a family member"
+    assert "change:members" in changes
 
 
 def test_result_then_summary_then_back_to_result() -> None:
@@ -424,10 +448,16 @@ def test_result_then_summary_then_back_to_result() -> None:
     assert chat.last.kind == "result"
     chat.say("what now?")
     assert chat.last.messages[0].key == "dialogue.info.finished"
-    chat.command("summary")
-    assert chat.state.current == SUMMARY
+    chat.command("summary")  # the answers are shown; nothing moves until one is changed
+    assert chat.state.current == RESULT and chat.last.kind == "summary"
     chat.press("confirm")
-    assert chat.last.kind == "result"
+    assert chat.last.kind == "result" and chat.state.current == RESULT
+    chat.command("summary")
+    chat.press("section:B")
+    chat.press("change:salary_month_base")
+    assert chat.state.current == "salary_month_base"
+    chat.say("5000")
+    assert chat.state.current == SUMMARY
 
 
 def test_invite_region_stands_for_the_postcode_until_the_person_types_one() -> None:
@@ -439,7 +469,7 @@ def test_invite_region_stands_for_the_postcode_until_the_person_types_one() -> N
     chat.play(flemish)
     assert chat.state.current == SUMMARY
     assert any(m.params.get("value_key") == "dialogue.region.FL" for m in chat.last.messages)
-    chat.press("change:work_postcode")
+    chat.change("work_postcode")
     chat.say("1000")  # Brussels after all: the region goes, the Brussels questions come
     assert "region" not in chat.state.answers
     assert chat.state.current == "salary_month_base"

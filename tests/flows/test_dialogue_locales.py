@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bot.i18n import LANGS, catalog, placeholders
+from flows.hints import hint
 from flows.interpret import choices
 from flows.questions import QUESTIONS, Question
 
@@ -33,10 +35,12 @@ def own_keys(lang: str) -> dict[str, str]:
 
 
 def keys_needed_by(question: Question) -> set[str]:
-    keys = {f"question.{question.id}.{part}" for part in ("text", "label", "help")}
+    parts = ("text", "label", "help", *(("text_joining",) if question.joining_text else ()))
+    keys = {f"question.{question.id}.{part}" for part in parts}
     keys |= {option.key for option in choices(question)}
-    if question.kind not in ("choice", "yes_no", "yes_no_unsure"):
-        keys.add(f"dialogue.hint.{question.kind}")
+    shown_hint = hint(question, date(2026, 3, 1))
+    if shown_hint is not None:
+        keys.add(shown_hint.key)
     return keys
 
 
@@ -53,6 +57,8 @@ def keys_in_code() -> set[str]:
         *(f"dialogue.value.{style}" for style in ("key", "date", "eur", "text")),
         *(f"dialogue.summary.line_{style}" for style in ("key", "date", "eur", "text")),
         *(f"dialogue.region.{region}" for region in ("BXL", "FL", "WAL", "DG")),
+        *(f"dialogue.month.m{month:02d}" for month in range(1, 13)),
+        *(f"dialogue.summary.section.{block}" for block in ("A", "B", "D", "C", "F")),
     }
     return found | built
 
@@ -93,3 +99,9 @@ def test_every_dialogue_key_used_in_code_exists() -> None:
 )
 def test_belgian_administrative_terms(lang: str, key: str, words: str) -> None:
     assert words in catalog(lang)[key]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("lang", "typed_word"), [("fr", "aide"), ("nl", "hulp"), ("en", "help")])
+def test_the_welcome_names_no_channel_command(lang: str, typed_word: str) -> None:
+    welcome = catalog(lang)["dialogue.welcome"]  # type: ignore[index]
+    assert typed_word not in welcome.lower() and "/" not in welcome

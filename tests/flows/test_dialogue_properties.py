@@ -14,6 +14,8 @@ from flows.dialogue import ChoiceInput, Command, Dialogue, Event, TextInput
 from flows.machine import DECLARED_FIELDS, STATES, Position, is_live
 from flows.questions import MEMBER_QUESTIONS, QUESTIONS
 from flows.session import SessionState, build_answers
+from tests.flows.personas import ENGINEER_WITH_FAMILY
+from tests.flows.scripts import Conversation
 
 TODAY = date(2026, 3, 1)
 DIALOGUE = Dialogue(today=TODAY)
@@ -31,30 +33,9 @@ COMMANDS = st.builds(
 PRESS = st.tuples(st.integers(min_value=0, max_value=30), st.booleans())
 BACK = st.just(Command("back"))
 STEP = st.one_of(WORDS.map(TextInput), COMMANDS, PRESS, BACK, BACK)
-# A valid start (a worker bringing a spouse) so that random events also hit deep states.
-SCRIPT = [
-    "India",
-    "1",
-    "1, 7",
-    "12/04/1990",
-    "1000",
-    "1",
-    "1",
-    "4200",
-    "0",
-    "2",
-    "7",
-    "01/09/2026",
-    "1",
-    "01/10/2025",
-    "1",
-    "1",
-    "01/06/1992",
-    "Morocco",
-    "20/05/2020",
-    "no",
-    "no",
-]
+# A valid start (a worker bringing his family), typed as a person would, so that random events
+# also hit deep states: generated from the keyed script, never from option numbers.
+SCRIPT = Conversation(DIALOGUE, "en", typing=True).start().play(ENGINEER_WITH_FAMILY).lines
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

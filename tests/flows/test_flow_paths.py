@@ -3,7 +3,10 @@
 For each question the walker takes every option (choice kinds) or each declared sample value
 (typed kinds), then follows the dialogue's own next-question logic, up to the result. The
 family-member loop is bounded to two members. Typed answers are fed as already-parsed values, so
-the walk tests routing, not parsing.
+the walk tests routing, not parsing; and it walks the declared routing with the "can this answer
+still change the result?" check of flows.relevance switched off (every question whose condition
+holds is asked): that check depends on the engine, not on the declaration, and is tested by
+test_personas.py and test_relevance.py.
 
 Paths share suffixes: two conversations at the same question whose answers agree on every feature
 that the conditions of the remaining questions read (found from the declaration's source) are
@@ -25,6 +28,7 @@ from typing import Any
 import pytest
 
 import flows.dispatch as dispatch_module
+import flows.machine as machine_module
 import flows.questions as declaration
 from bot.engine.assessment import Assessment
 from flows.dialogue import ChoiceInput, Dialogue, TextInput, Turn
@@ -32,6 +36,7 @@ from flows.interpret import Reading
 from flows.machine import applies
 from flows.questions import FEATURES, FLOW, GROUPS, MEMBER_QUESTIONS, QUESTIONS, Group, Question, Situation
 from flows.session import RESULT, SUMMARY, SessionState, build_answers
+from tests.flows.test_personas import persona_counts
 
 TODAY = date(2026, 3, 1)
 MAX_MEMBERS = 2
@@ -156,11 +161,15 @@ def walked() -> Walk:
     patch.setattr(
         dispatch_module, "read_text", lambda question, words, lang, today: Reading(value=json.loads(words))
     )
+    patch.setattr(machine_module, "worth_asking", lambda *args, **kwargs: True)
     try:
         walk = Walk()
         walk.run()
     finally:
         patch.undo()
+    print("questions asked of the scripted personas (before issue 12 → now):")
+    for line in persona_counts():
+        print(f"  {line}")
     print(
         f"paths walked: {walk.paths} ({len(walk.counted)} distinct situations executed, "
         f"{walk.walked} runs to a result; the other paths share an already-checked suffix)"

@@ -1,0 +1,159 @@
+"""Scripted personas (issue 12): the people the interview is built for, keyed by question id and option
+value, with the most questions each may be asked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flows.interpret import SKIP
+from tests.flows.scripts import Script
+
+
+@dataclass(frozen=True)
+class Persona:
+    """A person, what they would answer to any question, and the most questions they may be asked:
+    the issue's target, or (``reached``, when the target needs a redesign of the family questions)
+    the count reached so far, which must not grow."""
+
+    name: str
+    script: Script
+    target: int
+    before: int  # questions asked on main before issue 12
+    reached: int | None = None
+
+    @property
+    def at_most(self) -> int:
+        return self.target if self.reached is None else self.reached
+
+
+BRUSSELS_ENGINEER: Script = {
+    "nationalities": "India",
+    "current_location": "abroad",
+    "purposes": ["employee"],
+    "dob": "01/05/1990",
+    "work_postcode": "1000",
+    "employer_type": "belgian_employer",
+    "qualification": "higher_ed_3y_plus",
+    "salary_month_base": "5200",
+    "contract_months": "0",
+    "shortage_bxl": "no",
+    "special": ["none"],
+    "start_date": "01/09/2026",
+}
+
+SPOUSE: Script = {
+    "member_relation@0": "spouse",
+    "member_dob@0": "15/06/1991",
+    "member_nationality@0": "India",
+    "member_relation_start_date@0": "10/10/2015",
+    "member_resident_with_sponsor@0": "no",
+    "member_dependent@0": "yes",
+}
+
+ENGINEER_WITH_FAMILY: Script = {
+    **BRUSSELS_ENGINEER,
+    "purposes": ["employee", "bring_family"],
+    "sponsor_type_self": "tcn_limited",
+    "sponsor_right_date": "01/08/2026",
+    "worker_visa_date": SKIP,
+    **SPOUSE,
+    "member_more@0": "yes",
+    "member_relation@1": "child_minor",
+    "member_dob@1": "03/04/2018",
+    "member_nationality@1": "India",
+    "member_resident_with_sponsor@1": "no",
+    "member_more@1": "yes",
+    "member_relation@2": "child_minor",
+    "member_dob@2": "09/09/2021",
+    "member_nationality@2": "India",
+    "member_resident_with_sponsor@2": "no",
+    "member_more@2": "no",
+    "family_application_date": "01/10/2026",
+    "sponsor_net_income": "3900",
+    "income_source": "employment",
+    "housing_ok": "yes",
+    "insurance_ok": "yes",
+    "red_flags": "no",
+}
+
+EU_CITIZEN_WITH_SPOUSE: Script = {
+    "nationalities": "France",
+    "current_location": "belgium",
+    "purposes": ["bring_family"],
+    "dob": "02/02/1988",
+    "sponsor_right_date": "01/09/2024",
+    "member_relation@0": "spouse",
+    "member_dob@0": "12/12/1990",
+    "member_nationality@0": "Brazil",
+    "member_relation_start_date@0": "01/07/2019",
+    "member_resident_with_sponsor@0": "no",
+    "member_more@0": "no",
+    "family_application_date": "01/06/2026",
+    "housing_ok": "yes",
+    "insurance_ok": "yes",
+    "red_flags": "no",
+}
+
+STUDENT: Script = {
+    "nationalities": "Cameroon",
+    "current_location": "abroad",
+    "purposes": ["study"],
+    "study_admitted": "yes",
+    "academic_year": "2026-2027",
+    "means_type": "blocked_account",
+    "means_month": "800",
+}
+
+RESEARCHER: Script = {
+    "nationalities": "Brazil",
+    "current_location": "abroad",
+    "purposes": ["research"],
+    "hosting_agreement": "yes",
+}
+
+SINGLE_PERMIT_PARTNER: Script = {
+    "nationalities": "Morocco",
+    "current_location": "belgium",
+    "card_type": "A-single-permit",
+    "card_expiry": "31/12/2027",
+    "purposes": ["bring_family"],
+    "dob": "03/03/1992",
+    "years_worked_be": "3",
+    "sponsor_type_self": "tcn_limited",
+    "sponsor_category": "other",
+    "sponsor_right_date": "01/02/2024",
+    "worker_visa_date": SKIP,
+    "member_relation@0": "partner_unregistered",
+    "member_dob@0": "04/04/1994",
+    "member_nationality@0": "Morocco",
+    "member_relation_start_date@0": "01/01/2021",
+    "member_resident_with_sponsor@0": "no",
+    "member_cohabitation_months@0": "0",
+    "member_common_child@0": "no",
+    "member_known_since@0": "01/01/2021",
+    "member_meetings_count@0": "5",
+    "member_meetings_days_total@0": "60",
+    "member_more@0": "no",
+    "family_application_date": "01/06/2026",
+    "sponsor_net_income": "2600",
+    "income_source": "employment",
+    "housing_ok": "yes",
+    "insurance_ok": "yes",
+    "red_flags": "no",
+    # asked only on some paths
+    "residence_postcode": "1000",
+    "legal_residence_since": "01/02/2023",
+    "worked_in_region_months": "30",
+    "family_legally_resident": "no",
+}
+
+PERSONAS: tuple[Persona, ...] = (
+    Persona("single worker with a job offer", BRUSSELS_ENGINEER, target=10, before=12),
+    Persona("the same worker with a spouse and two children", ENGINEER_WITH_FAMILY, 15, 37, reached=30),
+    Persona("EU citizen with a non-EU spouse", EU_CITIZEN_WITH_SPOUSE, target=10, before=15, reached=12),
+    Persona("student", STUDENT, target=8, before=7),
+    Persona("researcher with a hosting agreement", RESEARCHER, target=8, before=4),
+    Persona(
+        "single-permit holder in Belgium bringing a partner", SINGLE_PERMIT_PARTNER, target=14, before=27
+    ),
+)
