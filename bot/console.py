@@ -88,9 +88,9 @@ def render_reply(reply: Reply, lang: Lang) -> str:
     is_help = any(message.key == HELP_COMMANDS_KEY for message in reply.messages) or str(reply.kind) == "help"
     lines = [render(message, lang) for message in reply.messages if message.key != HELP_COMMANDS_KEY]
     if is_help:
-        lines.append(text(lang, "console.help"))
+        lines.append(text(lang, "terminal.help"))
     if any(message.key == WELCOME_KEY for message in reply.messages):
-        lines.append(text(lang, "console.welcome"))
+        lines.append(text(lang, "terminal.welcome"))
     lines += [f"  {number}. {render(option.label, lang)}" for number, option in enumerate(reply.options, 1)]
     return "\n".join(lines)
 
@@ -214,7 +214,7 @@ def _aside(
 ) -> str | None:
     """What to print for an unknown command or a result view; None when the word is an answer."""
     if wanted.unknown is not None:
-        return f"{text(lang, 'console.unknown_command', word=wanted.unknown)}\n{text(lang, 'console.help')}"
+        return f"{text(lang, 'terminal.unknown_command', word=wanted.unknown)}\n{text(lang, 'terminal.help')}"
     if wanted.name is None or current != RESULT:
         return None
     assessment = store.latest_assessment(session_id)

@@ -43,8 +43,8 @@ def test_help_word_is_a_command_not_a_country_and_lists_console_words(
     store: SessionStore, tmp_path: Path
 ) -> None:
     screen = talk(store, "fr", ["aide"], tmp_path)
-    assert text("fr", "console.welcome") in screen[0]
-    [shown] = [block for block in screen if text("fr", "console.help") in block]
+    assert text("fr", "terminal.welcome") in screen[0]
+    [shown] = [block for block in screen if text("fr", "terminal.help") in block]
     assert "/back" not in shown
     saved = store.load_state("console", "console:test")
     assert saved is not None and "nationalities" not in saved.state["answers"]
@@ -52,7 +52,7 @@ def test_help_word_is_a_command_not_a_country_and_lists_console_words(
 
 def test_unknown_slash_word_is_refused_and_nothing_is_lost(store: SessionStore, tmp_path: Path) -> None:
     screen = talk(store, "en", ["India", "/foo"], tmp_path)
-    assert screen[-2].startswith(text("en", "console.unknown_command", word="/foo"))
+    assert screen[-2].startswith(text("en", "terminal.unknown_command", word="/foo"))
     saved = store.load_state("console", "console:test")
     assert saved is not None and saved.state["answers"]["nationalities"] == ["IN"]
     transcript = [line.text for line in store.get_transcript(saved.id)]
@@ -63,7 +63,7 @@ def test_result_views_as_words_and_files(store: SessionStore, tmp_path: Path) ->
     lines = [*script("fr"), "documents", "pourquoi", "pdf", "agenda"]
     screen = talk(store, "fr", lines, tmp_path)
     first = next(block for block in screen if text("fr", "outcome.title") in block)
-    assert text("fr", "console.result.more") in first
+    assert text("fr", "terminal.result.more") in first
     assert any(block.startswith(f"== {text('fr', 'result.heading.documents')} ==") for block in screen)
     assert any(block.startswith(f"== {text('fr', 'result.heading.why')} ==") for block in screen)
     [pdf] = tmp_path.glob("*.pdf")

@@ -76,7 +76,15 @@ def test_confirmation_buttons() -> None:
 
 
 def test_no_documents_or_calendar_button_when_there_is_nothing_to_show() -> None:
-    result = assessment("single-permit holder in Belgium bringing a partner")
+    full = assessment("single-permit holder in Belgium bringing a partner")
+    result = full.model_copy(
+        update={"next_steps": [step.model_copy(update={"documents": []}) for step in full.next_steps]}
+    )
+    [shown] = messages_for(
+        [Reply(kind="result", messages=[], assessment=full)], "en", 3, links=ResultLinks(KEY, "42", 7)
+    )
+    assert shown.keyboard is not None  # the same result with its documents offers them
+    assert text("en", "result.button.documents") in [label for row in shown.keyboard.rows for label, _ in row]
     reply = Reply(kind="result", messages=[], assessment=result)
     [saved] = messages_for([reply], "en", 3, links=ResultLinks(KEY, "42", 7))
     assert saved.keyboard is not None
