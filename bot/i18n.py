@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, get_args
 
 from babel import Locale
 from babel.dates import format_date
@@ -18,7 +18,7 @@ from babel.numbers import format_currency, format_decimal
 from bot.engine import Lang as Lang  # re-exported: the engine defines the languages
 from bot.engine import Message, ParamValue
 
-LANGS: tuple[Lang, ...] = ("fr", "nl", "en")
+LANGS: tuple[Lang, ...] = get_args(Lang)
 DEFAULT_LANG: Lang = "en"
 BABEL_LOCALES: dict[Lang, str] = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
 

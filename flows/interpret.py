@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from bot.engine.message import Message, msg
@@ -45,14 +46,22 @@ def fold_label(words: str) -> str:
 
 fold = fold_label  # the name bot/console.py still imports; new code uses fold_label
 
-_LANGUAGE_NAMES = {"francais": "fr", "french": "fr", "frans": "fr", "nederlands": "nl", "dutch": "nl",
-                   "neerlandais": "nl", "english": "en", "anglais": "en", "engels": "en"}  # fmt: skip
+
+@cache
+def _language_names() -> dict[str, str]:
+    """Folded name of a language in any language (``control.language_names`` in locales/) → its code."""
+    names: dict[str, str] = {}
+    for speaker in LANGS:
+        for lang in LANGS:
+            for name in text(speaker, f"control.language_names.{lang}").split("|"):
+                names[fold_label(name)] = lang
+    return names
 
 
 def parse_language(word: str | None) -> Lang | None:
     """A language from 'fr', 'NL', 'english', 'français', 'nederlands'…; None if not recognised."""
     wanted = fold_label(word or "")
-    code = _LANGUAGE_NAMES.get(wanted, wanted)
+    code = _language_names().get(wanted, wanted)
     for lang in LANGS:
         if code == lang:
             return lang

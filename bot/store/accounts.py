@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
+from bot.i18n import LANGS
 from bot.store.connection import immediate_transaction
 from bot.store.console import ConsoleRecords
 from bot.store.records import (
@@ -27,7 +28,7 @@ VIEWER: Final = "viewer"
 ADMIN: Final = "admin"
 HR: Final = "hr"
 ROLES: Final = (VIEWER, ADMIN, HR)
-OPERATOR_LANGS: Final = ("fr", "nl", "en")
+OPERATOR_LANGS: Final = LANGS
 MAX_EMPLOYER_CHARS: Final = 200
 
 

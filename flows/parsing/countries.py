@@ -17,7 +17,7 @@ from importlib import resources
 import pycountry
 from babel import Locale
 
-from bot.i18n import Lang
+from bot.i18n import LANGS, Lang
 from flows.parsing.common import Parsed, clean, excerpt, failure, success, trim, words
 from flows.parsing.wordlists import tokens
 
@@ -73,7 +73,7 @@ def name_index() -> Index:
     """Folded country name or nationality word → code(s); several codes mean the word is ambiguous."""
     index: dict[str, set[str]] = {}
     codes = known_codes()
-    for lang in ("fr", "nl", "en", "de"):
+    for lang in (*LANGS, "de"):  # German too: East Belgium
         for code, name in Locale.parse(lang).territories.items():
             if code in codes:
                 _add(index, name, code)
