@@ -1,15 +1,20 @@
-"""Human labels for the console: route codes, family outcomes, answers, review codes and sources in
-the operator's language (wording in locales/*/operators.toml and the interview's questions.toml)."""
+"""Human labels for the console: route codes, family outcomes, answers, review codes, sources and the
+rules pack's values in the operator's language (wording in locales/*/operators.toml, and the names the
+interview and the replies already use: questions, dialogue, routes and thresholds .toml)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from bot.engine.sources import source_register
-from bot.i18n import Lang, catalog, country_name, text
+from bot.engine.thresholds import ThresholdRow
+from bot.i18n import Lang, catalog, country_name, long_date, text
+from bot.render import basis_key
+from bot.rules.stale import Due
 
 
 def _known(lang: Lang, key: str) -> str | None:
@@ -97,3 +102,53 @@ def source_link(source_id: str) -> SourceLink:
     url = reference if parsed.scheme in {"http", "https"} and parsed.hostname else None
     title = summary.strip() or (parsed.hostname if url else source_id) or source_id
     return SourceLink(source_id, title, url)
+
+
+@dataclass(frozen=True)
+class RulesLabels:
+    """The rules pack's machine values (threshold IDs, statuses, bases, regions, list IDs, dates, due
+    flags) for people, in one language: the Rules page and the "to update" box call these methods."""
+
+    lang: Lang
+
+    def threshold(self, row: ThresholdRow) -> str:
+        """'FL_HQ' → 'Flanders: highly qualified worker (30 or over)'; an ID a pack added keeps its name."""
+        return _known(self.lang, f"threshold.name.{row.id}") or row.name
+
+    def status(self, status: str) -> str:
+        """A threshold's status ('rejected' → 'Rejected (not used)')."""
+        return _known(self.lang, f"console.rules.status.{status}") or status.replace("_", " ")
+
+    def basis(self, basis: str) -> str:
+        """What an amount is based on ('gross / year' → 'gross per year')."""
+        return _known(self.lang, basis_key(basis)) or basis
+
+    def region(self, code: str) -> str:
+        """'BXL' → 'Brussels-Capital'; 'FL; DG' → both names; 'abroad', 'national'… too."""
+        names = (
+            _known(self.lang, f"dialogue.region.{part}")
+            or _known(self.lang, f"console.rules.region.{part}")
+            or part
+            for part in (piece.strip() for piece in code.split(";"))
+            if part
+        )
+        return ", ".join(names) or "—"
+
+    def shortage_list(self, list_id: str, name: str) -> str:
+        """A shortage list's name ('ACTIRIS' → 'Actiris shortage list'); a pack's new list keeps its name."""
+        known = _known(self.lang, f"route.list.{list_id}") or name or list_id
+        return known[:1].upper() + known[1:]
+
+    def day(self, day: object) -> str:
+        """A day of a validity window ('1 January 2026'); an open end is named as such."""
+        if isinstance(day, date):
+            return long_date(day, self.lang)
+        return str(day) if day else text(self.lang, "console.rules.open")
+
+    def due(self, item: Due) -> str:
+        """Why an amount or list is due for an update, and from which day."""
+        return text(self.lang, f"console.rules.due.{item.kind}", due_date=item.due.isoformat())
+
+    def action(self, action: str) -> str:
+        """A change of the pack in force ('rollback' → 'rolled back')."""
+        return _known(self.lang, f"console.rules.action.{action}") or action

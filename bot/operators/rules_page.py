@@ -1,6 +1,7 @@
 """What the console's "Rules" page and its front page show of the rules packs: every amount with its
 validity, its sources (titled links) and its stale flag; the amounts due for an update; the packs'
-history. Read from the store on each request (a few small queries), so an applied pack shows at once."""
+history. Read from the store on each request (a few small queries), so an applied pack shows at once.
+The view is the same for every operator; ``RulesView.labels`` words its values in one's language."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typing import Any
 
 from bot.engine.sources import Source
 from bot.engine.thresholds import ThresholdRow, active_table
+from bot.i18n import Lang
+from bot.operators.labels import RulesLabels
 from bot.rules.pack import RulesPack
 from bot.rules.registry import pack_in_force
 from bot.rules.stale import StaleAmount, StaleList, stale_amounts, stale_lists
@@ -37,25 +40,27 @@ class RegisterInForce(Mapping[str, Source]):
 @dataclass(frozen=True)
 class SourceLink:
     """A source as the console shows it: its ID, a title, and an address when it is a public page
-    (seed documents are named, never linked by their internal path)."""
+    (seed documents are named, never linked by their internal path). ``title`` is None for a source
+    missing from the register; the page says so, and that a seed is a document, in the operator's
+    language."""
 
     id: str
-    title: str
+    title: str | None
     href: str | None
 
     @classmethod
     def of(cls, source_id: str, register: dict[str, Source]) -> SourceLink:
-        """The link of ``source_id`` (a source missing from the register is named as such)."""
+        """The link of ``source_id``."""
         source = register.get(source_id)
         if source is None:
-            return cls(source_id, "not in the source register", None)
+            return cls(source_id, None, None)
         title = (
             source.summary
             if len(source.summary) <= TITLE_LENGTH
             else source.summary[: TITLE_LENGTH - 1] + "…"
         )
         href = source.reference if source.reference.startswith(("https://", "http://")) else None
-        return cls(source_id, title if href else f"{title} (seed document)", href)
+        return cls(source_id, title, href)
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,10 @@ class RulesView:
     due_lists: list[StaleList]
     packs: list[StoredPack]
     history: list[PackEvent]
+
+    def labels(self, lang: Lang) -> RulesLabels:
+        """The pack's machine values for people in ``lang`` (the templates' way to the labels)."""
+        return RulesLabels(lang)
 
 
 def rules_view(db_path: str | Path, today: date) -> RulesView:

@@ -14,7 +14,7 @@ import pytest
 
 from bot.cli import main
 from bot.engine.thresholds import active_table, threshold_table, use_table
-from bot.i18n import money
+from bot.i18n import Lang, money, text
 from bot.operators.auth import hash_password
 from bot.operators.rules_page import RegisterInForce
 from bot.operators.web import ConsoleConfig, create_app
@@ -33,10 +33,10 @@ TODAY = date(2026, 12, 3)
 
 
 @contextlib.contextmanager
-def console(db_path: Path, clock: SettableClock) -> Iterator[TestClient]:
-    """The console on ``db_path`` with operator alice, "today" being TODAY."""
+def console(db_path: Path, clock: SettableClock, lang: str = "en") -> Iterator[TestClient]:
+    """The console on ``db_path`` with operator alice (her console in ``lang``), "today" being TODAY."""
     ops = OperatorStore(db_path, clock=clock)
-    ops.create_operator("alice", hash_password(PASSWORD))
+    ops.create_operator("alice", hash_password(PASSWORD), lang=lang)
     ops.close()
     clock.now += timedelta(seconds=1)
     config = ConsoleConfig(db_path=db_path, secret_key="test-secret", clock=clock, today=lambda: TODAY)
@@ -64,15 +64,23 @@ def test_every_amount_with_its_window_source_link_and_stale_flag(client: TestCli
     rows = re.findall(r'<tr id="row-\d+">(.*?)</tr>', html, re.S)
     assert len(rows) == len(default_pack().rows)
     fl_hq = next(row for row in rows if "<code>FL_HQ</code>" in row)
-    assert "2025-01-01" in fl_hq and "stale since 2026-01-01" in fl_hq
+    assert (
+        '<time datetime="2025-01-01">1 January 2025</time>' in fl_hq and "stale since 1 January 2026" in fl_hq
+    )
+    assert "Flanders: highly qualified worker (30 or over)" in fl_hq and "gross per year" in fl_hq
+    assert '<span title="FL">Flanders</span>' in fl_hq and '<span title="active">Active</span>' in fl_hq
     # a public source is a titled link to its page; a seed is named, never shown by its internal path
     assert (
         '<a href="https://www.brusselstimes.com/belgium/1929259/' in fl_hq and "P01 · 2026: Wallonia" in fl_hq
     )
-    assert "S003 · Blog guide by" in fl_hq and "(seed document)" in fl_hq
+    assert "S003 · Blog guide by" in fl_hq and "(document kept by the team)" in fl_hq
     assert "shared/seeds/" not in html
-    bxl = next(row for row in rows if "<code>BXL_HQ</code>" in row and "<td>2025-01-01</td>" in row)
-    assert "update pending from 2027-01-01" in bxl  # due within 60 days, not yet stale
+    bxl = next(
+        row for row in rows if "<code>BXL_HQ</code>" in row and '<td><time datetime="2025-01-01">' in row
+    )
+    assert "update pending from 1 January 2027" in bxl  # due within 60 days, not yet stale
+    rejected = next(row for row in rows if "<code>FL_MED_S000</code>" in row)
+    assert '<span title="rejected">Rejected (not used)</span>' in rejected
     assert "No pack applied yet" in html
 
 
@@ -81,8 +89,12 @@ def test_front_page_lists_the_amounts_due(client: TestClient) -> None:
     front = client.get("/", follow_redirects=True)
     box = re.search(r'<section class="stale-amounts" id="stale-amounts">(.*?)</section>', front.text, re.S)
     assert box is not None
-    assert "<code>FL_HQ</code>" in box[1] and "update pending since 2026-01-01" in box[1]
-    assert "<code>BXL_HQ</code>" in box[1] and "update pending from 2027-01-01" in box[1]
+    assert "<code>FL_HQ</code>" in box[1] and "update pending since 1 January 2026" in box[1]
+    assert "<code>BXL_HQ</code>" in box[1] and "update pending from 1 January 2027" in box[1]
+    assert (
+        "<code>ACTIRIS</code> Actiris shortage list — validity ended: nothing loaded since 1 July 2026"
+        in box[1]
+    )
     assert "stale-amounts" not in client.get("/queue").text
 
 
@@ -96,8 +108,13 @@ def test_an_applied_pack_and_its_history_show_at_once(
     login(client)
     html = client.get("/rules").text
     assert "In force: <strong>2026.12-v1</strong>" in html and "applied by bob" in html
+    assert "prepared by Test Adviser on 3 December 2026" in html
     history = re.search(r'<table class="grid" id="history">(.*?)</table>', html, re.S)
-    assert history is not None and "<td>apply</td><td><code>2026.12-v1</code></td><td>bob</td>" in history[1]
+    assert history is not None
+    assert (
+        '<td><span title="apply">applied</span></td><td><code>2026.12-v1</code></td><td>bob</td>'
+        in history[1]
+    )
     bc = next(
         row for row in re.findall(r"<tr id=.*?</tr>", html, re.S) if "BXL_BC" in row and "2025-01-01" in row
     )
@@ -139,3 +156,122 @@ def test_session_pages_name_the_sources_of_the_pack_in_force() -> None:
     finally:
         use_table(None)
     assert "P90" not in register
+
+
+ENGLISH_WORDING = (
+    "Rules",
+    "In force:",
+    "Amounts and fees",
+    "Shortage lists",
+    "Packs",
+    "History",
+    "To update",
+    "stale since",
+    "update pending",
+    "validity ended",
+    "document kept by the team",
+    "Prepare a pack",
+    "No pack applied yet",
+    "Valid from",
+    "Confidence",
+)
+TRANSLATED = {
+    "fr": {
+        "nav": ">Règles</a>",
+        "headings": [
+            "Règles",
+            "Montants et redevances",
+            "Listes de métiers en pénurie",
+            "Paquets",
+            "Historique",
+        ],
+        "in_force": "En vigueur : <strong>",
+        "fl_hq": [
+            "Flandre : travailleur hautement qualifié (30 ans ou plus)",
+            '<time datetime="2025-01-01">1er janvier 2025</time>',
+            "à actualiser depuis le 1er janvier 2026",
+            '<span title="FL">Flandre</span>',
+            '<span title="active">Actif</span>',
+        ],
+        "box": ["À mettre à jour", "mise à jour attendue à partir du 1er janvier 2027", "échu"],
+        "list": "validité terminée : rien de chargé depuis le 1er juillet 2026",
+        "empty": "Aucun paquet appliqué",
+    },
+    "nl": {
+        "nav": ">Regels</a>",
+        "headings": [
+            "Regels",
+            "Bedragen en retributies",
+            "Knelpuntberoepenlijsten",
+            "Pakketten",
+            "Geschiedenis",
+        ],
+        "in_force": "Van kracht: <strong>",
+        "fl_hq": [
+            '<time datetime="2025-01-01">1 januari 2025</time>',
+            "bij te werken sinds 1 januari 2026",
+            '<span title="FL">Vlaanderen</span>',
+            '<span title="active">Actief</span>',
+        ],
+        "box": ["Bij te werken", "bijwerking verwacht vanaf 1 januari 2027", "vervallen"],
+        "list": "geldigheid verlopen: niets geladen sinds 1 juli 2026",
+        "empty": "Nog geen pakket toegepast",
+    },
+}
+
+
+def _visible_text(html: str) -> str:
+    """The page's text as read on screen: no tags, attributes or code (IDs and commands stay English)."""
+    html = re.sub(r"<(script|style|code|title)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_the_rules_page_speaks_the_operators_language(
+    db_path: Path, clock: SettableClock, seeded: dict[str, int], lang: Lang
+) -> None:
+    words = TRANSLATED[lang]
+    with console(db_path, clock, lang=lang) as client:
+        login(client)
+        html = client.get("/rules").text
+        front = client.get("/", follow_redirects=True).text
+    assert f'<html lang="{lang}">' in html and words["nav"] in html and words["in_force"] in html
+    headings = [
+        re.sub(r"<small>.*?</small>|<[^>]+>", "", found).strip()
+        for found in re.findall(r"<h[12][^>]*>(.*?)</h[12]>", html, re.S)
+    ]
+    assert set(words["headings"]) <= set(headings)
+    assert text(lang, "console.rules.col.valid_from") in re.findall(r"<th>(.*?)</th>", html)
+    rows = re.findall(r'<tr id="row-\d+">(.*?)</tr>', html, re.S)
+    fl_hq = next(row for row in rows if "<code>FL_HQ</code>" in row)
+    assert all(phrase in fl_hq for phrase in words["fl_hq"]), fl_hq
+    assert f"({text(lang, 'console.session.source_document')})" in fl_hq
+    blue_card = next(row for row in default_pack().table.rows if row.id == "BXL_BC" and row.amount)
+    assert any(money(blue_card.amount or 0, lang) in row for row in rows if "<code>BXL_BC</code>" in row)
+    lists = re.search(r'<table class="grid" id="lists">(.*?)</table>', html, re.S)
+    assert lists is not None and words["list"] in lists[1]
+    assert words["empty"] in html
+    box = re.search(r'<section class="stale-amounts" id="stale-amounts">(.*?)</section>', front, re.S)
+    assert box is not None and all(phrase in box[1] for phrase in words["box"]), box[1] if box else front
+    for page in (html, box[1]):
+        shown = _visible_text(page)
+        leaks = [phrase for phrase in ENGLISH_WORDING if re.search(rf"\b{re.escape(phrase)}\b", shown)]
+        assert leaks == [], leaks
+
+
+def test_an_applied_pack_in_french(db_path: Path, clock: SettableClock, tmp_path: Path) -> None:
+    files = dict(default_pack().files, **{"thresholds.csv": raised_blue_card()})
+    files[MANIFEST] = Manifest("2026.12-v1", TODAY, "Test Adviser", "Blue Card raised").to_toml()
+    folder = write_pack_files(files, tmp_path / "pack")
+    assert main(["rules", "apply", str(folder), "--db", str(db_path), "--by", "bob"]) == 0
+    with console(db_path, clock, lang="fr") as client:
+        login(client)
+        html = client.get("/rules").text
+    assert "En vigueur : <strong>2026.12-v1</strong>" in html
+    assert "préparé par Test Adviser le 3 décembre 2026" in html and "appliqué par bob le " in html
+    packs = re.search(r'<table class="grid" id="packs">(.*?)</table>', html, re.S)
+    assert packs is not None and '<span class="tag">en vigueur</span>' in packs[1]
+    assert '<time datetime="2026-12-03">3 décembre 2026</time>' in packs[1]
+    history = re.search(r'<table class="grid" id="history">(.*?)</table>', html, re.S)
+    assert history is not None and '<span title="apply">appliqué</span>' in history[1]
+    assert "applied" not in _visible_text(html) and "Aucun paquet appliqué" not in html
