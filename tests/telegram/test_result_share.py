@@ -76,7 +76,7 @@ def test_only_an_invited_result_offers_sharing() -> None:
         assert (text("fr", "result.button.share") in labels) is invited
 
 
-async def invited_result(emu: BotApiEmulator, db_path: Path, chat: Chat) -> SentMessage:
+async def invited_result(db_path: Path, chat: Chat) -> SentMessage:
     store = SessionStore(db_path)
     token = store.create_invite(EMPLOYER, {"work_postcode": "1000", "salary_month_base": 5200.0})
     store.close()
@@ -89,7 +89,7 @@ async def test_an_invited_person_shares_their_result_then_stops(emu: BotApiEmula
     async with running_bot(emu, tmp_path) as settings:
         db = settings.db_path
         chat = Chat(emu, FakeUser(9101, language_code="en"))
-        result = await invited_result(emu, db, chat)
+        result = await invited_result(db, chat)
         session_id = session_id_of(db, 9101)
         assert SHARE in labels(result)
         assert all(len(label) <= 30 for label in labels(result))
@@ -127,7 +127,7 @@ async def test_forged_or_foreign_presses_change_nothing_and_deleted_results_are_
     async with running_bot(emu, tmp_path) as settings:
         db = settings.db_path
         chat = Chat(emu, FakeUser(9102, language_code="en"))
-        result = await invited_result(emu, db, chat)
+        result = await invited_result(db, chat)
         session_id = session_id_of(db, 9102)
         yes = result.callback_data_for(SHARE).replace("|ask|", "|yes|")
 
