@@ -100,6 +100,7 @@ class AsyncSessionStore:
     list_invites = _on_db_thread(SessionStore.list_invites)
     revoke_invite = _on_db_thread(SessionStore.revoke_invite)
     share_result = _on_db_thread(SessionStore.share_result)
+    inviting_employer = _on_db_thread(SessionStore.inviting_employer)
     withdraw_result_share = _on_db_thread(SessionStore.withdraw_result_share)
     result_share = _on_db_thread(SessionStore.result_share)
     pending_erasures = _on_db_thread(SessionStore.pending_erasures)

@@ -119,6 +119,18 @@ class InviteStore(StoreBase):
         assert share is not None
         return share
 
+    def inviting_employer(self, session_id: int) -> str | None:
+        """The employer whose invite opened this session (who would see its result if the person
+        agrees), or None when it was not opened through an invite. Raises UnknownSessionError."""
+        row = self._db.execute(
+            "SELECT s.id, i.employer FROM sessions s LEFT JOIN invites i ON i.token = s.invite_token "
+            "WHERE s.id = ?",
+            [session_id],
+        ).fetchone()
+        if row is None:
+            raise UnknownSessionError(f"no session {session_id}")
+        return None if row[1] is None else str(row[1])
+
     def withdraw_result_share(self, session_id: int) -> bool:
         """Withdraw the consent (the employer no longer sees the result); False if there was none."""
         with immediate_transaction(self._db):

@@ -25,6 +25,7 @@ from bot.i18n import LANGS, Lang, normalise_lang, text
 from bot.result import build_view
 from bot.store import AsyncSessionStore, DuplicateUpdateError, StoredSession, UpdateCheck
 from bot.telegram.callback import NAV_ADVISER, NAV_BACK, NAV_LANGUAGE, decode, question_tag
+from bot.telegram.consent import answer_share_press
 from bot.telegram.formatting import escape
 from bot.telegram.links import (
     TEXT_VIEWS,
@@ -33,8 +34,10 @@ from bot.telegram.links import (
     confirm_data,
     is_confirm_press,
     is_result_press,
+    is_share_press,
     read_confirm_press,
     read_result_press,
+    read_share_press,
 )
 from bot.telegram.transport import NotConnected, TransportError
 from bot.telegram.views import (
@@ -91,6 +94,11 @@ class BotContext:
 
 def _user_key(user: User) -> str:
     return str(user.id)
+
+
+def _invited(stored: StoredSession) -> bool:
+    """True when the session came through an employer's invite (its result offers sharing)."""
+    return stored.invite_token is not None
 
 
 def _position(state: SessionState | None) -> tuple[str, int | None] | None:
@@ -183,6 +191,10 @@ class Handlers:
             await _acknowledge(query)
             await self._confirmed(update, query, stored, lang)
             return
+        if is_share_press(query.data):
+            await _acknowledge(query)
+            await self._share(update, query, lang)
+            return
         state = service.saved_state(stored)
         press = decode(query.data)
         if (
@@ -198,7 +210,7 @@ class Handlers:
             await _acknowledge(query, text(lang, "telegram.stale_button_toast"))
             stale: list[Outgoing] = [OutgoingMessage(escape(text(lang, "telegram.stale_button")))]
             if state is not None and stored is not None:
-                stale += self._prompt_messages(state, stored.id, stored.user_key)
+                stale += self._prompt_messages(state, stored.id, stored.user_key, invited=_invited(stored))
             await self._reply(update, stale, lang)
             return
         await _acknowledge(query)
@@ -348,7 +360,11 @@ class Handlers:
             await _drop_keyboard(chat.get_bot(), chat.id, query.message.message_id)
         current = stored.id if stored else 0
         state = service.saved_state(stored)
-        prompt = self._prompt_messages(state, current, stored.user_key) if state and stored else []
+        prompt = (
+            self._prompt_messages(state, current, stored.user_key, invited=_invited(stored))
+            if state and stored
+            else []
+        )
         if press is None or press.session_id != current:
             moved: list[Outgoing] = [OutgoingMessage(escape(text(lang, "telegram.stale_button")))]
             await self._reply(update, moved + prompt, lang)
@@ -388,6 +404,22 @@ class Handlers:
             await self._reply(update, [OutgoingMessage(escape(text(lang, "result.gone")))], lang)
             return
         await self._reply(update, [_result_file(assessment, lang, press.view)], lang)
+
+    async def _share(self, update: Update, query: CallbackQuery, lang: Lang) -> None:
+        """A press about sharing a result with the employer who invited the person: checked like a
+        result button ("moved on" for anything forged), then applied (see :mod:`bot.telegram.consent`).
+        The buttons of a pressed answer (yes / no / stop) are removed; the result's own stay."""
+        user, chat = update.effective_user, update.effective_chat
+        if user is None:
+            return
+        press = read_share_press(query.data, self.ctx.result_key, _user_key(user))
+        if press is None:
+            await self._reply(update, [OutgoingMessage(escape(text(lang, "telegram.stale_button")))], lang)
+            return
+        if press.action != "ask" and isinstance(query.message, Message) and chat is not None:
+            await _drop_keyboard(chat.get_bot(), chat.id, query.message.message_id)
+        links = ResultLinks(self.ctx.result_key, _user_key(user), press.session_id, invited=True)
+        await self._reply(update, [await answer_share_press(self.ctx.store, links, press.action, lang)], lang)
 
     # -- the common path ------------------------------------------------------------------------
 
@@ -465,7 +497,8 @@ class Handlers:
         assessment = step.assessment
         if assessment is not None:
             await self.ctx.store.save_assessment(session_id, assessment)
-            links = ResultLinks(self.ctx.result_key, _user_key(user), session_id)
+            invited = await self.ctx.store.inviting_employer(session_id) is not None
+            links = ResultLinks(self.ctx.result_key, _user_key(user), session_id, invited=invited)
             outgoing = messages_for(turn.replies, lang, turn.state.version, adviser=adviser, links=links)
         await self._deliver(update, list(outgoing), edit=edit, drop=drop, typed=typed)
 
@@ -587,16 +620,23 @@ class Handlers:
         state = service.saved_state(stored)
         if chat is None or stored is None or state is None:
             return
-        await _send_to(chat.get_bot(), chat.id, self._prompt_messages(state, stored.id, stored.user_key))
+        prompt = self._prompt_messages(state, stored.id, stored.user_key, invited=_invited(stored))
+        await _send_to(chat.get_bot(), chat.id, prompt)
         await self.ctx.store.mark_delivered(update.update_id)
 
     def _prompt_messages(
-        self, state: SessionState, session_id: int | None = None, user_key: str | None = None
+        self,
+        state: SessionState,
+        session_id: int | None = None,
+        user_key: str | None = None,
+        *,
+        invited: bool = False,
     ) -> list[Outgoing]:
-        """The current question (or summary, or result) as messages, without "welcome back"."""
+        """The current question (or summary, or result) as messages, without "welcome back";
+        ``invited``: the session came through an employer's invite (its result offers sharing)."""
         links = None
         if state.current == RESULT and session_id is not None and user_key is not None:
-            links = ResultLinks(self.ctx.result_key, user_key, session_id)
+            links = ResultLinks(self.ctx.result_key, user_key, session_id, invited=invited)
         prompt = service.current_prompt(self.ctx.dialogue, state)
         return list(
             messages_for(prompt, state.lang, state.version, adviser=self.ctx.adviser_enabled, links=links)

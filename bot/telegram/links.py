@@ -4,7 +4,9 @@ A result button names the saved session it belongs to, so a press on an old resu
 that result's assessment: ``r1|<session id>|<view>|<tag>``. The tag is an HMAC of the user and the
 session under a key derived from the bot's token, so nobody can read another person's result by
 forging a session id (callback data comes from the client). A confirmation is
-``k1|<action>|<session id>|<y or n>``; it only acts on the user's current session.
+``k1|<action>|<session id>|<y or n>``; it only acts on the user's current session. The consent to
+share a result with the employer who invited the person is ``s1|<session id>|<action>|<tag>``,
+signed like a result button (``ask``, then ``yes`` or ``no``; ``stop`` withdraws it).
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ from typing import Literal
 
 RESULT_PREFIX = "r1"
 CONFIRM_PREFIX = "k1"
+SHARE_PREFIX = "s1"
 TAG_CHARS = 10
 RESULT_VIEW_KEYS: tuple[str, ...] = ("steps", "documents", "why", "pdf", "calendar")
 TEXT_VIEWS = frozenset({"steps", "documents", "why"})
 ConfirmAction = Literal["delete", "restart"]
 CONFIRM_ACTIONS: tuple[ConfirmAction, ...] = ("delete", "restart")
+ShareAction = Literal["ask", "yes", "no", "stop"]
+SHARE_ACTIONS: tuple[ShareAction, ...] = ("ask", "yes", "no", "stop")
 
 
 def signing_key(token: str) -> bytes:
@@ -35,16 +40,23 @@ def _tag(key: bytes, user_key: str, session_id: int) -> str:
 
 @dataclass(frozen=True)
 class ResultLinks:
-    """The detail buttons of one saved result, for one user."""
+    """The detail buttons of one saved result, for one user; ``invited``: the session came through
+    an employer's invite, so the result offers to share it with them."""
 
     key: bytes
     user_key: str
     session_id: int
+    invited: bool = False
 
     def data(self, view: str) -> str:
         """The callback data of one view's button."""
         tag = _tag(self.key, self.user_key, self.session_id)
         return f"{RESULT_PREFIX}|{self.session_id}|{view}|{tag}"
+
+    def share_data(self, action: ShareAction) -> str:
+        """The callback data of a button about sharing this result with the inviting employer."""
+        tag = _tag(self.key, self.user_key, self.session_id)
+        return f"{SHARE_PREFIX}|{self.session_id}|{action}|{tag}"
 
 
 @dataclass(frozen=True)
@@ -55,17 +67,24 @@ class ResultPress:
     view: str
 
 
-def read_result_press(data: str | None, key: bytes, user_key: str) -> ResultPress | None:
-    """The result button pressed, or None for anything forged, foreign or malformed."""
+def _signed_press(
+    data: str | None, prefix: str, names: tuple[str, ...], key: bytes, user_key: str
+) -> tuple[int, str] | None:
+    """The session id and name of ``prefix|<session id>|<name>|<tag>`` when its tag matches the
+    user, else None (forged, foreign or malformed)."""
     parts = (data or "").split("|")
-    if len(parts) != 4 or parts[0] != RESULT_PREFIX or parts[2] not in RESULT_VIEW_KEYS:
-        return None
-    if not parts[1].isdigit():
+    if len(parts) != 4 or parts[0] != prefix or parts[2] not in names or not parts[1].isdigit():
         return None
     session_id = int(parts[1])
     if not hmac.compare_digest(parts[3], _tag(key, user_key, session_id)):
         return None
-    return ResultPress(session_id, parts[2])
+    return session_id, parts[2]
+
+
+def read_result_press(data: str | None, key: bytes, user_key: str) -> ResultPress | None:
+    """The result button pressed, or None for anything forged, foreign or malformed."""
+    signed = _signed_press(data, RESULT_PREFIX, RESULT_VIEW_KEYS, key, user_key)
+    return None if signed is None else ResultPress(*signed)
 
 
 def is_result_press(data: str | None) -> bool:
@@ -101,3 +120,26 @@ def read_confirm_press(data: str | None) -> ConfirmPress | None:
 def is_confirm_press(data: str | None) -> bool:
     """True when the data has the shape of a confirmation button."""
     return (data or "").startswith(CONFIRM_PREFIX + "|")
+
+
+@dataclass(frozen=True)
+class SharePress:
+    """A press on a button about sharing a result, whose signature matched the user."""
+
+    session_id: int
+    action: ShareAction
+
+
+def read_share_press(data: str | None, key: bytes, user_key: str) -> SharePress | None:
+    """The share button pressed, or None for anything forged, foreign or malformed."""
+    signed = _signed_press(data, SHARE_PREFIX, SHARE_ACTIONS, key, user_key)
+    if signed is None:
+        return None
+    session_id, name = signed
+    action = next(action for action in SHARE_ACTIONS if action == name)
+    return SharePress(session_id, action)
+
+
+def is_share_press(data: str | None) -> bool:
+    """True when the data has the shape of a share button (checked further by the handler)."""
+    return (data or "").startswith(SHARE_PREFIX + "|")

@@ -153,18 +153,26 @@ def result_keyboard(
     *,
     adviser: bool,
 ) -> InlineKeyboard | None:
-    """The result's buttons: each detail view, the PDF, the calendar (when a step has a date), the
-    adviser when hand-off is on, then the dialogue's own options (review answers, start again)."""
+    """The result's buttons: each detail view, the PDF, the calendar (when a step has a date), sharing
+    with the employer when an invite opened the session, the adviser when hand-off is on, then the
+    dialogue's own options (review answers, start again)."""
     rows: list[tuple[Button, ...]] = []
     if links is not None:
         offered = {"calendar": bool(view.dated_steps), "documents": bool(view.documents)}
         names = [name for name in RESULT_VIEW_KEYS if offered.get(name, True)]
         buttons = [(text(lang, f"result.button.{name}"), links.data(name)) for name in names]
         rows += [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+        if links.invited:
+            rows.append((share_button(lang, links),))
     if adviser:
         rows.append(_adviser_row(lang, state_version))
     rows += _option_rows(reply, lang)
     return InlineKeyboard(tuple(rows)) if rows else None
+
+
+def share_button(lang: Lang, links: ResultLinks) -> Button:
+    """The button that offers to share the result with the employer who invited the person."""
+    return (text(lang, "result.button.share"), links.share_data("ask"))
 
 
 @cache
