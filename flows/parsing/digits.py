@@ -17,7 +17,10 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-Style = Literal["money", "fr", "nl", "en"]
+from bot.i18n import Lang
+
+Style = Literal["money"] | Lang
+"""How a number is written: amounts of money, or the conventions of a language (decimal comma or point)."""
 
 MAX_DIGITS = 15
 """More digits than this cannot be a sensible answer (and would lose float precision)."""
