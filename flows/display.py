@@ -26,12 +26,7 @@ def answered_questions(state: SessionState) -> list[tuple[Question, dict[str, An
 
 def answer_value(question: Question, scope: dict[str, Any]) -> Any:
     """The answer as the question's own value (an encoded choice is decoded back to its option)."""
-    if question.encode is None:
-        return scope.get(question.field)
-    for option in question.option_values():
-        if all(scope.get(k) == v for k, v in question.writes(option).items()):
-            return option
-    return None
+    return question.value_in(scope)
 
 
 def _value_messages(question: Question, value: Any) -> tuple[str, dict[str, Any]] | list[Message]:

@@ -134,7 +134,7 @@ def _earlier_selection(state: SessionState) -> list[str] | None:
     question = QUESTIONS.get(state.current)
     if question is None or question.kind != "multi_choice" or question.id in MEMBER_QUESTIONS:
         return None
-    earlier = state.answers.get(question.field)
+    earlier = question.value_in(state.answers) if question.answered_in(state.answers) else None
     return list(earlier) if isinstance(earlier, list) else None
 
 

@@ -197,6 +197,22 @@ class Situation:
         return "employee" in self.purposes
 
     @property
+    def salaried(self) -> bool:
+        """Coming to work for an employer, or holding a single permit or a Blue Card: paid a salary."""
+        return self.works_as_employee or self.card_class == "limited_work"
+
+    @property
+    def applies_together(self) -> bool:
+        """The person is abroad and brings their family: the family applies with them, before any
+        permit of theirs is granted or any visa issued (the engine reads the dates as still to come,
+        rules.md §3.2 RS-T3 and §3.6 EX-3, EX-4)."""
+        return self.user_is_sponsor and self.location == "abroad"
+
+    @property
+    def start_known(self) -> bool:
+        return bool(self.answers.get("start_date"))
+
+    @property
     def relation(self) -> str | None:
         return self.member.get("relation")
 
@@ -231,6 +247,9 @@ FEATURES: tuple[str, ...] = (
     "implied_sponsor_type",
     "sponsor_type",
     "works_as_employee",
+    "salaried",
+    "applies_together",
+    "start_known",
     "relation",
     "cohabited_a_year",
     "common_child",
@@ -283,6 +302,8 @@ class Question:
     # value → {field: value} written; default {self.field: value}. Dotted fields ("on_list.FOREM")
     # are nested when the answers are built.
     encode: Callable[[Any], dict[str, Any]] | None = None
+    # the fields written → the question's own value (needed with ``encode`` on a multiple choice)
+    decode: Callable[[Mapping[str, Any]], Any] | None = None
     # fields whose presence means the question is answered (default: the fields it writes)
     answered_by: tuple[str, ...] = ()
     skip: bool = False  # offers a "none / not yet" answer stored as None
@@ -336,9 +357,21 @@ class Question:
         if self.encode is None:
             return (self.field,)
         names: dict[str, None] = {}
-        for value in self.option_values() or self.samples:
+        values = self.sample_values() if self.kind == "multi_choice" else self.option_values() or self.samples
+        for value in values:
             names.update(dict.fromkeys(self.encode(value)))
         return tuple(names)
+
+    def value_in(self, scope: Mapping[str, Any]) -> Any:
+        """The answer as the question's own value (an encoded answer decoded back to its option)."""
+        if self.decode is not None:
+            return self.decode(scope) if self.answered_in(scope) else None
+        if self.encode is None:
+            return scope.get(self.field)
+        for option in self.option_values():
+            if all(scope.get(k) == v for k, v in self.writes(option).items()):
+                return option
+        return None
 
     def answered_in(self, scope_values: Mapping[str, Any]) -> bool:
         """True when the answers (or the member) already hold this question's answer."""
@@ -586,11 +619,28 @@ def tcn_sponsor_self(f: Situation) -> bool:
 
 
 def sponsor_has_right_date(f: Situation) -> bool:
-    return family(f) and f.sponsor_type in ("tcn_limited", "tcn_unlimited", "eu_eea_ch")
+    """The date the sponsor's right of residence started, unless it is still to come (the family
+    applies together with the person)."""
+    return (
+        family(f)
+        and f.sponsor_type in ("tcn_limited", "tcn_unlimited", "eu_eea_ch")
+        and not f.applies_together
+    )
 
 
 def limited_sponsor(f: Situation) -> bool:
     return family(f) and f.sponsor_type == "tcn_limited"
+
+
+def worker_visa_issued(f: Situation) -> bool:
+    """The worker's visa date (ex-officio window), unless the family applies together with them."""
+    return limited_sponsor(f) and not f.applies_together
+
+
+def application_date_unknown(f: Situation) -> bool:
+    """The family's application date, unless it is the person's own: applying together from abroad,
+    it is taken as the start date (see :func:`flows.session.derived_answers`)."""
+    return family(f) and not (f.applies_together and f.start_known)
 
 
 def asks_sponsor_category(f: Situation) -> bool:
@@ -604,9 +654,9 @@ def income_test(f: Situation) -> bool:
 
 
 def income_source_unknown(f: Situation) -> bool:
-    """Where the income comes from, unless the person brings family while coming to work for an
-    employer (then it is a salary)."""
-    return income_test(f) and not (f.user_is_sponsor and f.works_as_employee)
+    """Where the income comes from, unless the person brings family and is paid a salary (coming to
+    work for an employer, or holding a single permit or a Blue Card)."""
+    return income_test(f) and not (f.user_is_sponsor and f.salaried)
 
 
 def may_live_with_sponsor(f: Situation) -> bool:
@@ -662,6 +712,33 @@ def _flemish_lists(value: Any) -> dict[str, Any]:
 
 
 LIST_ANSWERS = ("yes", "no", "unknown")
+
+# The family conditions asked at once (rules.md §3.3 housing and insurance, §3.6 EX-6 signals): what
+# is ticked is true; what is not is "no", or "unsure" with "not sure about the rest" (a refusal or
+# conviction then stays unknown: the field has no "unsure").
+FAMILY_CHECKS = ("housing", "insurance", "refusal", "unsure", "none")
+
+
+def _family_checks(value: Any) -> dict[str, Any]:
+    ticked = set(value)
+    rest = "unsure" if "unsure" in ticked else "no"
+    written: dict[str, Any] = {
+        "housing_ok": "yes" if "housing" in ticked else rest,
+        "insurance_ok": "yes" if "insurance" in ticked else rest,
+    }
+    if "refusal" in ticked or rest == "no":
+        written["red_flags"] = "refusal" in ticked
+    return written
+
+
+def _ticked_checks(scope: Mapping[str, Any]) -> list[str]:
+    ok = {"housing": scope.get("housing_ok") == "yes", "insurance": scope.get("insurance_ok") == "yes"}
+    ticked = [name for name, true in ok.items() if true]
+    if scope.get("red_flags") is True:
+        ticked.append("refusal")
+    if "unsure" in (scope.get("housing_ok"), scope.get("insurance_ok")) or "red_flags" not in scope:
+        ticked.append("unsure")
+    return ticked or ["none"]
 
 
 # --- the flow ------------------------------------------------------------------------------------
@@ -1066,14 +1143,20 @@ BLOCK_F: tuple[Step, ...] = (
     _q(
         "worker_visa_date",
         "date",
-        condition=limited_sponsor,
+        condition=worker_visa_issued,
         skip=True,
         validation=Validation(earliest_days=-10 * YEAR, latest_days=YEAR),
         samples=("2025-11-15",),
         only_if_it_matters=True,
         joining_text=True,
     ),
-    _q("family_application_date", "date", condition=family, validation=SOON_OR_NOW, samples=("2026-03-01",)),
+    _q(
+        "family_application_date",
+        "date",
+        condition=application_date_unknown,
+        validation=SOON_OR_NOW,
+        samples=("2026-03-01",),
+    ),
     _q(
         "sponsor_net_income",
         "money",
@@ -1091,9 +1174,20 @@ BLOCK_F: tuple[Step, ...] = (
         only_if_it_matters=True,
         assumed="employment",
     ),
-    _q("housing_ok", "yes_no_unsure", condition=family, only_if_it_matters=True, assumed="yes"),
-    _q("insurance_ok", "yes_no_unsure", condition=family, only_if_it_matters=True, assumed="yes"),
-    _q("red_flags", "yes_no", condition=family, only_if_it_matters=True, assumed=False),
+    _q(
+        "family_checks",
+        "multi_choice",
+        "housing_ok",
+        condition=family,
+        options=_choices("family_checks", FAMILY_CHECKS),
+        exclusive=frozenset({"none"}),
+        encode=_family_checks,
+        decode=_ticked_checks,
+        answered_by=("housing_ok",),
+        samples=(["housing", "insurance"], ["housing", "unsure"]),
+        only_if_it_matters=True,
+        assumed=["housing", "insurance"],
+    ),
 )
 
 BlockName = Literal["A", "B", "D", "C", "F"]

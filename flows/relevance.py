@@ -126,7 +126,7 @@ def known_before(
         known["members"] = answers["members"]
     elif family(Situation(known)):
         known["members"] = [typical_spouse(known, today)]
-    if family(Situation(known)):
+    if QUESTIONS["family_application_date"].condition(Situation(known)):
         known.setdefault("family_application_date", today.isoformat())
     return known
 

@@ -48,9 +48,7 @@ GHENT_ENGINEER: Script = {
     "family_application_date": "01/11/2026",
     "sponsor_net_income": "3500",
     "income_source": "employment",
-    "housing_ok": "yes",
-    "insurance_ok": "yes",
-    "red_flags": "no",
+    "family_checks": ["housing", "insurance"],
 }
 
 # What the person said, written independently of the interview code.
@@ -70,8 +68,7 @@ EXPECTED: dict[str, Any] = {
     "start_date": date(2026, 9, 1),
     "sponsor_type": "tcn_limited",
     "sponsor_dob": date(1990, 4, 12),
-    "sponsor_right_date": date(2026, 10, 1),
-    "worker_visa_date": None,
+    # from abroad the family applies together with him: no permit date nor visa date asked
     "members": [
         {
             "relation": "spouse",
@@ -81,7 +78,7 @@ EXPECTED: dict[str, Any] = {
             "resident_with_sponsor": False,
         }
     ],
-    "family_application_date": date(2026, 11, 1),
+    "family_application_date": date(2026, 9, 1),  # his start date
     "sponsor_net_income": 3500.0,
     "income_source": "employment",
     "housing_ok": "yes",

@@ -51,9 +51,7 @@ BRUSSELS_FAMILY: Script = {
     "family_application_date": "01/04/2027",
     "sponsor_net_income": "3 900 €",
     "income_source": "employment",
-    "housing_ok": "yes",
-    "insurance_ok": "yes",
-    "red_flags": "no",
+    "family_checks": ["housing", "insurance"],
 }
 
 
