@@ -19,7 +19,7 @@ def answered_questions(state: SessionState) -> list[tuple[Question, dict[str, An
                 for question in step.questions:
                     if question.answered_in(member) and applies(question, state.answers, member):
                         out.append((question, member, f"{question.id}@{index}"))
-        elif step.answered_in(state.answers) and applies(step, state.answers):
+        elif step.shown and step.answered_in(state.answers) and applies(step, state.answers):
             out.append((step, state.answers, step.id))
     return out
 
@@ -41,6 +41,8 @@ def _value_messages(question: Question, value: Any) -> tuple[str, dict[str, Any]
         return [msg("dialogue.summary.item", value_key=question.option_key(item)) for item in value]
     if question.kind == "date":
         return ("date", {"value_date": value})
+    if question.kind == "dates":
+        return [msg("dialogue.value.date", value_date=day) for day in value]
     if question.kind == "money":
         return ("eur", {"value_eur": float(value)})
     if question.kind == "countries":

@@ -38,6 +38,9 @@ def answer(
             del state.answers[name]
         state.answers.update(writes)
         turn.new_answers += list(writes.items()) + [(name, None) for name in replaced]
+        if question.members_update is not None:
+            state.answers["members"] = question.members_update(value, state.members, state.answers)
+            turn.new_answers.append(("members", [dict(member) for member in state.members]))
     state.history = [entry for entry in state.history if entry != ref] + [ref]
     turn.new_answers += [(name, None) for name in prune(state)]
     advance(services, turn)

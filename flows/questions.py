@@ -31,12 +31,14 @@ from bot.engine.answers import (
     SponsorType,
 )
 from bot.engine.derive import NatGroup, nat_group, region_of_postcode
+from bot.engine.message import Message, msg
 from flows.parsing.common import Unit
 
 Kind = Literal[
     "choice",
     "multi_choice",
     "date",
+    "dates",
     "money",
     "number",
     "integer",
@@ -213,6 +215,11 @@ class Situation:
         return bool(self.answers.get("start_date"))
 
     @property
+    def family_listed(self) -> bool:
+        """The person bringing family has said who would come (:data:`FAMILY_WHO`)."""
+        return "_family_who" in self.answers
+
+    @property
     def relation(self) -> str | None:
         return self.member.get("relation")
 
@@ -250,6 +257,7 @@ FEATURES: tuple[str, ...] = (
     "salaried",
     "applies_together",
     "start_known",
+    "family_listed",
     "relation",
     "cohabited_a_year",
     "common_child",
@@ -311,6 +319,14 @@ class Question:
     samples: tuple[Any, ...] = ()  # representative valid answers (typed kinds), for path walks
     # asked only when some answer could still change the result (see flows.relevance)
     only_if_it_matters: bool = False
+    # the family members this answer describes: (answer, members so far, answers) → members
+    members_update: Callable[[Any, list[dict[str, Any]], Mapping[str, Any]], list[dict[str, Any]]] | None = (
+        None
+    )
+    # what makes a well-read answer wrong here, given the answers so far (e.g. one date per person)
+    check: Callable[[Any, Mapping[str, Any]], Message | None] | None = None
+    shown: bool = True  # listed in the summary (False: the members it describes are listed instead)
+    words_of: str = ""  # the question whose word lists read its options in words (default: its own)
     # worded twice: to the person who brings family ("you") and to one who joins a relative in
     # Belgium (``question.<id>.text_joining``: "your relative")
     joining_text: bool = False
@@ -608,6 +624,15 @@ def residence_region_needed(f: Situation) -> bool:
     return asks_years_worked(f) and not employee(f)
 
 
+def bringing_family(f: Situation) -> bool:
+    """The person brings family: who comes is asked at once, then their dates of birth."""
+    return family(f) and f.user_is_sponsor
+
+
+def family_listed(f: Situation) -> bool:
+    return bringing_family(f) and f.family_listed
+
+
 def family_joining(f: Situation) -> bool:
     return family(f) and not f.user_is_sponsor
 
@@ -741,6 +766,67 @@ def _ticked_checks(scope: Mapping[str, Any]) -> list[str]:
     return ticked or ["none"]
 
 
+# --- the family at once (a person bringing family) ------------------------------------------------
+
+RELATIONS: tuple[str, ...] = get_args(Relation)
+
+
+def _in_family_order(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Partners first, then the children under 18, then the others (the order of :data:`RELATIONS`)."""
+    return sorted(members, key=lambda member: RELATIONS.index(member["relation"]))
+
+
+def list_family(
+    value: Any, members: list[dict[str, Any]], answers: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """One member per relation ticked; members already described keep what they said."""
+    kept = [dict(member) for member in members if member.get("relation") in value]
+    present = {member["relation"] for member in kept}
+    return _in_family_order(kept + [{"relation": r} for r in RELATIONS if r in value and r not in present])
+
+
+def _dates_wanted(members: list[dict[str, Any]]) -> tuple[int, bool]:
+    """How many dates of birth: one per member who is not a child under 18, and (``True``) at least
+    one more when children under 18 come (as many as there are)."""
+    others = sum(1 for member in members if member.get("relation") != "child_minor")
+    return others, any(member.get("relation") == "child_minor" for member in members)
+
+
+def check_dates_count(value: Any, answers: Mapping[str, Any]) -> Message | None:
+    """One date per person: the children under 18 are as many as the dates left."""
+    others, children = _dates_wanted(list(answers.get("members") or []))
+    if children and len(value) <= others:
+        return msg("dialogue.error.dates_at_least", count=others + 1)
+    if not children and len(value) != others:
+        return msg("dialogue.error.dates_exactly", count=others)
+    return None
+
+
+def date_family(
+    value: Any, members: list[dict[str, Any]], answers: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """Dates of birth in family order; the children under 18 are as many as the dates left."""
+    others = [dict(member) for member in members if member.get("relation") != "child_minor"]
+    children = [dict(member) for member in members if member.get("relation") == "child_minor"]
+    if children:
+        count = max(len(value) - len(others), 1)
+        children = (children + [{"relation": "child_minor"} for _ in range(count)])[:count]
+    ordered = _in_family_order(others + children)
+    for member, day in zip(ordered, value, strict=False):
+        member["dob"] = day
+    return ordered
+
+
+def same_nationality(
+    value: Any, members: list[dict[str, Any]], answers: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """ "Yes": every member without a nationality has the person's (the first one given)."""
+    own = (answers.get("nationalities") or [None])[0]
+    if value is not True or own is None:
+        return [dict(member) for member in members]
+    return [{**member, "nationality": member.get("nationality") or own} for member in members]
+
+
 # --- the flow ------------------------------------------------------------------------------------
 
 PAST = Validation(earliest_days=-120 * YEAR, latest_days=0)
@@ -771,7 +857,14 @@ MEMBERS = Group(
             samples=("2015-03-01", "1995-06-15"),
             only_if_it_matters=True,
         ),
-        _q("member_nationality", "country", "nationality", scope="member", samples=("MA", "SY")),
+        _q(
+            "member_nationality",
+            "country",
+            "nationality",
+            scope="member",
+            samples=("MA", "SY", "TR", "FR"),
+            only_if_it_matters=True,
+        ),
         _q(
             "member_relation_start_date",
             "date",
@@ -1112,7 +1205,38 @@ BLOCK_F: tuple[Step, ...] = (
         ),
     ),
     _q("sponsor_type", "choice", condition=family_joining, options=_literal("sponsor_type", SponsorType)),
-    # the family before the dates and the money: what does not count for this family is not asked
+    # the family before the dates and the money: what does not count for this family is not asked;
+    # a person bringing family says who comes at once, then the group asks only what is left
+    _q(
+        "family_who",
+        "multi_choice",
+        "_family_who",
+        condition=bringing_family,
+        options=_choices("family_who", RELATIONS),
+        members_update=list_family,
+        words_of="member_relation",
+        shown=False,
+    ),
+    _q(
+        "family_dobs",
+        "dates",
+        "_family_dobs",
+        condition=family_listed,
+        validation=PAST,
+        members_update=date_family,
+        check=check_dates_count,
+        samples=(["1991-06-15", "2018-04-03"],),
+        shown=False,
+    ),
+    _q(
+        "family_nationality",
+        "yes_no",
+        "_same_nationality",
+        condition=family_listed,
+        members_update=same_nationality,
+        only_if_it_matters=True,
+        shown=False,
+    ),
     MEMBERS,
     _q(
         "sponsor_category",

@@ -112,7 +112,8 @@ def derived_answers(answers: dict[str, Any], lang: Lang) -> dict[str, Any]:
 
 def build_answers(state: SessionState) -> Answers:
     """The engine's :class:`Answers` from the state: complete members only, derived fields added."""
-    data = nest({key: value for key, value in state.answers.items() if key != "members"})
+    # "_" fields record how the person described their family at once (the members hold it)
+    data = nest({key: value for key, value in state.answers.items() if key != "members" and key[0] != "_"})
     members = [
         Member(**{k: v for k, v in member.items() if not k.startswith("_")})
         for member in state.members

@@ -8,8 +8,11 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flows.dialogue import DONE, Dialogue
+from flows.parsing import parse_dates
 from flows.questions import QUESTIONS
 from flows.session import SUMMARY, build_answers
 from tests.flows.personas import ENGINEER_WITH_FAMILY, SINGLE_PERMIT_PARTNER
@@ -75,3 +78,84 @@ def test_a_family_applying_with_a_worker_from_abroad_is_not_asked_the_worker_dat
 def test_a_worker_already_in_belgium_is_asked_when_the_family_applies() -> None:
     chat = conversation({**SINGLE_PERMIT_PARTNER, "family_checks": ["housing", "insurance"]})
     assert "family_application_date" in chat.asked
+
+
+@pytest.mark.parametrize(
+    ("typed", "days"),
+    [
+        ("15/06/1991, 03/04/2018 et 09/09/2021", ["1991-06-15", "2018-04-03", "2021-09-09"]),
+        ("15/06/1991 03/04/2018", ["1991-06-15", "2018-04-03"]),
+        ("15 juin 1991 en 3 april 2018", ["1991-06-15", "2018-04-03"]),
+        ("June 15, 1991; 3 April 2018", ["1991-06-15", "2018-04-03"]),
+    ],
+)
+def test_several_dates_at_once(typed: str, days: list[str]) -> None:
+    parsed = parse_dates(typed, "en", earliest=date(1900, 1, 1), latest=TODAY, today=TODAY)
+    assert [day.isoformat() for day in parsed.value or []] == days
+
+
+def test_one_date_not_understood_refuses_them_all() -> None:
+    parsed = parse_dates("15/06/1991, 31/02/2018", "fr", earliest=date(1900, 1, 1), latest=TODAY)
+    assert parsed.value is None and parsed.error is not None
+
+
+def test_the_children_are_as_many_as_the_dates_left() -> None:
+    chat = Conversation(Dialogue(today=TODAY), "fr").start().play(ENGINEER_WITH_FAMILY, until="family_dobs")
+    turn = chat.say("15/06/1991")  # the spouse's only: no child
+    assert turn.replies[0].messages[0].key == "dialogue.error.dates_at_least"
+    assert turn.replies[0].messages[0].params["count"] == 2 and chat.state.current == "family_dobs"
+    chat.say("15/06/1991, 03/04/2018, 09/09/2021 et 01/01/2024")
+    members = chat.state.answers["members"]
+    assert [(m["relation"], m["dob"]) for m in members] == [
+        ("spouse", "1991-06-15"),
+        ("child_minor", "2018-04-03"),
+        ("child_minor", "2021-09-09"),
+        ("child_minor", "2024-01-01"),
+    ]
+    chat.play(ENGINEER_WITH_FAMILY)
+    assert {m["nationality"] for m in chat.state.members} == {"IN"}  # "the same as you"
+    assert len(build_answers(chat.state).members or []) == 4
+
+
+def test_without_children_one_date_per_person() -> None:
+    chat = conversation({**ENGINEER_WITH_FAMILY, "family_who": ["spouse"], "family_dobs": "15/06/1991"})
+    assert [m["relation"] for m in chat.state.members] == ["spouse"]
+    again = Conversation(Dialogue(today=TODAY), "en").start()
+    again.play({**ENGINEER_WITH_FAMILY, "family_who": ["spouse", "parent"]}, until="family_dobs")
+    turn = again.say("15/06/1991")
+    assert turn.replies[0].messages[0].key == "dialogue.error.dates_exactly"
+
+
+def test_who_comes_in_the_persons_own_words() -> None:
+    chat = Conversation(Dialogue(today=TODAY), "fr").start().play(ENGINEER_WITH_FAMILY, until="family_who")
+    chat.say("ma femme")
+    assert chat.state.current == "family_dobs"
+    assert [m["relation"] for m in chat.state.members] == ["spouse"]
+
+
+def test_changing_who_comes_keeps_what_was_said_of_the_others() -> None:
+    chat = conversation(ENGINEER_WITH_FAMILY)
+    spouse = dict(chat.state.members[0])
+    state = chat.state.model_copy(deep=True)
+    updated = QUESTIONS["family_who"].members_update
+    assert updated is not None
+    members = updated(["spouse", "parent"], state.members, state.answers)
+    assert members == [spouse, {"relation": "parent"}]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.dates(min_value=date(1930, 1, 1), max_value=TODAY), min_size=1, max_size=6),
+    st.sampled_from([", ", " ; ", " et ", " and ", " en ", " ", "\n"]),
+)
+def test_dates_typed_in_a_row_come_back_in_order(days: list[date], between: str) -> None:
+    typed = between.join(day.strftime("%d/%m/%Y") for day in days)
+    parsed = parse_dates(typed, "fr", earliest=date(1900, 1, 1), latest=TODAY, today=TODAY)
+    assert parsed.value == days
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=80))
+def test_anything_typed_as_dates_gives_dates_or_an_error(typed: str) -> None:
+    parsed = parse_dates(typed, "en", earliest=date(1900, 1, 1), latest=TODAY, today=TODAY)
+    assert (parsed.value is None) != (parsed.error is None)
