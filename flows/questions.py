@@ -216,7 +216,7 @@ class Situation:
 
     @property
     def family_listed(self) -> bool:
-        """The person bringing family has said who would come (:data:`FAMILY_WHO`)."""
+        """The person bringing family has said who would come (question ``family_who``)."""
         return "_family_who" in self.answers
 
     @property
