@@ -793,8 +793,12 @@ def _dates_wanted(members: list[dict[str, Any]]) -> tuple[int, bool]:
 
 
 def check_dates_count(value: Any, answers: Mapping[str, Any]) -> Message | None:
-    """One date per person: the children under 18 are as many as the dates left."""
-    others, children = _dates_wanted(list(answers.get("members") or []))
+    """One date per person: the children under 18 are as many as the dates left (nothing to check
+    before the family is listed)."""
+    members = list(answers.get("members") or [])
+    if not members:
+        return None
+    others, children = _dates_wanted(members)
     if children and len(value) <= others:
         return msg("dialogue.error.dates_at_least", count=others + 1)
     if not children and len(value) != others:

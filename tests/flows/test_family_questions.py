@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flows.dialogue import DONE, Dialogue
+from flows.interpret import read_text
 from flows.parsing import parse_dates
 from flows.questions import QUESTIONS
 from flows.session import SUMMARY, build_answers
@@ -159,3 +160,21 @@ def test_dates_typed_in_a_row_come_back_in_order(days: list[date], between: str)
 def test_anything_typed_as_dates_gives_dates_or_an_error(typed: str) -> None:
     parsed = parse_dates(typed, "en", earliest=date(1900, 1, 1), latest=TODAY, today=TODAY)
     assert (parsed.value is None) != (parsed.error is None)
+
+
+@pytest.mark.parametrize(
+    ("lang", "qid", "typed", "value"),
+    [
+        ("fr", "family_checks", "je sais pas", ["unsure"]),
+        ("nl", "family_checks", "weet ik niet", ["unsure"]),
+        ("en", "family_checks", "1, 2", ["housing", "insurance"]),
+        ("en", "family_checks", "5", ["none"]),
+        ("fr", "family_who", "ma femme", ["spouse"]),
+        ("nl", "family_who", "mijn vrouw, mijn vader", ["spouse", "parent"]),
+        ("en", "family_who", "my husband and my mother", ["spouse", "parent"]),
+        ("nl", "family_dobs", "15 juni 1991 en 3 april 2018", ["1991-06-15", "2018-04-03"]),
+    ],
+)
+def test_the_family_questions_read_what_people_type(lang: str, qid: str, typed: str, value: Any) -> None:
+    reading = read_text(QUESTIONS[qid], typed, lang, TODAY)  # type: ignore[arg-type]
+    assert reading.value == value
