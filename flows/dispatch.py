@@ -142,7 +142,7 @@ def on_text(services: Services, turn: Turn, words: str) -> None:
             services, turn, question, words
         ):
             return
-        reading = read_text(question, words, state.lang, services.today())
+        reading = read_text(question, words, state.lang, services.today(), state.answers)
         if reading.alternatives:
             nav.ask_which(services, turn, reading.alternatives, reading.error)
         elif reading.ok and reading.confirm is not None:

@@ -19,19 +19,14 @@ def answered_questions(state: SessionState) -> list[tuple[Question, dict[str, An
                 for question in step.questions:
                     if question.answered_in(member) and applies(question, state.answers, member):
                         out.append((question, member, f"{question.id}@{index}"))
-        elif step.answered_in(state.answers) and applies(step, state.answers):
+        elif step.shown and step.answered_in(state.answers) and applies(step, state.answers):
             out.append((step, state.answers, step.id))
     return out
 
 
 def answer_value(question: Question, scope: dict[str, Any]) -> Any:
     """The answer as the question's own value (an encoded choice is decoded back to its option)."""
-    if question.encode is None:
-        return scope.get(question.field)
-    for option in question.option_values():
-        if all(scope.get(k) == v for k, v in question.writes(option).items()):
-            return option
-    return None
+    return question.value_in(scope)
 
 
 def _value_messages(question: Question, value: Any) -> tuple[str, dict[str, Any]] | list[Message]:
@@ -46,6 +41,8 @@ def _value_messages(question: Question, value: Any) -> tuple[str, dict[str, Any]
         return [msg("dialogue.summary.item", value_key=question.option_key(item)) for item in value]
     if question.kind == "date":
         return ("date", {"value_date": value})
+    if question.kind == "dates":
+        return [msg("dialogue.value.date", value_date=day) for day in value]
     if question.kind == "money":
         return ("eur", {"value_eur": float(value)})
     if question.kind == "countries":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -96,7 +97,7 @@ def match_option(question: Question, words: str, lang: Lang) -> str | None:
     option = match_label(question, words, lang)
     if option is not None:
         return option
-    worded = parsing.parse_option_words(question.id, words, lang)
+    worded = parsing.parse_option_words(question.words_of or question.id, words, lang)
     return (
         worded.value if worded.ok and worded.value in {choice.value for choice in choices(question)} else None
     )
@@ -127,7 +128,7 @@ def read_choice(question: Question, words: str, lang: Lang) -> Reading | None:
     if option is not None:
         return Reading(value=stored_value(question, option))
     offered = {choice.value for choice in choices(question)}
-    worded = parsing.parse_option_words(question.id, words, lang)
+    worded = parsing.parse_option_words(question.words_of or question.id, words, lang)
     candidates = [value for value in worded.alternatives if value in offered]
     if len(candidates) > 1:
         return Reading(error=worded.error or msg("dialogue.error.which_one"), alternatives=tuple(candidates))
@@ -186,8 +187,20 @@ def check_multi(question: Question, values: list[str]) -> Reading:
     return Reading(value=[value for value in question.option_values() if value in values])
 
 
-def read_text(question: Question, words: str, lang: Lang, today: date) -> Reading:
-    """The value typed for ``question``, or the error to show (with an example) and re-ask."""
+def read_text(
+    question: Question, words: str, lang: Lang, today: date, answers: Mapping[str, Any] | None = None
+) -> Reading:
+    """The value typed for ``question``, or the error to show (with an example) and re-ask; a
+    question's own ``check`` (given the ``answers`` so far) may still refuse a well-read value."""
+    reading = _read(question, words, lang, today)
+    if reading.ok and question.check is not None:
+        error = question.check(reading.value, answers or {})
+        if error is not None:
+            return Reading(error=error)
+    return reading
+
+
+def _read(question: Question, words: str, lang: Lang, today: date) -> Reading:
     kind = question.kind
     if kind == "multi_choice":
         return read_multi(question, words, lang)
@@ -211,6 +224,12 @@ def read_text(question: Question, words: str, lang: Lang, today: date) -> Readin
                 day_optional=rule.day_optional,
             ),
             lambda day: day.isoformat(),
+        )
+    if kind == "dates":
+        earliest, latest = _bounds(question, today)
+        return _from_parsed(
+            parsing.parse_dates(words, lang, earliest=earliest, latest=latest, today=today),
+            lambda days: [day.isoformat() for day in days],
         )
     if kind == "money":
         money = parsing.parse_money(

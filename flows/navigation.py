@@ -38,6 +38,9 @@ def answer(
             del state.answers[name]
         state.answers.update(writes)
         turn.new_answers += list(writes.items()) + [(name, None) for name in replaced]
+        if question.members_update is not None:
+            state.answers["members"] = question.members_update(value, state.members, state.answers)
+            turn.new_answers.append(("members", [dict(member) for member in state.members]))
     state.history = [entry for entry in state.history if entry != ref] + [ref]
     turn.new_answers += [(name, None) for name in prune(state)]
     advance(services, turn)
@@ -134,7 +137,7 @@ def _earlier_selection(state: SessionState) -> list[str] | None:
     question = QUESTIONS.get(state.current)
     if question is None or question.kind != "multi_choice" or question.id in MEMBER_QUESTIONS:
         return None
-    earlier = state.answers.get(question.field)
+    earlier = question.value_in(state.answers) if question.answered_in(state.answers) else None
     return list(earlier) if isinstance(earlier, list) else None
 
 

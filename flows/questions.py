@@ -31,12 +31,14 @@ from bot.engine.answers import (
     SponsorType,
 )
 from bot.engine.derive import NatGroup, nat_group, region_of_postcode
+from bot.engine.message import Message, msg
 from flows.parsing.common import Unit
 
 Kind = Literal[
     "choice",
     "multi_choice",
     "date",
+    "dates",
     "money",
     "number",
     "integer",
@@ -197,6 +199,27 @@ class Situation:
         return "employee" in self.purposes
 
     @property
+    def salaried(self) -> bool:
+        """Coming to work for an employer, or holding a single permit or a Blue Card: paid a salary."""
+        return self.works_as_employee or self.card_class == "limited_work"
+
+    @property
+    def applies_together(self) -> bool:
+        """The person is abroad and brings their family: the family applies with them, before any
+        permit of theirs is granted or any visa issued (the engine reads the dates as still to come,
+        rules.md §3.2 RS-T3 and §3.6 EX-3, EX-4)."""
+        return self.user_is_sponsor and self.location == "abroad"
+
+    @property
+    def start_known(self) -> bool:
+        return bool(self.answers.get("start_date"))
+
+    @property
+    def family_listed(self) -> bool:
+        """The person bringing family has said who would come (question ``family_who``)."""
+        return "_family_who" in self.answers
+
+    @property
     def relation(self) -> str | None:
         return self.member.get("relation")
 
@@ -231,6 +254,10 @@ FEATURES: tuple[str, ...] = (
     "implied_sponsor_type",
     "sponsor_type",
     "works_as_employee",
+    "salaried",
+    "applies_together",
+    "start_known",
+    "family_listed",
     "relation",
     "cohabited_a_year",
     "common_child",
@@ -283,6 +310,8 @@ class Question:
     # value → {field: value} written; default {self.field: value}. Dotted fields ("on_list.FOREM")
     # are nested when the answers are built.
     encode: Callable[[Any], dict[str, Any]] | None = None
+    # the fields written → the question's own value (needed with ``encode`` on a multiple choice)
+    decode: Callable[[Mapping[str, Any]], Any] | None = None
     # fields whose presence means the question is answered (default: the fields it writes)
     answered_by: tuple[str, ...] = ()
     skip: bool = False  # offers a "none / not yet" answer stored as None
@@ -290,6 +319,14 @@ class Question:
     samples: tuple[Any, ...] = ()  # representative valid answers (typed kinds), for path walks
     # asked only when some answer could still change the result (see flows.relevance)
     only_if_it_matters: bool = False
+    # the family members this answer describes: (answer, members so far, answers) → members
+    members_update: Callable[[Any, list[dict[str, Any]], Mapping[str, Any]], list[dict[str, Any]]] | None = (
+        None
+    )
+    # what makes a well-read answer wrong here, given the answers so far (e.g. one date per person)
+    check: Callable[[Any, Mapping[str, Any]], Message | None] | None = None
+    shown: bool = True  # listed in the summary (False: the members it describes are listed instead)
+    words_of: str = ""  # the question whose word lists read its options in words (default: its own)
     # worded twice: to the person who brings family ("you") and to one who joins a relative in
     # Belgium (``question.<id>.text_joining``: "your relative")
     joining_text: bool = False
@@ -336,9 +373,21 @@ class Question:
         if self.encode is None:
             return (self.field,)
         names: dict[str, None] = {}
-        for value in self.option_values() or self.samples:
+        values = self.sample_values() if self.kind == "multi_choice" else self.option_values() or self.samples
+        for value in values:
             names.update(dict.fromkeys(self.encode(value)))
         return tuple(names)
+
+    def value_in(self, scope: Mapping[str, Any]) -> Any:
+        """The answer as the question's own value (an encoded answer decoded back to its option)."""
+        if self.decode is not None:
+            return self.decode(scope) if self.answered_in(scope) else None
+        if self.encode is None:
+            return scope.get(self.field)
+        for option in self.option_values():
+            if all(scope.get(k) == v for k, v in self.writes(option).items()):
+                return option
+        return None
 
     def answered_in(self, scope_values: Mapping[str, Any]) -> bool:
         """True when the answers (or the member) already hold this question's answer."""
@@ -575,6 +624,15 @@ def residence_region_needed(f: Situation) -> bool:
     return asks_years_worked(f) and not employee(f)
 
 
+def bringing_family(f: Situation) -> bool:
+    """The person brings family: who comes is asked at once, then their dates of birth."""
+    return family(f) and f.user_is_sponsor
+
+
+def family_listed(f: Situation) -> bool:
+    return bringing_family(f) and f.family_listed
+
+
 def family_joining(f: Situation) -> bool:
     return family(f) and not f.user_is_sponsor
 
@@ -586,11 +644,28 @@ def tcn_sponsor_self(f: Situation) -> bool:
 
 
 def sponsor_has_right_date(f: Situation) -> bool:
-    return family(f) and f.sponsor_type in ("tcn_limited", "tcn_unlimited", "eu_eea_ch")
+    """The date the sponsor's right of residence started, unless it is still to come (the family
+    applies together with the person)."""
+    return (
+        family(f)
+        and f.sponsor_type in ("tcn_limited", "tcn_unlimited", "eu_eea_ch")
+        and not f.applies_together
+    )
 
 
 def limited_sponsor(f: Situation) -> bool:
     return family(f) and f.sponsor_type == "tcn_limited"
+
+
+def worker_visa_issued(f: Situation) -> bool:
+    """The worker's visa date (ex-officio window), unless the family applies together with them."""
+    return limited_sponsor(f) and not f.applies_together
+
+
+def application_date_unknown(f: Situation) -> bool:
+    """The family's application date, unless it is the person's own: applying together from abroad,
+    it is taken as the start date (see :func:`flows.session.derived_answers`)."""
+    return family(f) and not (f.applies_together and f.start_known)
 
 
 def asks_sponsor_category(f: Situation) -> bool:
@@ -604,9 +679,9 @@ def income_test(f: Situation) -> bool:
 
 
 def income_source_unknown(f: Situation) -> bool:
-    """Where the income comes from, unless the person brings family while coming to work for an
-    employer (then it is a salary)."""
-    return income_test(f) and not (f.user_is_sponsor and f.works_as_employee)
+    """Where the income comes from, unless the person brings family and is paid a salary (coming to
+    work for an employer, or holding a single permit or a Blue Card)."""
+    return income_test(f) and not (f.user_is_sponsor and f.salaried)
 
 
 def may_live_with_sponsor(f: Situation) -> bool:
@@ -663,6 +738,98 @@ def _flemish_lists(value: Any) -> dict[str, Any]:
 
 LIST_ANSWERS = ("yes", "no", "unknown")
 
+# The family conditions asked at once (rules.md §3.3 housing and insurance, §3.6 EX-6 signals): what
+# is ticked is true; what is not is "no", or "unsure" with "not sure about the rest" (a refusal or
+# conviction then stays unknown: the field has no "unsure").
+FAMILY_CHECKS = ("housing", "insurance", "refusal", "unsure", "none")
+
+
+def _family_checks(value: Any) -> dict[str, Any]:
+    ticked = set(value)
+    rest = "unsure" if "unsure" in ticked else "no"
+    written: dict[str, Any] = {
+        "housing_ok": "yes" if "housing" in ticked else rest,
+        "insurance_ok": "yes" if "insurance" in ticked else rest,
+    }
+    if "refusal" in ticked or rest == "no":
+        written["red_flags"] = "refusal" in ticked
+    return written
+
+
+def _ticked_checks(scope: Mapping[str, Any]) -> list[str]:
+    ok = {"housing": scope.get("housing_ok") == "yes", "insurance": scope.get("insurance_ok") == "yes"}
+    ticked = [name for name, true in ok.items() if true]
+    if scope.get("red_flags") is True:
+        ticked.append("refusal")
+    if "unsure" in (scope.get("housing_ok"), scope.get("insurance_ok")) or "red_flags" not in scope:
+        ticked.append("unsure")
+    return ticked or ["none"]
+
+
+# --- the family at once (a person bringing family) ------------------------------------------------
+
+RELATIONS: tuple[str, ...] = get_args(Relation)
+
+
+def _in_family_order(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Partners first, then the children under 18, then the others (the order of :data:`RELATIONS`)."""
+    return sorted(members, key=lambda member: RELATIONS.index(member["relation"]))
+
+
+def list_family(
+    value: Any, members: list[dict[str, Any]], answers: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """One member per relation ticked; members already described keep what they said."""
+    kept = [dict(member) for member in members if member.get("relation") in value]
+    present = {member["relation"] for member in kept}
+    return _in_family_order(kept + [{"relation": r} for r in RELATIONS if r in value and r not in present])
+
+
+def _dates_wanted(members: list[dict[str, Any]]) -> tuple[int, bool]:
+    """How many dates of birth: one per member who is not a child under 18, and (``True``) at least
+    one more when children under 18 come (as many as there are)."""
+    others = sum(1 for member in members if member.get("relation") != "child_minor")
+    return others, any(member.get("relation") == "child_minor" for member in members)
+
+
+def check_dates_count(value: Any, answers: Mapping[str, Any]) -> Message | None:
+    """One date per person: the children under 18 are as many as the dates left (nothing to check
+    before the family is listed)."""
+    members = list(answers.get("members") or [])
+    if not members:
+        return None
+    others, children = _dates_wanted(members)
+    if children and len(value) <= others:
+        return msg("dialogue.error.dates_at_least", count=others + 1)
+    if not children and len(value) != others:
+        return msg("dialogue.error.dates_exactly", count=others)
+    return None
+
+
+def date_family(
+    value: Any, members: list[dict[str, Any]], answers: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """Dates of birth in family order; the children under 18 are as many as the dates left."""
+    others = [dict(member) for member in members if member.get("relation") != "child_minor"]
+    children = [dict(member) for member in members if member.get("relation") == "child_minor"]
+    if children:
+        count = max(len(value) - len(others), 1)
+        children = (children + [{"relation": "child_minor"} for _ in range(count)])[:count]
+    ordered = _in_family_order(others + children)
+    for member, day in zip(ordered, value, strict=False):
+        member["dob"] = day
+    return ordered
+
+
+def same_nationality(
+    value: Any, members: list[dict[str, Any]], answers: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """ "Yes": every member without a nationality has the person's (the first one given)."""
+    own = (answers.get("nationalities") or [None])[0]
+    if value is not True or own is None:
+        return [dict(member) for member in members]
+    return [{**member, "nationality": member.get("nationality") or own} for member in members]
+
 
 # --- the flow ------------------------------------------------------------------------------------
 
@@ -694,7 +861,14 @@ MEMBERS = Group(
             samples=("2015-03-01", "1995-06-15"),
             only_if_it_matters=True,
         ),
-        _q("member_nationality", "country", "nationality", scope="member", samples=("MA", "SY")),
+        _q(
+            "member_nationality",
+            "country",
+            "nationality",
+            scope="member",
+            samples=("MA", "SY", "TR", "FR"),
+            only_if_it_matters=True,
+        ),
         _q(
             "member_relation_start_date",
             "date",
@@ -1035,7 +1209,38 @@ BLOCK_F: tuple[Step, ...] = (
         ),
     ),
     _q("sponsor_type", "choice", condition=family_joining, options=_literal("sponsor_type", SponsorType)),
-    # the family before the dates and the money: what does not count for this family is not asked
+    # the family before the dates and the money: what does not count for this family is not asked;
+    # a person bringing family says who comes at once, then the group asks only what is left
+    _q(
+        "family_who",
+        "multi_choice",
+        "_family_who",
+        condition=bringing_family,
+        options=_choices("family_who", RELATIONS),
+        members_update=list_family,
+        words_of="member_relation",
+        shown=False,
+    ),
+    _q(
+        "family_dobs",
+        "dates",
+        "_family_dobs",
+        condition=family_listed,
+        validation=PAST,
+        members_update=date_family,
+        check=check_dates_count,
+        samples=(["1991-06-15", "2018-04-03"],),
+        shown=False,
+    ),
+    _q(
+        "family_nationality",
+        "yes_no",
+        "_same_nationality",
+        condition=family_listed,
+        members_update=same_nationality,
+        only_if_it_matters=True,
+        shown=False,
+    ),
     MEMBERS,
     _q(
         "sponsor_category",
@@ -1066,14 +1271,20 @@ BLOCK_F: tuple[Step, ...] = (
     _q(
         "worker_visa_date",
         "date",
-        condition=limited_sponsor,
+        condition=worker_visa_issued,
         skip=True,
         validation=Validation(earliest_days=-10 * YEAR, latest_days=YEAR),
         samples=("2025-11-15",),
         only_if_it_matters=True,
         joining_text=True,
     ),
-    _q("family_application_date", "date", condition=family, validation=SOON_OR_NOW, samples=("2026-03-01",)),
+    _q(
+        "family_application_date",
+        "date",
+        condition=application_date_unknown,
+        validation=SOON_OR_NOW,
+        samples=("2026-03-01",),
+    ),
     _q(
         "sponsor_net_income",
         "money",
@@ -1091,9 +1302,20 @@ BLOCK_F: tuple[Step, ...] = (
         only_if_it_matters=True,
         assumed="employment",
     ),
-    _q("housing_ok", "yes_no_unsure", condition=family, only_if_it_matters=True, assumed="yes"),
-    _q("insurance_ok", "yes_no_unsure", condition=family, only_if_it_matters=True, assumed="yes"),
-    _q("red_flags", "yes_no", condition=family, only_if_it_matters=True, assumed=False),
+    _q(
+        "family_checks",
+        "multi_choice",
+        "housing_ok",
+        condition=family,
+        options=_choices("family_checks", FAMILY_CHECKS),
+        exclusive=frozenset({"none"}),
+        encode=_family_checks,
+        decode=_ticked_checks,
+        answered_by=("housing_ok",),
+        samples=(["housing", "insurance"], ["housing", "unsure"]),
+        only_if_it_matters=True,
+        assumed=["housing", "insurance"],
+    ),
 )
 
 BlockName = Literal["A", "B", "D", "C", "F"]

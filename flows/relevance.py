@@ -41,7 +41,17 @@ from flows.questions import (
 )
 from flows.session import SessionState, build_answers
 
-PROBED_KINDS = ("choice", "yes_no", "yes_no_unsure", "multi_choice", "date", "number", "integer", "money")
+PROBED_KINDS = (
+    "choice",
+    "yes_no",
+    "yes_no_unsure",
+    "multi_choice",
+    "date",
+    "number",
+    "integer",
+    "money",
+    "country",
+)
 UNKNOWN = object()  # the run without an answer
 
 Fingerprint = tuple[Any, ...]
@@ -122,11 +132,11 @@ def known_before(
             if later.assumed is not None and later.condition(Situation(answers, this_member)):
                 this_member.update(later.writes(later.assumed))
         known["members"] = [*members, this_member]
-    elif question.id in AFTER_THE_GROUP and "members" in answers:
+    elif (question.id in AFTER_THE_GROUP or question.members_update) and "members" in answers:
         known["members"] = answers["members"]
     elif family(Situation(known)):
         known["members"] = [typical_spouse(known, today)]
-    if family(Situation(known)):
+    if QUESTIONS["family_application_date"].condition(Situation(known)):
         known.setdefault("family_application_date", today.isoformat())
     return known
 
@@ -182,6 +192,8 @@ def _with(known: dict[str, Any], question: Question, value: Any, member_index: i
         answers["members"][member_index].update(question.writes(value))
     else:
         answers.update(question.writes(value))
+        if question.members_update is not None:
+            answers["members"] = question.members_update(value, answers.get("members") or [], answers)
     return answers
 
 

@@ -90,8 +90,9 @@ def derived_answers(answers: dict[str, Any], lang: Lang) -> dict[str, Any]:
 
     ``sponsor_type`` of a person bringing family when what they said tells it (Belgian or EU
     citizen, their card, coming to work or study); ``sponsor_dob`` = own date of birth when the
-    person is the sponsor; ``income_source`` = a salary when they come to work for an employer;
-    ``lang`` from the conversation.
+    person is the sponsor; ``income_source`` = a salary when they come to work for an employer or
+    hold a single permit or a Blue Card; ``family_application_date`` = the start date when the
+    family applies together with a person coming from abroad; ``lang`` from the conversation.
     """
     from flows.questions import Situation  # local: questions imports nothing from here
 
@@ -102,14 +103,17 @@ def derived_answers(answers: dict[str, Any], lang: Lang) -> dict[str, Any]:
             derived["sponsor_type"] = facts.sponsor_type
         if "sponsor_dob" not in answers and answers.get("dob"):
             derived["sponsor_dob"] = answers["dob"]
-        if "income_source" not in answers and facts.works_as_employee:
+        if "income_source" not in answers and facts.salaried:
             derived["income_source"] = "employment"
+        if "family_application_date" not in answers and facts.applies_together and facts.start_known:
+            derived["family_application_date"] = answers["start_date"]
     return derived
 
 
 def build_answers(state: SessionState) -> Answers:
     """The engine's :class:`Answers` from the state: complete members only, derived fields added."""
-    data = nest({key: value for key, value in state.answers.items() if key != "members"})
+    # "_" fields record how the person described their family at once (the members hold it)
+    data = nest({key: value for key, value in state.answers.items() if key != "members" and key[0] != "_"})
     members = [
         Member(**{k: v for k, v in member.items() if not k.startswith("_")})
         for member in state.members

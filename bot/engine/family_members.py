@@ -412,6 +412,10 @@ def _ex3_family_before_permit(case: FamilyCase, draft: MemberDraft) -> bool:
     start = member.relation_start_date
     if start is None and draft.relation == "child_minor":
         start = member.dob
+    if start is None and sponsor.right_in_future:
+        # a family member today is family before a permit still to be granted: the date adds nothing
+        draft.note("EX-3", "family.exofficio.formed_before_grant")
+        return True
     if start is None:
         case.findings.need("members")
         draft.note("EX-3", "family.exofficio.start_unknown")

@@ -6,7 +6,7 @@ numbers, yes/no and academic years. Each returns a :class:`Parsed` holding a val
 from flows.parsing.choices import parse_yes_no
 from flows.parsing.common import Parsed
 from flows.parsing.countries import parse_countries, parse_country
-from flows.parsing.dates import parse_academic_year, parse_date
+from flows.parsing.dates import parse_academic_year, parse_date, parse_dates
 from flows.parsing.money import MoneyAmount, parse_money
 from flows.parsing.numbers import parse_int, parse_number
 from flows.parsing.options import parse_option_words
@@ -19,6 +19,7 @@ __all__ = [
     "parse_countries",
     "parse_country",
     "parse_date",
+    "parse_dates",
     "parse_int",
     "parse_money",
     "parse_number",

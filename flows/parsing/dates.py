@@ -244,3 +244,42 @@ def parse_academic_year(text: str, lang: Lang) -> Parsed[str]:
     if second != first + 1 or not 2000 <= first <= 2098:
         return failure("academic_year.invalid", example_key="parse.example.academic_year")
     return success(f"{first}-{second}")
+
+
+# Between two dates: a comma, a semicolon, a new line, "and" / "et" / "en", or a space before a date
+# typed in digits ("15/06/1991 03/04/2018").
+_BETWEEN_DATES = re.compile(
+    r"\s*(?:[,;\n]|\band\b|\bet\b|\ben\b)\s*|\s+(?=[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9])"
+)
+
+
+def parse_dates(
+    text: str,
+    lang: Lang,
+    *,
+    earliest: date | None = None,
+    latest: date | None = None,
+    today: date | None = None,
+) -> Parsed[list[date]]:
+    """Several full dates at once ("15/06/1991, 03/04/2018 and 09/09/2021"), each read by
+    :func:`parse_date` (a part not understood is read again with the next one: "June 15, 1991");
+    the first date not understood gives the error."""
+
+    def read(part: str) -> Parsed[date]:
+        return parse_date(part, lang, earliest=earliest, latest=latest, today=today)
+
+    days: list[date] = []
+    parts = [part for part in _BETWEEN_DATES.split(clean(text)) if part and part.strip()]
+    while parts:
+        parsed = read(parts[0])
+        if parsed.value is None and len(parts) > 1:
+            joined = read(f"{parts[0]}, {parts[1]}")
+            if joined.value is not None:
+                parsed, parts = joined, parts[1:]
+        if parsed.value is None:
+            return Parsed(error=parsed.error)
+        days.append(parsed.value)
+        parts = parts[1:]
+    if not days:
+        return Parsed(error=read(text).error)
+    return success(days)

@@ -725,3 +725,21 @@ def test_performing_artist_is_not_a_listed_exofficio_category() -> None:
     assert "family.exofficio.income_path" in keys
     highly_qualified, _ = family(build())
     assert "family.exofficio.category" in reason_keys(highly_qualified, 0)
+
+
+@pytest.mark.parametrize("given", [True, False], ids=["start-date-given", "no-start-date"])
+def test_a_family_applying_with_a_worker_not_yet_admitted_is_formed_before_the_grant(given: bool) -> None:
+    """EX-3: the permit is still to be granted (no right date, the worker abroad), so a spouse today
+    is family before it, whether or not the wedding date was given."""
+    spouse = SPOUSE if given else {k: v for k, v in SPOUSE.items() if k != "relation_start_date"}
+    result, findings = family(build([spouse], sponsor_right_date=None, worker_visa_date=None))
+    assert result.members[0].outcome == "FAM_EXOFFICIO"
+    assert "family.exofficio.formed_before_grant" in reason_keys(result, 0)
+    assert "members" not in findings.missing
+
+
+def test_a_family_member_without_a_start_date_after_a_granted_permit_stays_unknown() -> None:
+    spouse = {k: v for k, v in SPOUSE.items() if k != "relation_start_date"}
+    result, _ = family(build([spouse]))
+    assert result.members[0].outcome == "FAM_OE"
+    assert "family.exofficio.start_unknown" in reason_keys(result, 0)

@@ -39,6 +39,9 @@ GHENT_ENGINEER: Script = {
     "sponsor_type_self": "tcn_limited",
     "sponsor_right_date": "01/10/2026",
     "worker_visa_date": SKIP,
+    "family_who": ["spouse"],
+    "family_dobs": "01/06/1992",
+    "family_nationality": "no",
     "member_relation": "spouse",
     "member_dob": "01/06/1992",
     "member_nationality": {"en": "Morocco", "fr": "Maroc", "nl": "Marokko"},
@@ -48,9 +51,7 @@ GHENT_ENGINEER: Script = {
     "family_application_date": "01/11/2026",
     "sponsor_net_income": "3500",
     "income_source": "employment",
-    "housing_ok": "yes",
-    "insurance_ok": "yes",
-    "red_flags": "no",
+    "family_checks": ["housing", "insurance"],
 }
 
 # What the person said, written independently of the interview code.
@@ -70,8 +71,7 @@ EXPECTED: dict[str, Any] = {
     "start_date": date(2026, 9, 1),
     "sponsor_type": "tcn_limited",
     "sponsor_dob": date(1990, 4, 12),
-    "sponsor_right_date": date(2026, 10, 1),
-    "worker_visa_date": None,
+    # from abroad the family applies together with him: no permit date nor visa date asked
     "members": [
         {
             "relation": "spouse",
@@ -81,7 +81,7 @@ EXPECTED: dict[str, Any] = {
             "resident_with_sponsor": False,
         }
     ],
-    "family_application_date": date(2026, 11, 1),
+    "family_application_date": date(2026, 9, 1),  # his start date
     "sponsor_net_income": 3500.0,
     "income_source": "employment",
     "housing_ok": "yes",

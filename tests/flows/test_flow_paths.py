@@ -159,7 +159,7 @@ def _ref(state: SessionState) -> str:
 def walked() -> Walk:
     patch = pytest.MonkeyPatch()
     patch.setattr(
-        dispatch_module, "read_text", lambda question, words, lang, today: Reading(value=json.loads(words))
+        dispatch_module, "read_text", lambda question, words, *context: Reading(value=json.loads(words))
     )
     patch.setattr(machine_module, "worth_asking", lambda *args, **kwargs: True)
     try:

@@ -26,6 +26,17 @@ UNDERSTOOD = Message(
 CONFIRM = Message(key="parse.money.confirm_monthly", params={"amount": 1000.0})
 
 
+# A person joining a relative describes themselves as a member, relation first (a person bringing
+# family ticks everyone at once instead).
+JOINING = {
+    **ENGINEER_WITH_FAMILY,
+    "purposes": ["join_family"],
+    "sponsor_type": "tcn_unlimited",
+    "sponsor_dob": "01/01/1985",
+    "sponsor_right_date": "01/01/2020",
+}
+
+
 def at(script: dict[str, Any], question: str, lang: str = "fr") -> Conversation:
     return Conversation(Dialogue(today=TODAY), lang).start().play(script, until=question)  # type: ignore[arg-type]
 
@@ -39,13 +50,13 @@ def test_understood_words_are_said_back_on_top_of_the_next_question(monkeypatch:
     monkeypatch.setattr(
         parsing, "parse_option_words", lambda qid, text, lang: Parsed(value="spouse", understood=UNDERSTOOD)
     )
-    chat = at(ENGINEER_WITH_FAMILY, "member_relation@0")
+    chat = at(JOINING, "member_relation@0")
     turn = chat.say("ma femme")
     assert chat.state.members[0]["relation"] == "spouse"
     assert [reply.kind for reply in turn.replies] == ["question"]  # no extra step
     assert turn.replies[0].understood == UNDERSTOOD
     assert turn.replies[0].messages[0] == UNDERSTOOD
-    assert turn.replies[0].question_id == "member_dob@0"
+    assert turn.replies[0].question_id == "member_resident_with_sponsor@0"
 
 
 def _yearly_at_a_monthly_question(monkeypatch: pytest.MonkeyPatch) -> Conversation:
@@ -115,7 +126,7 @@ def test_ambiguous_words_offer_only_the_options_they_may_mean(monkeypatch: pytes
         "parse_option_words",
         lambda qid, text, lang: Parsed(error=which, alternatives=("spouse", "partner_unregistered")),
     )
-    chat = at(ENGINEER_WITH_FAMILY, "member_relation@0")
+    chat = at(JOINING, "member_relation@0")
     turn = chat.say("ma copine")
     assert "relation" not in chat.state.members[0]
     assert turn.replies[0].messages == [which]
@@ -134,7 +145,7 @@ def test_ambiguous_words_then_a_label_typed_answers_the_question(monkeypatch: py
         "parse_option_words",
         lambda qid, text, lang: Parsed(alternatives=("spouse", "partner_unregistered")),
     )
-    chat = at(ENGINEER_WITH_FAMILY, "member_relation@0")
+    chat = at(JOINING, "member_relation@0")
     chat.say("ma copine")
     chat.say("Conjoint")
     assert chat.state.members[0]["relation"] == "spouse" and chat.state.pending_choices is None
@@ -142,7 +153,7 @@ def test_ambiguous_words_then_a_label_typed_answers_the_question(monkeypatch: py
 
 def test_ambiguous_words_then_the_number_of_a_reading_offered(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parsing, "parse_option_words", married_or_not)
-    chat = at(ENGINEER_WITH_FAMILY, "member_relation@0")
+    chat = at(JOINING, "member_relation@0")
     chat.say("ma copine")
     chat.say("2")  # the second reading shown, not the second option of the full list
     assert chat.state.members[0]["relation"] == "partner_unregistered"

@@ -78,6 +78,6 @@ def test_a_person_joining_a_relative_is_asked_about_their_relative(lang: Lang) -
     keys = [m.key for m in chat.turn.replies[-1].messages]
     assert "question.member_relation.text_joining" in keys
     bringing = Conversation(Dialogue(today=date(2026, 3, 1)), lang).start()
-    bringing.play(ENGINEER_WITH_FAMILY, until="member_relation@0")
+    bringing.play(ENGINEER_WITH_FAMILY, until="family_who")
     assert bringing.turn is not None
-    assert "question.member_relation.text" in [m.key for m in bringing.turn.replies[-1].messages]
+    assert "question.family_who.text" in [m.key for m in bringing.turn.replies[-1].messages]

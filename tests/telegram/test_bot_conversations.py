@@ -35,6 +35,9 @@ BRUSSELS_FAMILY: Script = {
     "sponsor_type_self": "tcn_limited",
     "sponsor_right_date": "01/02/2027",
     "worker_visa_date": SKIP,
+    "family_who": ["spouse", "child_minor"],
+    "family_dobs": "15/06/1991, 03/04/2018",
+    "family_nationality": "yes",
     "member_relation@0": "spouse",
     "member_dob@0": "15/06/1991",
     "member_nationality@0": "Inde",
@@ -51,9 +54,7 @@ BRUSSELS_FAMILY: Script = {
     "family_application_date": "01/04/2027",
     "sponsor_net_income": "3 900 €",
     "income_source": "employment",
-    "housing_ok": "yes",
-    "insurance_ok": "yes",
-    "red_flags": "no",
+    "family_checks": ["housing", "insurance"],
 }
 
 
@@ -99,7 +100,8 @@ async def test_brussels_worker_with_family(
             "no internal code reaches the person"
         )
         assert "salary_year" not in asked  # Brussels compares the monthly base only
-        assert asked.count("member_relation") == 2
+        assert "family_who" in asked and "member_relation" not in asked  # the family told at once
+        assert "member_more" not in asked
         store = SessionStore(settings.db_path)
         stored = store.load_state("telegram", "2001")
         assert stored is not None and stored.status in ("completed", "needs_review")
