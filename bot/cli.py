@@ -12,8 +12,7 @@ from typing import Any, TextIO
 from pydantic import ValidationError
 
 from bot.contract import assessment_to_contract
-from bot.engine.answers import Answers
-from bot.engine.assess import assess, today_in_brussels
+from bot.engine import Answers, assess, today_in_brussels
 from bot.i18n import LANGS, Lang
 from bot.result import render_result
 

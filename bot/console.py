@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot import service
 from bot.documents import calendar_file, pdf_file
-from bot.engine.assessment import Assessment
+from bot.engine import Assessment
 from bot.i18n import Lang, render, text
 from bot.result import build_view, render_view
 from bot.store import IN_PROGRESS, SessionStore

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.engine.assessment import Assessment
-from bot.engine.message import Message
+from bot.engine import Assessment, Message
 from bot.i18n import Lang, render
 
 

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.engine.answers import Answers
+from bot.engine import Answers
 
 # The facts HR can vouch for (issue "The Telegram bot", item 3).
 PREFILL_FIELDS = (

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from bot.engine.assessment import Assessment, FamilyResult, NextStep, RouteResult, ThresholdUse
+from bot.engine import Assessment, FamilyResult, NextStep, RouteResult, ThresholdUse
 from bot.i18n import Lang, long_date, money, render, text
 
 _SLUG = re.compile(r"[^a-z0-9]+")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.engine.assessment import Assessment
+from bot.engine import Assessment
 from bot.i18n import Lang
 from bot.store import COMPLETED, IN_PROGRESS, NEEDS_REVIEW, StoredSession
 from flows.dialogue import ChoiceInput, Command, Dialogue, Event, Reply, Turn

@@ -12,10 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from bot.engine.answers import Answers
-from bot.engine.assess import assess, today_in_brussels
-from bot.engine.assessment import Assessment
-from bot.engine.message import msg
+from bot.engine import Answers, Assessment, assess, msg, today_in_brussels
 from bot.i18n import Lang
 from flows import dispatch
 from flows.interpret import DONE, SKIP, fold_label, parse_language

@@ -3,7 +3,7 @@ sent to the navigation step it stands for."""
 
 from __future__ import annotations
 
-from bot.engine.message import msg
+from bot.engine import msg
 from flows import navigation as nav
 from flows.interpret import DONE, check_multi, choices, fold_label, read_text, stored_value, yes_or_no
 from flows.machine import Position, current_ref

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.engine.message import Message, msg
+from bot.engine import Message, msg
 from flows.machine import applies
 from flows.questions import FLOW, GROUPS, Group, Question, question_for_field
 from flows.session import SessionState

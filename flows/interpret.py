@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-from bot.engine.message import Message, msg
+from bot.engine import Message, msg
 from bot.i18n import LANGS, Lang, text
 from flows import parsing
 from flows.questions import VALUE_OF_OPTION, Choice, Question

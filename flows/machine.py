@@ -17,7 +17,7 @@ from typing import Any
 
 from transitions import Machine, MachineError
 
-from bot.engine.assess import today_in_brussels
+from bot.engine import today_in_brussels
 from flows.questions import FLOW, GROUPS, MEMBER_QUESTIONS, QUESTIONS, Group, Question, Situation
 from flows.relevance import worth_asking
 from flows.session import PREFILL, RESULT, SUMMARY, SessionState

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.engine.message import Message, msg
+from bot.engine import Message, msg
 from bot.i18n import Lang
 from flows.interpret import parse_language
 from flows.machine import Position, current_ref, is_live, move, next_position, prune

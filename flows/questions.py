@@ -17,21 +17,29 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
-from bot.engine.answers import (
+from bot.engine import (
+    CARD_CLASS,
+    LIMITED_STAY_CARDS,
+    SALARY_PERIOD,
+    UNLIMITED_STAY_CARDS,
+    CardClass,
     CardType,
     EmployerType,
     IctRole,
     IncomeSource,
     MeansType,
+    Message,
+    NatGroup,
     Purpose,
     Qualification,
     Region,
     Relation,
     SponsorCategory,
     SponsorType,
+    msg,
+    nat_group,
+    region_from,
 )
-from bot.engine.derive import NatGroup, nat_group, region_of_postcode
-from bot.engine.message import Message, msg
 from flows.parsing.common import Unit
 
 Kind = Literal[
@@ -51,42 +59,20 @@ Kind = Literal[
     "academic_year",
 ]
 Scope = Literal["answers", "member"]
-CardClass = Literal["none", "limited_work", "student", "researcher", "search_year", "family", "free", "other"]
 
 YEAR = 365
 ASSUME_TODAY = "today"  # an ``assumed`` date: the day of the interview
 
-# Cards grouped by what they mean for the interview (rules.md §2.2 R0-3…R0-5).
-CARD_CLASS: dict[str, CardClass] = {
-    "none": "none",
-    "A-single-permit": "limited_work",
-    "H-Blue-Card": "limited_work",
-    "A-student": "student",
-    "A-researcher": "researcher",
-    "A-search-year": "search_year",
-    "A-family-reunification": "family",
-    "B": "free",
-    "C": "free",
-    "D": "free",
-    "K": "free",
-    "L": "free",
-    "EU": "free",
-    "EU+": "free",
-    "F": "free",
-    "F+": "free",
-    "other": "other",
-}
-LIMITED_CARDS: frozenset[CardClass] = frozenset(
-    {"limited_work", "student", "researcher", "search_year", "family"}
-)
+# Card classes that give a limited stay (rules.md §2.2 R0-3…R0-5; the grouping is the engine's).
+LIMITED_STAY_CLASSES: frozenset[CardClass] = frozenset(CARD_CLASS[card] for card in LIMITED_STAY_CARDS)
 PARTNERS: frozenset[str] = frozenset(
     {"spouse", "partner_registered_equivalent", "partner_registered_other", "partner_unregistered"}
 )
 DURABLE_PROOF: frozenset[str] = PARTNERS - {"spouse"}
 # The stay a residence card gives its holder, as a family sponsor (rules.md §3.1).
 STAY_OF_CARD: dict[str, str] = {
-    **{card: "tcn_limited" for card, group in CARD_CLASS.items() if group in LIMITED_CARDS},
-    **{card: "tcn_unlimited" for card in ("B", "C", "D", "K", "L")},
+    **dict.fromkeys(LIMITED_STAY_CARDS, "tcn_limited"),
+    **dict.fromkeys(UNLIMITED_STAY_CARDS, "tcn_unlimited"),
 }
 # Coming for one of these gives a third-country national a limited stay (an A or H card).
 LIMITED_STAY_PURPOSES: frozenset[str] = frozenset(
@@ -129,11 +115,7 @@ class Situation:
     @property
     def region(self) -> Region | None:
         """The region of the place of work (explicit, or from the postcode)."""
-        region = self.answers.get("region")
-        if region:
-            return region  # type: ignore[no-any-return]
-        postcode = self.answers.get("work_postcode")
-        return region_of_postcode(postcode) if postcode else None
+        return region_from(self.answers.get("region"), self.answers.get("work_postcode"))
 
     @property
     def employer(self) -> str | None:
@@ -468,7 +450,7 @@ def tcn_in_belgium(f: Situation) -> bool:
 
 
 def holds_limited_card(f: Situation) -> bool:
-    return is_tcn(f) and f.card_class in LIMITED_CARDS
+    return is_tcn(f) and f.card_class in LIMITED_STAY_CLASSES
 
 
 def needs_permit(f: Situation) -> bool:
@@ -502,13 +484,13 @@ def intra_group_transfer(f: Situation) -> bool:
 
 
 def employee_in_brussels(f: Situation) -> bool:
-    """Brussels compares the monthly base salary."""
-    return employee_in_region(f) and f.region == "BXL"
+    """A region that compares the monthly base salary (Brussels)."""
+    return employee_in_region(f) and f.region is not None and SALARY_PERIOD.get(f.region) == "month"
 
 
 def employee_paid_yearly(f: Situation) -> bool:
-    """Flanders and Wallonia compare the yearly gross salary."""
-    return employee_in_region(f) and f.region in ("FL", "WAL")
+    """A region that compares the yearly gross salary (Flanders, Wallonia)."""
+    return employee_in_region(f) and f.region is not None and SALARY_PERIOD.get(f.region) == "year"
 
 
 def higher_educated_in_flanders(f: Situation) -> bool:

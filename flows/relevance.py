@@ -24,8 +24,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.engine.assess import assess
-from bot.engine.assessment import Assessment
+from bot.engine import Assessment, assess
 from bot.i18n import Lang
 from flows.questions import (
     ASSUME_TODAY,

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.engine.message import Message, msg
+from bot.engine import Message, msg
 from bot.i18n import LANGS
 from flows.display import answered_questions, fact_lines, summary_lines
 from flows.hints import hint

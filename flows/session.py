@@ -6,8 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.engine.answers import Answers, Member
-from bot.engine.message import Message
+from bot.engine import Answers, Member, Message
 from bot.i18n import Lang
 
 STATE_FORMAT = 1

@@ -10,9 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.engine.answers import Answers
-from bot.engine.assessment import Assessment
-from bot.engine.message import Message, msg
+from bot.engine import Answers, Assessment, Message, msg
 from flows.session import SessionState
 
 CommandName = Literal["back", "restart", "language", "summary", "help", "change"]

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.answers import Answers, Member
-from bot.engine.thresholds import threshold_table
+from bot.engine import Answers, Member, threshold_table
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "rules.md"

@@ -10,6 +10,8 @@ pure (no I/O beyond its packaged data) and imports nothing outside ``bot.engine`
   monthly or yearly (:data:`SALARY_PERIOD`), nationality groups (:func:`nat_group`).
 - Data: the dated thresholds table, the source register, the legal constants, the next-steps
   catalogue, and the engine's configurable readings.
+- Rules packs (bot/rules): the table in force (:func:`active_table`, :func:`use_table`) and the
+  readers that check a pack's tables line by line (:func:`read_threshold_rows`, :func:`read_sources`).
 - Rule blocks, to evaluate one block with chosen routes (tests, tools): :class:`Context`,
   :class:`Findings`, :func:`evaluate_family`, :func:`plan_next_steps`.
 """
@@ -91,8 +93,17 @@ from bot.engine.family_rules import renewal_rule_set
 from bot.engine.message import Message, ParamValue, msg
 from bot.engine.next_steps import Catalogue, catalogue, catalogue_problems, plan_next_steps
 from bot.engine.routes_lists import match_functions
-from bot.engine.sources import Source, source_register
-from bot.engine.thresholds import Comparison, ThresholdRow, ThresholdTable, threshold_table
+from bot.engine.sources import Source, TableError, packaged_text, read_sources, source_register
+from bot.engine.thresholds import (
+    USABLE_STATUSES,
+    Comparison,
+    ThresholdRow,
+    ThresholdTable,
+    active_table,
+    read_threshold_rows,
+    threshold_table,
+    use_table,
+)
 
 __all__ = [
     "CARD_CLASS",
@@ -108,6 +119,7 @@ __all__ = [
     "SALARY_FIELD",
     "SALARY_PERIOD",
     "UNLIMITED_STAY_CARDS",
+    "USABLE_STATUSES",
     "Answers",
     "Assessment",
     "CardClass",
@@ -148,10 +160,12 @@ __all__ = [
     "Special",
     "SponsorCategory",
     "SponsorType",
+    "TableError",
     "ThresholdRow",
     "ThresholdTable",
     "ThresholdUse",
     "YesNoUnsure",
+    "active_table",
     "add_calendar_days",
     "add_working_days",
     "assess",
@@ -166,7 +180,10 @@ __all__ = [
     "nat_group",
     "near_cutoff",
     "next_first_of_january",
+    "packaged_text",
     "plan_next_steps",
+    "read_sources",
+    "read_threshold_rows",
     "region_from",
     "region_of_postcode",
     "renewal_rule_set",
@@ -174,5 +191,6 @@ __all__ = [
     "source_register",
     "threshold_table",
     "today_in_brussels",
+    "use_table",
     "window_before",
 ]

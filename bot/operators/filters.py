@@ -6,8 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Final, get_args
 
-from bot.engine.answers import Region
-from bot.engine.assessment import FamilyOutcome, RouteCode
+from bot.engine import FamilyOutcome, Region, RouteCode
 from bot.i18n import LANGS, Lang, text
 from bot.store.operators import SESSION_FLAGS, SessionFilters
 from bot.store.records import ABANDONED, COMPLETED, IN_PROGRESS, NEEDS_REVIEW

@@ -10,8 +10,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.engine.sources import source_register
-from bot.engine.thresholds import ThresholdRow
+from bot.engine import ThresholdRow, source_register
 from bot.i18n import Lang, catalog, country_name, long_date, text
 from bot.render import basis_key
 from bot.rules.stale import Due

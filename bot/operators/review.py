@@ -11,9 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.engine.answers import Answers
-from bot.engine.assess import assess
-from bot.engine.assessment import Assessment
+from bot.engine import Answers, Assessment, assess
 from bot.i18n import Lang, text
 from bot.operators.labels import field_label, value_label
 from bot.store.records import StoredAnswer

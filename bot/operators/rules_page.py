@@ -11,8 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.engine.sources import Source
-from bot.engine.thresholds import ThresholdRow, active_table
+from bot.engine import Source, ThresholdRow, active_table
 from bot.i18n import Lang
 from bot.operators.labels import RulesLabels
 from bot.rules.pack import RulesPack

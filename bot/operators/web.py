@@ -34,9 +34,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.engine.assess import today_in_brussels
-from bot.engine.assessment import Assessment
-from bot.engine.message import Message as EngineMessage
+from bot.engine import Assessment, today_in_brussels
+from bot.engine import Message as EngineMessage
 from bot.i18n import LANGS, Lang, money, normalise_lang, render, text
 from bot.invites import PREFILL_FIELDS, deep_link, validate_prefill
 from bot.operators import audit

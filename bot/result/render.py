@@ -15,7 +15,7 @@ from typing import Any, Literal
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup
 
-from bot.engine.assessment import Assessment
+from bot.engine import Assessment
 from bot.i18n import Lang, text
 from bot.result.view import ResultView, build_view
 

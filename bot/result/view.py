@@ -17,9 +17,17 @@ from urllib.parse import unquote, urlsplit
 from babel import Locale
 from babel.numbers import format_currency
 
-from bot.engine.assessment import Assessment, FamilyResult, MemberResult, NextStep, Review, RouteResult
-from bot.engine.message import Message, ParamValue
-from bot.engine.sources import source_register
+from bot.engine import (
+    Assessment,
+    FamilyResult,
+    MemberResult,
+    Message,
+    NextStep,
+    ParamValue,
+    Review,
+    RouteResult,
+    source_register,
+)
 from bot.i18n import BABEL_LOCALES, Lang, money, number, text
 
 FIRST_STEPS = 3

@@ -8,8 +8,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, get_args
 
-from bot.engine.answers import ShortageList
-from bot.engine.thresholds import USABLE_STATUSES, ThresholdRow
+from bot.engine import USABLE_STATUSES, ShortageList, ThresholdRow
 from bot.rules.pack import LISTS, SOURCES, THRESHOLDS, PackError, Problem, RulesPack, default_pack, parse_pack
 
 STATUSES = frozenset({*USABLE_STATUSES, "no_fixed_amount", "rejected", "unverified"})

@@ -78,7 +78,7 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 
 def _today() -> date:
-    from bot.engine.assess import today_in_brussels
+    from bot.engine import today_in_brussels
 
     return today_in_brussels()
 

@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.engine.assess import assess
-from bot.engine.assessment import Assessment
-from bot.engine.thresholds import ThresholdTable
+from bot.engine import Assessment, ThresholdTable, assess
 from bot.operators.review import rebuild_answers
 
 EXPORT_COLUMNS = (

@@ -8,7 +8,7 @@ import contextlib
 import logging
 from pathlib import Path
 
-from bot.engine.thresholds import ThresholdTable, active_table, use_table
+from bot.engine import ThresholdTable, active_table, use_table
 from bot.rules.pack import parse_pack
 from bot.store.packs import read_active_version, read_pack_files
 

@@ -20,8 +20,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from bot.engine.sources import Source, TableError, packaged_text, read_sources
-from bot.engine.thresholds import ThresholdRow, ThresholdTable, read_threshold_rows, threshold_table
+from bot.engine import (
+    Source,
+    TableError,
+    ThresholdRow,
+    ThresholdTable,
+    packaged_text,
+    read_sources,
+    read_threshold_rows,
+    threshold_table,
+)
 
 MANIFEST, THRESHOLDS, SOURCES, LISTS = "manifest.toml", "thresholds.csv", "sources.csv", "occupations.toml"
 PACK_FILES = (MANIFEST, THRESHOLDS, SOURCES, LISTS)

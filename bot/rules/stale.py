@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from bot.engine.thresholds import USABLE_STATUSES, ThresholdRow
+from bot.engine import USABLE_STATUSES, ThresholdRow
 
 DEFAULT_WITHIN = timedelta(days=60)
 StaleKind = Literal["stale", "stale_soon", "ends_soon", "ended"]

@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from sqlite_utils import Database
 
-from bot.engine.derive import region_of_postcode
+from bot.engine import region_from
 from bot.store.accounts import (
     AccountStore,
 )
@@ -174,13 +174,10 @@ def region_from_state(state_json: str | None) -> str | None:
     answers = state.get("answers") if isinstance(state, dict) else None
     if not isinstance(answers, dict):
         return None
-    region = answers.get("region")
-    if isinstance(region, str) and region:
-        return region
-    postcode = answers.get("work_postcode")
-    if isinstance(postcode, str | int):
-        return region_of_postcode(str(postcode))
-    return None
+    region, postcode = answers.get("region"), answers.get("work_postcode")
+    return region_from(
+        region if isinstance(region, str) else None, postcode if isinstance(postcode, str | int) else None
+    )
 
 
 _WORD = re.compile(r"[^\s\"]+")

@@ -3,7 +3,7 @@ up (a part of :class:`~bot.store.SessionStore`)."""
 
 from __future__ import annotations
 
-from bot.engine.assessment import Assessment
+from bot.engine import Assessment
 from bot.store.base import StoreBase
 from bot.store.connection import immediate_transaction
 from bot.store.records import (

@@ -20,7 +20,7 @@ from telegram.ext import ContextTypes
 
 from bot import service
 from bot.documents import calendar_file, pdf_file
-from bot.engine.assessment import Assessment
+from bot.engine import Assessment
 from bot.i18n import LANGS, Lang, normalise_lang, text
 from bot.result import build_view
 from bot.store import AsyncSessionStore, DuplicateUpdateError, StoredSession, UpdateCheck

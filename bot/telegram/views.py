@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from bot.engine.assessment import Assessment
+from bot.engine import Assessment
 from bot.i18n import Lang, render, text
 from bot.result import ResultView, build_view, render_view
 from bot.telegram.callback import NAV_ADVISER, NAV_BACK, NAV_LANGUAGE, encode

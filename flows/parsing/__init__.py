@@ -1,6 +1,6 @@
 """Parsers for what people type in French, Dutch or English: money, dates, postcodes, countries,
 numbers, yes/no and academic years. Each returns a :class:`Parsed` holding a value or an error
-:class:`~bot.engine.message.Message` (key ``parse.<kind>.<problem>``, always with an example).
+:class:`~bot.engine.Message` (key ``parse.<kind>.<problem>``, always with an example).
 """
 
 from flows.parsing.choices import parse_yes_no

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
-from bot.engine.message import Message, ParamValue
+from bot.engine import Message, ParamValue
 
 T = TypeVar("T")
 

@@ -15,7 +15,7 @@ from functools import cache
 
 from babel import Locale
 
-from bot.engine.message import msg
+from bot.engine import msg
 from bot.i18n import Lang
 from flows.parsing.common import Parsed, clean, failure, success, words
 from flows.parsing.tokens import Lexicon

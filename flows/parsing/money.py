@@ -8,7 +8,7 @@ from functools import cache
 from itertools import pairwise
 from typing import Literal
 
-from bot.engine.message import msg
+from bot.engine import msg
 from bot.i18n import Lang
 from flows.parsing.common import Parsed, clean, failure, success, words
 from flows.parsing.tokens import Lexicon, tokenize

@@ -20,7 +20,7 @@ from functools import cache
 
 from babel import Locale
 
-from bot.engine.message import Message, msg
+from bot.engine import Message, msg
 from bot.i18n import Lang
 from flows.parsing.common import Parsed, Unit, failure
 from flows.parsing.tokens import Lexicon, Token, tokenize

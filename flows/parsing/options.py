@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from bot.engine.message import msg
+from bot.engine import msg
 from bot.i18n import Lang
 from flows.parsing.choices import classify
 from flows.parsing.common import Parsed, clean, failure, words

@@ -7,8 +7,7 @@ import tomllib
 from functools import cache
 from importlib import resources
 
-from bot.engine.derive import region_of_postcode
-from bot.engine.message import msg
+from bot.engine import msg, region_of_postcode
 from bot.i18n import Lang
 from flows.parsing.common import Parsed, clean, excerpt, failure, success, trim, words
 from flows.parsing.wordlists import names_of_words, tokens

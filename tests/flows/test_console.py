@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 
 from bot.console import read_event, run_console
-from bot.engine.answers import Answers
-from bot.engine.assess import assess
+from bot.engine import Answers, assess
 from bot.i18n import Lang, text
 from bot.store import COMPLETED, IN_PROGRESS, NEEDS_REVIEW, SessionStore
 from flows.dialogue import ChoiceInput, Command, Dialogue, Option, Reply, TextInput
@@ -208,7 +207,7 @@ def test_choose_language_at_start(store: SessionStore) -> None:
 
 
 def test_read_event_maps_words_and_numbers() -> None:
-    from bot.engine.message import msg
+    from bot.engine import msg
 
     single = Reply(
         kind="question",

@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.engine.assess import assess
-from bot.engine.assessment import Assessment
+from bot.engine import Assessment, assess
 from bot.i18n import LANGS, Lang, render
 from flows.dialogue import (
     CHANGE,

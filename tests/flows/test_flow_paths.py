@@ -30,7 +30,7 @@ import pytest
 import flows.dispatch as dispatch_module
 import flows.machine as machine_module
 import flows.questions as declaration
-from bot.engine.assessment import Assessment
+from bot.engine import Assessment
 from flows.dialogue import ChoiceInput, Dialogue, TextInput, Turn
 from flows.interpret import Reading
 from flows.machine import applies

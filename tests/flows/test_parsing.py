@@ -8,7 +8,7 @@ from importlib import resources
 
 import pytest
 
-from bot.engine.derive import region_of_postcode
+from bot.engine import region_of_postcode
 from bot.i18n import LANGS, Lang, text
 from flows.parsing import (
     MoneyAmount,

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 import flows.machine as machine
-from bot.engine.assess import assess
+from bot.engine import assess
 from flows.dialogue import Dialogue
 from flows.relevance import fingerprint
 from flows.session import build_answers

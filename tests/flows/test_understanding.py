@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import flows.parsing as parsing
-from bot.engine.message import Message, msg
+from bot.engine import Message, msg
 from flows.dialogue import Dialogue
 from flows.parsing import MoneyAmount, Parsed
 from flows.session import SessionState

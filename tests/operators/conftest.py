@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.engine.answers import Answers
-from bot.engine.assess import assess
+from bot.engine import Answers, assess
 from bot.store import ABANDONED, IN_PROGRESS, OperatorStore, SessionStore
 
 ASSESSED_ON = date(2026, 3, 2)

@@ -12,8 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from bot.engine.answers import Answers
-from bot.engine.assess import assess
+from bot.engine import Answers, assess
 from bot.operators.auth import hash_password
 from bot.operators.web import ConsoleConfig, create_app
 from bot.store import COMPLETED, OperatorStore, SessionStore

@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.engine.answers import Answers
-from bot.engine.assess import assess
+from bot.engine import Answers, assess
 from bot.operators.review import answer_lines, compare, reassess, rebuild_answers
 from bot.store.records import StoredAnswer
 from tests.operators.conftest import ASSESSED_ON, EMPLOYEE

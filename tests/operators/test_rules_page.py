@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.engine.thresholds import active_table, threshold_table, use_table
+from bot.engine import active_table, threshold_table, use_table
 from bot.i18n import Lang, money, text
 from bot.operators.auth import hash_password
 from bot.operators.rules_page import RegisterInForce

@@ -11,9 +11,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from bot.engine.answers import Answers, Member
-from bot.engine.assess import assess
-from bot.engine.assessment import Assessment
+from bot.engine import Answers, Assessment, Member, assess
 
 TODAY = date(2026, 11, 23)
 

@@ -13,8 +13,7 @@ from icalendar import Calendar
 from pypdf import PdfReader
 
 from bot.documents import calendar_file, pdf_file
-from bot.engine.assess import assess
-from bot.engine.assessment import Assessment
+from bot.engine import Assessment, assess
 from bot.i18n import LANGS, Lang, catalog, text
 from bot.result import VIEWS, build_view, render_view
 from bot.telegram.formatting import TELEGRAM_LIMIT

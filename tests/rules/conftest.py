@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.engine.answers import Answers
-from bot.engine.assess import assess
+from bot.engine import Answers, assess
 from bot.rules.pack import MANIFEST, THRESHOLDS, Manifest, default_pack, write_pack_files
 from bot.store import SessionStore
 

@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.engine.answers import Answers
-from bot.engine.assess import assess
-from bot.engine.thresholds import active_table, threshold_table, use_table
+from bot.engine import Answers, active_table, assess, threshold_table, use_table
 from bot.rules.live import refresh
 from bot.rules.pack import THRESHOLDS, default_pack, read_pack_files
 from bot.rules.registry import pack_in_force

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.engine.thresholds import ThresholdTable
+from bot.engine import ThresholdTable
 from bot.rules.diff import diff_sessions
 from bot.rules.pack import THRESHOLDS, default_pack, parse_pack
 from bot.store import SessionStore

@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.engine.answers import Answers
-from bot.engine.assess import assess
-from bot.engine.thresholds import ThresholdTable, active_table, threshold_table, use_table
+from bot.engine import Answers, ThresholdTable, active_table, assess, threshold_table, use_table
 from bot.rules.check import check_files
 from bot.rules.diff import diff_sessions
 from bot.rules.pack import LISTS, default_pack, parse_pack

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.engine.thresholds import active_table, threshold_table
+from bot.engine import active_table, threshold_table
 from bot.rules.live import follow_rules
 from bot.store import SessionStore
 from tests.rules.conftest import NEW_VERSION, PackWriter, pack_files, raised_blue_card

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.engine.thresholds import ThresholdRow
+from bot.engine import ThresholdRow
 from bot.rules.pack import default_pack
 from bot.rules.stale import stale_amounts
 from tests.rules.conftest import PackWriter, edit_row, pack_files

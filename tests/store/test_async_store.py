@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.assessment import Assessment, FamilyResult, RouteResult
+from bot.engine import Assessment, FamilyResult, RouteResult
 from bot.store import AsyncSessionStore, DuplicateUpdateError, SessionStore
 from bot.store.records import InboxBatch, TurnRecord
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.assessment import Assessment, FamilyResult, Review, RouteResult
-from bot.engine.message import msg
+from bot.engine import Assessment, FamilyResult, Review, RouteResult, msg
 from bot.store import SessionStore
 
 ERASED = "QUOKKA-7f3a9c-erase-me"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from bot.engine.assessment import Assessment, FamilyResult, RouteResult
+from bot.engine import Assessment, FamilyResult, RouteResult
 from bot.store import LATEST_VERSION, MIGRATIONS, SchemaTooNewError, SessionStore, schema_version
 from bot.store.schema import Migration, migrate
 

@@ -14,8 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.engine.assessment import Assessment, FamilyResult, Review, RouteResult
-from bot.engine.message import msg
+from bot.engine import Assessment, FamilyResult, Review, RouteResult, msg
 from bot.store import DuplicateUpdateError, SessionStore, UnknownSessionError
 
 T0 = datetime(2025, 5, 1, 8, 0, tzinfo=UTC)

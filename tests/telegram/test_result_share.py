@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.engine.message import msg
+from bot.engine import msg
 from bot.i18n import LANGS, text
 from bot.store import ResultShare, SessionStore
 from bot.telegram.links import SHARE_ACTIONS, ResultLinks, read_result_press, read_share_press, signing_key

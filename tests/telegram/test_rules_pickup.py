@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.engine.thresholds import active_table
+from bot.engine import active_table
 from bot.i18n import text
 from bot.rules import live
 from bot.rules.pack import MANIFEST, Manifest, default_pack, write_pack_files

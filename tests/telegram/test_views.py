@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine.message import msg
+from bot.engine import msg
 from bot.i18n import text
 from bot.telegram.links import (
     ResultLinks,
