@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-from bot.engine import Message, msg
+from bot.engine import msg
 from bot.i18n import LANGS, Lang, text
 from flows import parsing
 from flows.questions import VALUE_OF_OPTION, Choice, Question
@@ -22,16 +22,10 @@ _SEPARATORS = re.compile(r"\s*(?:[,;/+&]|\bet\b|\ben\b|\band\b)\s*")
 
 
 @dataclass(frozen=True)
-class Reading:
+class Reading(parsing.Parsed[Any]):
     """An accepted answer value (JSON) or the error to show; ``understood``, ``confirm`` and
     ``alternatives`` as in :class:`flows.parsing.Parsed` (the dialogue says back, asks to confirm,
-    or asks once which option was meant)."""
-
-    value: Any = None
-    error: Message | None = None
-    understood: Message | None = None
-    confirm: Message | None = None
-    alternatives: tuple[Any, ...] = ()
+    or asks once which option was meant). Unlike a parse, a reading may hold None: the "none" answer."""
 
     @property
     def ok(self) -> bool:
