@@ -36,6 +36,8 @@ from bot.telegram.links import (
     read_confirm_press,
     read_result_press,
 )
+from bot.telegram.reminder_links import is_reminder_press
+from bot.telegram.reminders import ReminderHandlers
 from bot.telegram.transport import NotConnected, TransportError
 from bot.telegram.views import (
     NAV_TAG_ID,
@@ -103,6 +105,7 @@ class Handlers:
     def __init__(self, ctx: BotContext) -> None:
         self.ctx = ctx
         self._live_keyboards: dict[int, int] = {}  # chat id → the message whose buttons are live
+        self.reminders = ReminderHandlers(self)
 
     # -- entry points --------------------------------------------------------------------------
 
@@ -154,6 +157,8 @@ class Handlers:
         if len(message.text) > MAX_INPUT_CHARS:
             await self._notice(update, "telegram.too_long", limit=MAX_INPUT_CHARS)
             return
+        if await self.reminders.typed(update, message.text):  # a date the reminders asked for
+            return
         control = read_control(message.text)
         if isinstance(control, UnknownCommand):
             await self._unknown_command(update, control.word)
@@ -182,6 +187,10 @@ class Handlers:
         if is_confirm_press(query.data):
             await _acknowledge(query)
             await self._confirmed(update, query, stored, lang)
+            return
+        if is_reminder_press(query.data):
+            await _acknowledge(query)
+            await self.reminders.press(update, query.data, stored, lang)
             return
         state = service.saved_state(stored)
         press = decode(query.data)
@@ -762,6 +771,9 @@ async def _send_to(bot: Bot, chat_id: int, outgoing: list[Outgoing]) -> int | No
                     raise DeliveryUncertain(type(error).__name__) from error
                 raise
     return live
+
+
+send_outgoing = _send_to  # the reminder scheduler sends through the same path
 
 
 def _incoming_text(update: Update) -> str | None:
