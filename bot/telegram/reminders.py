@@ -22,7 +22,6 @@ from bot.reminders.plan import (
     BRUSSELS,
     DATE_STEPS,
     DateKind,
-    PlannedReminder,
     answer_date,
     date_bounds,
     dates_that_matter,
@@ -280,19 +279,13 @@ class ReminderHandlers:
                 _say(lang, f"reminders.past.{kind}" if answer.deadline < today else "reminders.too_soon")
             )
         elif await self.store.schedule_reminders(
-            stored.id, [_with_dates(answer.reminder, params)], replaces=sorted(DATE_STEPS[kind])
+            stored.id, [answer.reminder], replaces=sorted(DATE_STEPS[kind])
         ):
             lines.append(_say(lang, "reminders.scheduled", remind_date=answer.reminder.remind_on.isoformat()))
         else:
             lines.append(_say(lang, "reminders.offer"))
             rows.append(((text(lang, "reminders.button.opt_in"), reminder_data("on", stored.id)),))
         await self._reply(update, lang, "\n\n".join(lines), rows)
-
-
-def _with_dates(planned: PlannedReminder, params: dict[str, Any]) -> PlannedReminder:
-    return PlannedReminder(
-        planned.kind, planned.ref, planned.event_date, planned.remind_on, {**planned.params, **params}
-    )
 
 
 # -- the scheduler's sender ---------------------------------------------------------------------
