@@ -17,6 +17,7 @@ from typing import Any, Final, Literal
 
 from bot.engine.assessment import Assessment
 from bot.reminders.plan import PlannedReminder
+from bot.store.base import StoreBase
 from bot.store.connection import immediate_transaction
 from bot.store.outcomes import OutcomeStore
 from bot.store.records import dump_json, from_iso, load_json, to_iso
@@ -76,7 +77,42 @@ def _reminder(row: Sequence[Any]) -> Reminder:
     )
 
 
-class ReminderStore(OutcomeStore):
+class ReminderSettingsStore(StoreBase):
+    """What operators see and switch: reminder counts and reminders on or off for everyone (also a
+    part of :class:`~bot.store.OperatorStore`)."""
+
+    def reminder_counts(self) -> ReminderCounts:
+        """People who agreed to reminders, reminders by status, and whether reminders are on."""
+        people = int(
+            self._db.execute(
+                "SELECT COUNT(DISTINCT s.channel || ':' || s.user_key) FROM reminder_consents c "
+                "JOIN sessions s ON s.id = c.session_id"
+            ).fetchone()[0]
+        )
+        by_status: dict[str, int] = dict.fromkeys(REMINDER_STATUSES, 0)
+        for status, count in self._db.execute("SELECT status, COUNT(*) FROM reminders GROUP BY status"):
+            by_status[str(status)] = int(count)
+        return ReminderCounts(people, by_status, self.reminders_enabled())
+
+    def reminders_enabled(self) -> bool:
+        """False when an operator turned reminders off for everyone (on by default)."""
+        row = self._db.execute(
+            "SELECT value FROM bot_settings WHERE name = ?", [REMINDERS_SETTING]
+        ).fetchone()
+        return row is None or row[0] == "on"
+
+    def set_reminders_enabled(self, enabled: bool, by: str) -> None:
+        """Turn reminders on or off for everyone (none is sent while off; they wait, then go out)."""
+        with immediate_transaction(self._db):
+            self._db.execute(
+                "INSERT INTO bot_settings (name, value, updated_at, updated_by) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, "
+                "updated_by = excluded.updated_by",
+                [REMINDERS_SETTING, "on" if enabled else "off", self._now(), by],
+            )
+
+
+class ReminderStore(OutcomeStore, ReminderSettingsStore):
     """The ``reminders``, ``reminder_consents`` and ``bot_settings`` tables."""
 
     # -- consent and scheduling ---------------------------------------------------------------------
@@ -279,35 +315,3 @@ class ReminderStore(OutcomeStore):
             self._write_reminders(session_id, (row[0], row[1], row[2]), [notice], self._now())
         self.save_assessment(session_id, assessment)
         return True
-
-    # -- operators ----------------------------------------------------------------------------------
-
-    def reminder_counts(self) -> ReminderCounts:
-        """People who agreed to reminders, reminders by status, and whether reminders are on."""
-        people = int(
-            self._db.execute(
-                "SELECT COUNT(DISTINCT s.channel || ':' || s.user_key) FROM reminder_consents c "
-                "JOIN sessions s ON s.id = c.session_id"
-            ).fetchone()[0]
-        )
-        by_status: dict[str, int] = dict.fromkeys(REMINDER_STATUSES, 0)
-        for status, count in self._db.execute("SELECT status, COUNT(*) FROM reminders GROUP BY status"):
-            by_status[str(status)] = int(count)
-        return ReminderCounts(people, by_status, self.reminders_enabled())
-
-    def reminders_enabled(self) -> bool:
-        """False when an operator turned reminders off for everyone (on by default)."""
-        row = self._db.execute(
-            "SELECT value FROM bot_settings WHERE name = ?", [REMINDERS_SETTING]
-        ).fetchone()
-        return row is None or row[0] == "on"
-
-    def set_reminders_enabled(self, enabled: bool, by: str) -> None:
-        """Turn reminders on or off for everyone (none is sent while off; they wait, then go out)."""
-        with immediate_transaction(self._db):
-            self._db.execute(
-                "INSERT INTO bot_settings (name, value, updated_at, updated_by) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, "
-                "updated_by = excluded.updated_by",
-                [REMINDERS_SETTING, "on" if enabled else "off", self._now(), by],
-            )
