@@ -25,8 +25,10 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.engine.assess import today_in_brussels
 from bot.health import beat
 from bot.i18n import LANGS, text
+from bot.reminders.notices import notice_rules_change
 from bot.reminders.scheduler import ReminderScheduler
 from bot.rules.live import follow_rules
 from bot.settings import Settings
@@ -324,7 +326,13 @@ async def serve(
     """Run the bot until ``stop`` is set: polling by default, webhook when configured. The reminder
     scheduler runs beside it, on ``reminder_clock``."""
     store = AsyncSessionStore(settings.db_path)
-    rules = asyncio.create_task(follow_rules(settings.db_path, stop))  # the pack in force, kept current
+    rules = asyncio.create_task(  # the pack in force, kept current; the results it changes noticed
+        follow_rules(
+            settings.db_path,
+            stop,
+            on_change=lambda version: notice_rules_change(store, version, today_in_brussels()),
+        )
+    )
     try:
         app = build_application(settings, store, dialogue)
         lanes = ChatLanes(app.process_update, settings.concurrency)
