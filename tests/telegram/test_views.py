@@ -76,7 +76,11 @@ def test_confirmation_buttons() -> None:
 
 
 def test_no_documents_or_calendar_button_when_there_is_nothing_to_show() -> None:
-    result = assessment("single-permit holder in Belgium bringing a partner")
+    # Since the partner's next step (registering the cohabitation) lists documents, the steps are
+    # cleared here: a result with no step has neither documents nor dates.
+    result = assessment("single-permit holder in Belgium bringing a partner").model_copy(
+        update={"next_steps": []}
+    )
     reply = Reply(kind="result", messages=[], assessment=result)
     [saved] = messages_for([reply], "en", 3, links=ResultLinks(KEY, "42", 7))
     assert saved.keyboard is not None
