@@ -174,6 +174,7 @@ class Handlers:
         query, user = update.callback_query, update.effective_user
         if query is None or user is None:
             return
+        self.reminders.forget(user.id)  # a press answers no date the reminders asked for
         check = await self._open(update)
         if check is None:
             await _acknowledge(query)

@@ -244,8 +244,15 @@ class ReminderHandlers:
         if opened is None:
             return True
         stored, lang = opened
+        if stored is None or stored.id != asked[1]:  # erased, or started again since: not a date any more
+            self.forget(user.id)
+            return False
         await self._given(update, asked[0], stored, lang, typed)
         return True
+
+    def forget(self, user_id: int) -> None:
+        """Stop waiting for a date from this person (they pressed a button, or moved on)."""
+        self._asked.pop(str(user_id), None)
 
     async def _given(
         self, update: Update, kind: DateKind, stored: StoredSession | None, lang: Lang, typed: str

@@ -18,8 +18,10 @@ from bot.i18n import LANGS, Lang, long_date, text
 from bot.reminders.plan import DATE_STEPS, DateKind, PlannedReminder, answer_date, plan_from_result
 from bot.reminders.scheduler import ReminderScheduler
 from bot.store import AsyncSessionStore, SessionStore
-from bot.telegram.links import signing_key
+from bot.telegram.links import ResultLinks, signing_key
 from bot.telegram.reminders import telegram_sender
+from bot.telegram.views import messages_for
+from flows.turns import Reply
 from tests.reminders.test_scheduler import FakeClock
 from tests.result.personas import assessment
 from tests.telegram.bot_harness import TODAY, TODAY_START, Chat, play, running_bot
@@ -188,6 +190,25 @@ async def test_a_date_given_with_the_command_and_delete(emu: BotApiEmulator, tmp
         [scheduled] = await chat.send("/cardexpiry 30/09/2027")
         assert text("nl", "reminders.scheduled", remind_date="2027-08-01") in scheduled.text
         assert reminder_rows(settings.db_path, "4202")["expiry"] == "scheduled"
+        [asked] = await chat.send("/arrived")  # a date is awaited…
+        assert asked.text == text("nl", "reminders.ask.arrival")
         [confirm] = await chat.send("/delete")
         await chat.press(text("nl", "telegram.button.confirm_delete"), confirm)
         assert reminder_rows(settings.db_path, "4202") == {}
+        await chat.send("/start")
+        replies = await chat.send("Inde")  # … but not any more: the new interview gets the answer
+        assert all(text("nl", "reminders.no_result") not in m.text for m in replies)
+        assert all(
+            text("nl", "reminders.bounds.arrival", earliest_date=TODAY.isoformat()) not in m.text
+            for m in replies
+        )
+
+
+def test_the_opt_in_button_only_when_a_date_can_be_reminded() -> None:
+    key = signing_key("123:test")
+    for name, offered in ((WORKER, True), ("single-permit holder in Belgium bringing a partner", False)):
+        reply = Reply(kind="result", messages=[], assessment=assessment(name))
+        [first] = messages_for([reply], "en", 1, links=ResultLinks(key, "42", 7))
+        assert first.keyboard is not None
+        labels = [label for row in first.keyboard.rows for label, _ in row]
+        assert (text("en", "reminders.button.opt_in") in labels) is offered, name
