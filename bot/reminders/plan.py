@@ -1,7 +1,9 @@
 """What to remind a person of, and when: pure functions of a result and of the dates the bot asks for.
 
 A result's dated next steps become reminders: a deadline a few days before it, a step possible
-"from" a date on that day, the card renewal when its window opens. Three dates the bot cannot know
+"from" a date on that day, the card renewal when its window opens, and the commune registration
+(whose deadline the result can only estimate from the planned start) on the planned start, asking
+whether the person has arrived. Three dates the bot cannot know
 are asked when they matter (the result lists the step they drive): the arrival in Belgium (the
 commune registration deadline, in Belgian working days), the residence card's expiry (renewal 60 to
 30 days before) and a refusal (an appeal within 30 days). The periods come from the engine's
@@ -73,8 +75,13 @@ def _step_reminder(step: NextStep, today: date) -> PlannedReminder | None:
         return None
     params: dict[str, Any] = {"title": step.title.model_dump(mode="json"), "timing": step.timing_kind}
     timing = step.timing.params if step.timing is not None else {}
-    opens = timing.get("window_start_date")
-    if isinstance(opens, str):  # a window (the card renewal): reminded when it opens
+    opens, start = timing.get("window_start_date"), timing.get("start_date")
+    if step.code in DATE_STEPS["arrival"] and isinstance(start, str):
+        # The deadline is only an example from the planned start: on that day the person is asked
+        # whether they have arrived, and their answer gives the real deadline.
+        remind_on = date.fromisoformat(start)
+        params["ask"] = "arrival"
+    elif isinstance(opens, str):  # a window (the card renewal): reminded when it opens
         remind_on = date.fromisoformat(opens)
         params["window_start_date"] = opens
     elif step.timing_kind == "deadline":

@@ -20,6 +20,7 @@ from bot.engine import Message
 from bot.i18n import Lang, normalise_lang, render, text
 from bot.reminders.plan import (
     BRUSSELS,
+    DATE_KINDS,
     DATE_STEPS,
     DateKind,
     answer_date,
@@ -70,11 +71,12 @@ def reminder_text(reminder: Reminder, lang: Lang) -> str:
     params["event_date"] = reminder.event_date
     if reminder.kind == "step":
         title = render(Message.model_validate(reminder.params["title"]), lang)
-        variant = (
-            "window"
-            if "window_start_date" in reminder.params
-            else ("deadline" if reminder.params.get("timing") == "deadline" else "from")
-        )
+        if reminder.params.get("ask") == "arrival":
+            variant = "arrival"
+        elif "window_start_date" in reminder.params:
+            variant = "window"
+        else:
+            variant = "deadline" if reminder.params.get("timing") == "deadline" else "from"
         body = text(lang, f"reminders.send.step_{variant}", title=title, **params)
     else:
         body = text(lang, f"reminders.send.{reminder.kind}", **params)
@@ -314,7 +316,9 @@ def telegram_sender(bot: Bot, store: AsyncSessionStore, result_key: bytes) -> Se
 
     async def send(reminder: Reminder) -> SendOutcome:
         lang = normalise_lang(reminder.lang)
-        outgoing: list[Outgoing] = [OutgoingMessage(reminder_text(reminder, lang))]
+        asks = [kind for kind in DATE_KINDS if reminder.params.get("ask") == kind]
+        keyboard = InlineKeyboard(tuple(date_rows(lang, asks))) if asks else None
+        outgoing: list[Outgoing] = [OutgoingMessage(reminder_text(reminder, lang), keyboard)]
         if reminder.kind == "rules":
             assessment = await store.latest_assessment(reminder.session_id)
             if assessment is None:

@@ -35,7 +35,9 @@ def test_a_result_plans_its_dated_steps_still_ahead() -> None:
     planned = {p.ref: p for p in plan_from_result(assessment(WORKER), TODAY)}
     assert set(planned) == {"COMMUNE_REGISTRATION", "ANNUAL_THRESHOLD_CHECK"}  # the past step is left out
     deadline = planned["COMMUNE_REGISTRATION"]
-    assert deadline.remind_on == date(2027, 3, 6) and deadline.event_date == date(2027, 3, 11)
+    # the commune deadline is an example from the planned start: on that day, "have you arrived?"
+    assert deadline.remind_on == date(2027, 3, 1) and deadline.event_date == date(2027, 3, 11)
+    assert deadline.params["ask"] == "arrival"
     yearly = planned["ANNUAL_THRESHOLD_CHECK"]
     assert yearly.remind_on == yearly.event_date == date(2028, 1, 1)  # "from" a date: on the day
     assert all(p.remind_on > TODAY for p in planned.values())

@@ -82,9 +82,9 @@ async def test_each_due_reminder_is_sent_once_on_its_day(store: AsyncSessionStor
     sender = FakeSender()
     scheduler = ReminderScheduler(store, sender, channel="telegram", clock=clock)
     assert sum((await scheduler.tick()).values()) == 0  # nothing due today
-    clock.at(date(2027, 3, 6), hour=7)  # 8:00 in Brussels: not yet 9:00
+    clock.at(date(2027, 3, 1), hour=7)  # 8:00 in Brussels: not yet 9:00
     assert sum((await scheduler.tick()).values()) == 0
-    clock.at(date(2027, 3, 6), hour=8)  # 9:00 in Brussels
+    clock.at(date(2027, 3, 1), hour=8)  # 9:00 in Brussels
     assert (await scheduler.tick())["sent"] == 1
     assert [r.ref for r in sender.sent] == ["COMMUNE_REGISTRATION"] and sender.sent[0].lang == "fr"
     assert sum((await scheduler.tick()).values()) == 0  # sent once

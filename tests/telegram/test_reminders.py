@@ -212,3 +212,30 @@ def test_the_opt_in_button_only_when_a_date_can_be_reminded() -> None:
         assert first.keyboard is not None
         labels = [label for row in first.keyboard.rows for label, _ in row]
         assert (text("en", "reminders.button.opt_in") in labels) is offered, name
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_on_the_planned_start_the_person_is_asked_whether_they_arrived(
+    emu: BotApiEmulator, bot: ExtBot[None], tmp_path: Path, lang: Lang
+) -> None:
+    person = FakeUser(4103, language_code=lang)
+    emu.add_chat(person)
+    db = tmp_path / "db.sqlite3"
+    store_clock = FakeClock(TODAY_START)
+    store = SessionStore(db, clock=store_clock)
+    try:
+        sid = store.new_session("telegram", str(person.id), lang=lang)
+        store.save_assessment(sid, assessment(WORKER))
+        store.agree_to_reminders(sid, plan_from_result(assessment(WORKER), TODAY))
+    finally:
+        store.close()
+    clock = FakeClock(TODAY_START)
+    async with AsyncSessionStore(db, clock=clock) as opened:
+        scheduler = ReminderScheduler(
+            opened, telegram_sender(bot, opened, signing_key(emu.token)), channel="telegram", clock=clock
+        )
+        clock.at(date(2027, 3, 1), hour=8)  # 9:00 in Brussels on the planned start
+        assert (await scheduler.tick())["sent"] == 1
+    [asked] = emu.sent_messages(person.id)
+    assert "/arrived" in asked.text and not CODES.search(asked.text)
+    assert asked.buttons == [(text(lang, "reminders.button.arrival"), "m1|ask|arrival")]
