@@ -44,6 +44,15 @@ class FakeSender:
         return self.outcomes.pop(0) if self.outcomes else "sent"
 
 
+def scheduling(
+    store: AsyncSessionStore, clock: FakeClock, *outcomes: SendOutcome
+) -> tuple[ReminderScheduler, FakeSender]:
+    """A scheduler on the test's clock, with a fake sender answering ``outcomes`` first."""
+    sender = FakeSender()
+    sender.outcomes = list(outcomes)
+    return ReminderScheduler(store, sender, channel="telegram", clock=clock), sender
+
+
 def opted_in_session(db: Path, user: str, clock: FakeClock, name: str = WORKER) -> int:
     """A finished session whose person agreed to the reminders of their result."""
     store = SessionStore(db, clock=clock)
@@ -79,8 +88,7 @@ def statuses(db: Path) -> dict[str, str]:
 
 async def test_each_due_reminder_is_sent_once_on_its_day(store: AsyncSessionStore, clock: FakeClock) -> None:
     opted_in_session(store.path, "11", clock)
-    sender = FakeSender()
-    scheduler = ReminderScheduler(store, sender, channel="telegram", clock=clock)
+    scheduler, sender = scheduling(store, clock)
     assert sum((await scheduler.tick()).values()) == 0  # nothing due today
     clock.at(date(2027, 3, 1), hour=7)  # 8:00 in Brussels: not yet 9:00
     assert sum((await scheduler.tick()).values()) == 0
@@ -98,9 +106,7 @@ async def test_a_doubtful_send_is_recorded_and_never_repeated(
     store: AsyncSessionStore, clock: FakeClock
 ) -> None:
     opted_in_session(store.path, "12", clock)
-    sender = FakeSender()
-    sender.outcomes = ["uncertain"]
-    scheduler = ReminderScheduler(store, sender, channel="telegram", clock=clock)
+    scheduler, sender = scheduling(store, clock, "uncertain")
     clock.at(date(2027, 3, 10))
     assert (await scheduler.tick())["uncertain"] == 1
     clock.at(date(2027, 3, 11))
@@ -112,9 +118,7 @@ async def test_a_send_that_surely_failed_is_tried_again_later(
     store: AsyncSessionStore, clock: FakeClock
 ) -> None:
     opted_in_session(store.path, "13", clock)
-    sender = FakeSender()
-    sender.outcomes = ["retry"]
-    scheduler = ReminderScheduler(store, sender, channel="telegram", clock=clock)
+    scheduler, sender = scheduling(store, clock, "retry")
     clock.at(date(2027, 3, 6))
     assert (await scheduler.tick())["retry"] == 1
     assert sum((await scheduler.tick()).values()) == 0  # not at once
@@ -127,9 +131,7 @@ async def test_a_blocked_bot_cancels_all_the_persons_reminders(
     store: AsyncSessionStore, clock: FakeClock
 ) -> None:
     opted_in_session(store.path, "14", clock)
-    sender = FakeSender()
-    sender.outcomes = ["blocked"]
-    scheduler = ReminderScheduler(store, sender, channel="telegram", clock=clock)
+    scheduler, _sender = scheduling(store, clock, "blocked")
     clock.at(date(2027, 3, 6))
     assert (await scheduler.tick())["blocked"] == 1
     clock.at(date(2028, 1, 2))
@@ -143,8 +145,7 @@ async def test_a_crash_while_sending_leaves_it_uncertain(store: AsyncSessionStor
     clock.at(date(2027, 3, 6))
     due = await store.due_reminders(clock(), 10)
     assert await store.claim_reminder(due[0].id)  # claimed; the process dies before it learns more
-    sender = FakeSender()
-    scheduler = ReminderScheduler(store, sender, channel="telegram", clock=clock)
+    scheduler, sender = scheduling(store, clock)
     assert await scheduler.recover() == 1
     assert sum((await scheduler.tick()).values()) == 0 and sender.sent == []
     assert statuses(store.path)["COMMUNE_REGISTRATION"] == "uncertain"
@@ -158,8 +159,7 @@ async def test_opting_out_and_cancelling_one(store: AsyncSessionStore, clock: Fa
     assert not await store.cancel_reminder("telegram", "17", first[0].id), "not someone else's"
     assert await store.cancel_reminder("telegram", "16", first[0].id)
     assert await store.withdraw_reminders("telegram", "17") == 2
-    sender = FakeSender()
-    scheduler = ReminderScheduler(store, sender, channel="telegram", clock=clock)
+    scheduler, sender = scheduling(store, clock)
     clock.at(date(2028, 1, 1))
     await scheduler.tick()
     assert [(r.user_key, r.ref) for r in sender.sent] == [("16", "ANNUAL_THRESHOLD_CHECK")]
@@ -196,8 +196,7 @@ async def test_reminders_turned_off_wait_and_an_expired_one_is_dropped(
 ) -> None:
     opted_in_session(store.path, "20", clock)
     await store._call(store._store.set_reminders_enabled, False, "admin")
-    sender = FakeSender()
-    scheduler = ReminderScheduler(store, sender, channel="telegram", clock=clock)
+    scheduler, sender = scheduling(store, clock)
     clock.at(date(2027, 3, 20))  # the commune deadline (11 March) went by while reminders were off
     assert sum((await scheduler.tick()).values()) == 0
     await store._call(store._store.set_reminders_enabled, True, "admin")

@@ -79,6 +79,15 @@ async def bot(emu: BotApiEmulator) -> AsyncIterator[ExtBot[None]]:
         yield made
 
 
+def telegram_scheduler(
+    emu: BotApiEmulator, bot: ExtBot[None], store: AsyncSessionStore, clock: FakeClock
+) -> ReminderScheduler:
+    """The scheduler as the bot runs it (the Telegram sender), on the test's clock."""
+    return ReminderScheduler(
+        store, telegram_sender(bot, store, signing_key(emu.token)), channel="telegram", clock=clock
+    )
+
+
 async def run_until(
     scheduler: ReminderScheduler, clock: FakeClock, store: AsyncSessionStore, user: str
 ) -> None:
@@ -98,9 +107,7 @@ async def test_each_kind_of_reminder_in_the_persons_language(
     every_kind(db, str(person.id), lang)
     clock = FakeClock(TODAY_START)
     async with AsyncSessionStore(db, clock=clock) as store:
-        scheduler = ReminderScheduler(
-            store, telegram_sender(bot, store, signing_key(emu.token)), channel="telegram", clock=clock
-        )
+        scheduler = telegram_scheduler(emu, bot, store, clock)
         await run_until(scheduler, clock, store, str(person.id))
     sent = [m.text for m in emu.sent_messages(person.id)]
     rules, result, arrival, refusal, expiry, yearly = sent
@@ -127,9 +134,7 @@ async def test_a_blocked_bot_cancels_the_persons_reminders(
     emu.user_blocks_bot(person)
     clock = FakeClock(TODAY_START)
     async with AsyncSessionStore(db, clock=clock) as store:
-        scheduler = ReminderScheduler(
-            store, telegram_sender(bot, store, signing_key(emu.token)), channel="telegram", clock=clock
-        )
+        scheduler = telegram_scheduler(emu, bot, store, clock)
         await run_until(scheduler, clock, store, str(person.id))
     rows = reminder_rows(db, str(person.id))
     assert rows["2027.01-test"] == "failed"
@@ -231,9 +236,7 @@ async def test_on_the_planned_start_the_person_is_asked_whether_they_arrived(
         store.close()
     clock = FakeClock(TODAY_START)
     async with AsyncSessionStore(db, clock=clock) as opened:
-        scheduler = ReminderScheduler(
-            opened, telegram_sender(bot, opened, signing_key(emu.token)), channel="telegram", clock=clock
-        )
+        scheduler = telegram_scheduler(emu, bot, opened, clock)
         clock.at(date(2027, 3, 1), hour=8)  # 9:00 in Brussels on the planned start
         assert (await scheduler.tick())["sent"] == 1
     [asked] = emu.sent_messages(person.id)
