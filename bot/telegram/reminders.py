@@ -266,7 +266,7 @@ class ReminderHandlers:
             await self._reply(update, lang, _say(lang, "reminders.no_result"), [])
             return
         today = self.today()
-        bounds = date_bounds(kind, today, stored.created_at.date())
+        bounds = date_bounds(kind, today, stored.created_at.astimezone(BRUSSELS).date())
         parsed = parse_date(typed, lang, earliest=bounds.earliest, latest=bounds.latest, today=today)
         if parsed.value is None or parsed.error is not None:
             error = render(parsed.error, lang) if parsed.error else ""

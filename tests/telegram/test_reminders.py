@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from telegram.ext import AIORateLimiter, ExtBot
 
-from bot.i18n import LANGS, Lang, long_date, text
+from bot.i18n import LANGS, Lang, catalog, long_date, text
 from bot.reminders.plan import DATE_STEPS, DateKind, PlannedReminder, answer_date, plan_from_result
 from bot.reminders.scheduler import ReminderScheduler
 from bot.store import AsyncSessionStore, SessionStore
@@ -24,6 +24,7 @@ from bot.telegram.views import messages_for
 from flows.turns import Reply
 from tests.reminders.test_scheduler import FakeClock
 from tests.result.personas import assessment
+from tests.result.test_result_views import codes_in
 from tests.telegram.bot_harness import TODAY, TODAY_START, Chat, play, running_bot
 from tests.telegram.emulator import BotApiEmulator, FakeUser
 from tests.telegram.test_bot_conversations import BRUSSELS_FAMILY
@@ -242,3 +243,15 @@ async def test_on_the_planned_start_the_person_is_asked_whether_they_arrived(
     [asked] = emu.sent_messages(person.id)
     assert "/arrived" in asked.text and not CODES.search(asked.text)
     assert asked.buttons == [(text(lang, "reminders.button.arrival"), "m1|ask|arrival")]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_internal_code_in_any_reminder_sentence(lang: Lang) -> None:
+    sentences = {
+        key: value
+        for key, value in catalog(lang).items()
+        if key.startswith(("reminders.", "console.reminders.", "telegram.command.reminders"))
+    }
+    assert len(sentences) > 40
+    leaks = {key: codes_in(re.sub(r"\{[a-z_]+\}", "", value)) for key, value in sentences.items()}
+    assert {key: found for key, found in leaks.items() if found} == {}
