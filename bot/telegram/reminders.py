@@ -181,10 +181,11 @@ class ReminderHandlers:
     async def _opt_in(
         self, update: Update, press: ReminderPress, stored: StoredSession | None, lang: Lang
     ) -> None:
-        assessment = None
-        if stored is not None and press.number == stored.id:
-            assessment = await self.store.latest_assessment(stored.id)
-        if stored is None or assessment is None:
+        if stored is None or press.number != stored.id:  # an older result: the person has moved on
+            await self._reply(update, lang, _say(lang, "telegram.stale_button"), [])
+            return
+        assessment = await self.store.latest_assessment(stored.id)
+        if assessment is None:
             await self._reply(update, lang, _say(lang, "result.gone"), [])
             return
         planned = plan_from_result(assessment, self.today())

@@ -175,6 +175,12 @@ async def test_opt_in_dates_list_cancel_and_opt_out(emu: BotApiEmulator, tmp_pat
         assert len(cancel) == len(reminder_rows(settings.db_path, "4201")) - list(
             reminder_rows(settings.db_path, "4201").values()
         ).count("cancelled")
+        [forged] = await chat.press_data(listing, "m1|x|999999")  # not theirs (or not any more)
+        assert text("fr", "reminders.not_found") in forged.text
+        [old] = await chat.press_data(listing, "m1|on|999999")  # another session's result
+        assert old.text.startswith(text("fr", "telegram.stale_button"))
+        [odd] = await chat.press_data(listing, "m1|format|1")
+        assert odd.text.startswith(text("fr", "telegram.stale_button"))
         [after] = await chat.press(cancel[0], listing)
         assert text("fr", "reminders.cancelled") in after.text
         assert len([b for b, _ in after.buttons if b.startswith("Annuler")]) == len(cancel) - 1
