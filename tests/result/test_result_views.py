@@ -36,7 +36,9 @@ CODE_PATTERNS = {
     "digest": re.compile(r"\+[0-9a-f]{6,}\b|\b[0-9a-f]{8,}\b"),
     "confidence letter": re.compile(r"(?i)\b(?:fiabilité|confidence|betrouwbaarheid)\s+[HML]\b"),
 }
-ALLOWED = {"EU-Blue"}  # none so far; kept to say what a reviewed exception would look like
+# Reviewed exceptions: "EU-Blue"; the date format the console asks operators to type
+# (YYYY-MM-DD / AAAA-MM-JJ / JJJJ-MM-DD); the setting an administrator configures for HR links.
+ALLOWED = {"EU-Blue", "YYYY-MM-DD", "AAAA-MM-JJ", "JJJJ-MM-DD", "GUICHET_BOT_USERNAME"}
 
 
 def plain(rendered: str) -> str:
@@ -205,7 +207,7 @@ def test_no_internal_code_in_any_person_facing_sentence(lang: Lang) -> None:
 def test_a_students_means_are_not_called_a_salary() -> None:
     view = build_view(assessment("student"), "en")
     assert view.basis == (
-        text("en", "result.basis.means_below", given=_eur(800, "en"), needed=_eur(835, "en")),
+        text("en", "result.basis.means_below", given=_eur(800, "en"), needed=_eur(1062, "en")),
     )
 
 
