@@ -33,7 +33,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from bench import rules_diff
+from bench import reminders, rules_diff
 from bench.process import BotProcess, bot_process
 from bench.serve_bot import BENCH_DAY
 from bot.settings import DB_FILE_NAME
@@ -511,6 +511,11 @@ def table(results: dict[str, Any]) -> str:
     rows.append(("/start burst, real rate limiter (30 msg/s)", str(limited_run["per_s"]), "-"))
     diff = results["rules_diff"]
     rows.append((f"rules diff, {diff['sessions']} sessions, s (target < 60)", str(diff["diff_seconds"]), "-"))
+    due = results["reminders"]["find_due_batch"]
+    label = f"reminders due, {results['reminders']['reminders']} scheduled: ms per tick p99 (target < 5)"
+    rows.append((label, str(due["p99_ms"]), "-"))
+    sending = results["reminders"]["sending"]
+    rows.append(("  reminders sent, most in one second (limit 30)", str(sending["max_in_1s"]), "-"))
     width = [max(len(r[i]) for r in rows) for i in range(3)]
     return "\n".join("  ".join(cell.ljust(width[i]) for i, cell in enumerate(row)) for row in rows)
 
@@ -536,6 +541,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         results["limited"] = await limited(args, Path(tmp))
     print("rules diff on a store of finished sessions…", file=sys.stderr, flush=True)
     results["rules_diff"] = rules_diff.run(args.diff_sessions)
+    print("reminder scheduler on 100 000 scheduled reminders…", file=sys.stderr, flush=True)
+    results["reminders"] = reminders.run(100_000)
     return results
 
 

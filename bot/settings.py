@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     )
     bot_username: str | None = Field(default=None, validation_alias="GUICHET_BOT_USERNAME")
     review_base_url: str | None = Field(default=None, validation_alias="GUICHET_REVIEW_URL")
+    reminder_every_s: float = Field(default=30.0, gt=0, validation_alias="GUICHET_REMINDER_EVERY_S")
 
     @property
     def db_path(self) -> Path:

@@ -34,6 +34,8 @@ AUDIT_VIEW: Final = "audit_view"
 OPERATOR_CREATED: Final = "operator_created"
 OPERATOR_DISABLED: Final = "operator_disabled"
 PASSWORD_CHANGED: Final = "password_changed"
+REMINDERS_ON: Final = "reminders_on"
+REMINDERS_OFF: Final = "reminders_off"
 
 
 def describe_filters(filters: SessionFilters, *, page: int | None = None) -> str:

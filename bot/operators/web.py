@@ -695,6 +695,19 @@ class Console:
         view = rules_view(self.config.db_path, self.config.today())
         return self.page("rules.html", request, view=view, due=view)
 
+    def reminders(self, request: Request, session: ConsoleSession) -> Response:
+        """Reminder counts (people who agreed, reminders by status) and, for admins, the switch."""
+        counts = self.store.reminder_counts()
+        return self.page("reminders.html", request, counts=counts, done=request.query_params.get("done"))
+
+    def switch_reminders(self, request: Request, session: ConsoleSession) -> Response:
+        """Turn reminders on or off for everyone (admins; audited)."""
+        on = _form_text(request, "on") == "1"
+        self.store.set_reminders_enabled(on, session.operator)
+        action = audit.REMINDERS_ON if on else audit.REMINDERS_OFF
+        self.store.audit(session.operator, action, client=_client(request))
+        return RedirectResponse(f"/reminders?done={'on' if on else 'off'}", status_code=303)
+
     def home(self, request: Request, session: ConsoleSession) -> Response:
         return RedirectResponse("/hr" if session.role == HR else "/sessions", status_code=303)
 
@@ -945,6 +958,10 @@ def create_app(config: ConsoleConfig) -> Starlette:
         Route("/invites", guarded(console.invites), methods=["GET"]),
         Route("/audit", guarded(console.audit_log, roles=ADMINS), methods=["GET"]),
         Route("/rules", guarded(console.rules), methods=["GET"]),
+        Route("/reminders", guarded(console.reminders), methods=["GET"]),
+        Route(
+            "/reminders/switch", guarded(console.switch_reminders, html=False, roles=ADMINS), methods=["POST"]
+        ),
         Route("/operators", guarded(console.accounts, roles=ADMINS), methods=["GET"]),
         Route("/operators", guarded(console.create_account, html=False, roles=ADMINS), methods=["POST"]),
         Route(
@@ -985,6 +1002,7 @@ def guarded_paths(session_id: int) -> Mapping[str, str]:
         "/invites": "GET",
         "/audit": "GET",
         "/rules": "GET",
+        "/reminders": "GET",
         "/account": "GET",
         "/operators": "GET",
         "/hr": "GET",
@@ -999,4 +1017,5 @@ def guarded_paths(session_id: int) -> Mapping[str, str]:
         "/operators/alice": "POST",
         "/hr/invites": "POST",
         "/hr/invites/tok/revoke": "POST",
+        "/reminders/switch": "POST",
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.engine import ThresholdTable, active_table, use_table
@@ -36,10 +37,26 @@ def refresh(db_path: str | Path) -> str:
     return active_table().version
 
 
-async def follow_rules(db_path: str | Path, stop: asyncio.Event, every_s: float | None = None) -> None:
+async def _changed(on_change: Callable[[str], Awaitable[object]] | None, version: str) -> None:
+    if on_change is None:
+        return
+    try:
+        await on_change(version)
+    except Exception as error:  # the new table stays in force; only the follow-up failed
+        log.error("after the rules pack %s came in force: %s", version, type(error).__name__)
+
+
+async def follow_rules(
+    db_path: str | Path,
+    stop: asyncio.Event,
+    every_s: float | None = None,
+    on_change: Callable[[str], Awaitable[object]] | None = None,
+) -> None:
     """Until ``stop``: every ``every_s`` seconds (default :data:`CHECK_EVERY_S`), check the version in
-    force in a worker thread and swap the engine's table when it changed. A pack that cannot be
-    read keeps the current table (and is logged). The packaged table is put back on the way out."""
+    force in a worker thread and swap the engine's table when it changed, then call ``on_change``
+    with the new version (e.g. to notice the results it changes; a failure there is logged). A pack
+    that cannot be read keeps the current table (and is logged). The packaged table is put back on
+    the way out."""
     last_error = ""
     try:
         while not stop.is_set():
@@ -55,6 +72,7 @@ async def follow_rules(db_path: str | Path, stop: asyncio.Event, every_s: float 
                 use_table(table)
                 if active_table().version != current:
                     log.info("rules pack in force: %s", active_table().version)
+                    await _changed(on_change, active_table().version)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=CHECK_EVERY_S if every_s is None else every_s)
     finally:

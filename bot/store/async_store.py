@@ -104,6 +104,18 @@ class AsyncSessionStore:
     withdraw_result_share = _on_db_thread(SessionStore.withdraw_result_share)
     result_share = _on_db_thread(SessionStore.result_share)
     pending_erasures = _on_db_thread(SessionStore.pending_erasures)
+    agree_to_reminders = _on_db_thread(SessionStore.agree_to_reminders)
+    schedule_reminders = _on_db_thread(SessionStore.schedule_reminders)
+    has_reminder_consent = _on_db_thread(SessionStore.has_reminder_consent)
+    user_reminders = _on_db_thread(SessionStore.user_reminders)
+    cancel_reminder = _on_db_thread(SessionStore.cancel_reminder)
+    withdraw_reminders = _on_db_thread(SessionStore.withdraw_reminders)
+    due_reminders = _on_db_thread(SessionStore.due_reminders)
+    claim_reminder = _on_db_thread(SessionStore.claim_reminder)
+    finish_reminder = _on_db_thread(SessionStore.finish_reminder)
+    recover_reminders = _on_db_thread(SessionStore.recover_reminders)
+    opted_in_results = _on_db_thread(SessionStore.opted_in_results)
+    notice_rules_change = _on_db_thread(SessionStore.notice_rules_change)
 
     async def erase_user(self, channel: str, user_key: str) -> int:
         """See :meth:`SessionStore.erase_user`. When a reader blocked the checkpoint, the erasure is

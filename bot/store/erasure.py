@@ -35,6 +35,8 @@ SESSION_CHILD_TABLES: Final = (
     "session_notes",
     "session_flags",
     "result_shares",
+    "reminders",
+    "reminder_consents",
 )
 
 

@@ -41,6 +41,7 @@ from bot.store.records import (
     to_iso,
     utc_now,
 )
+from bot.store.reminders import ReminderSettingsStore
 from bot.store.schema import migrate
 
 # Flags an operator can set on a session (the review queue: needs_review until resolved).
@@ -283,7 +284,7 @@ def _summary_from_row(row: Mapping[str, Any]) -> SessionSummary:
 SessionPage = Page[SessionSummary]
 
 
-class OperatorStore(AccountStore):
+class OperatorStore(AccountStore, ReminderSettingsStore):
     """The sessions seen from the console: filtered listing and search, flags and notes, counts per
     invite, erasure of one session; with accounts, log-ins and the audit log (:class:`AccountStore`)."""
 

@@ -37,7 +37,9 @@ class RetentionStore(StoreBase):
         return not self.pending_erasures() or finish_erasures(self._db, self._now())
 
     def purge_older_than(self, days: int, now: datetime | None = None, *, batch: int | None = None) -> int:
-        """Delete sessions untouched for ``days`` days (with all their rows), dedupe records and
+        """Delete sessions untouched for ``days`` days (with all their rows, reminders included; a
+        session keeps until its last scheduled reminder has gone out, as the person was told when
+        agreeing to reminders), dedupe records and
         polling-inbox batches older than that (a batch that kept failing), and invites expired or
         revoked before then; return the number of rows deleted.
 
@@ -52,7 +54,10 @@ class RetentionStore(StoreBase):
         self._db.execute("PRAGMA secure_delete = ON")
         with immediate_transaction(self._db):
             _ids, deleted = delete_sessions(
-                self._db, f"id IN (SELECT id FROM sessions WHERE updated_at < ?{limit})", [cutoff]
+                self._db,
+                "id IN (SELECT id FROM sessions WHERE updated_at < ? AND id NOT IN "  # reminders still due
+                f"(SELECT session_id FROM reminders WHERE status = 'scheduled'){limit})",
+                [cutoff],
             )
             deleted += self._db.execute(
                 "DELETE FROM processed_updates WHERE update_id IN "

@@ -229,6 +229,43 @@ _V9_CONSOLE = _run(
     "ALTER TABLE invites ADD COLUMN created_by TEXT",
 )
 
+# Reminders (issue 15): a person's consent per result, the reminders themselves (a durable schedule:
+# found by due time through a partial index on the scheduled ones; each claimed as 'sending' before it
+# is sent, so a crash leaves it 'uncertain', never sent twice), and the bot's settings (reminders on
+# or off for everyone).
+_V10_REMINDERS = _run(
+    """CREATE TABLE reminder_consents (
+        session_id INTEGER PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+        agreed_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE reminders (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        channel TEXT NOT NULL,
+        user_key TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        event_date TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        params_json TEXT NOT NULL,
+        status TEXT NOT NULL
+            CHECK (status IN ('scheduled', 'sending', 'sent', 'uncertain', 'cancelled', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        sent_at TEXT
+    )""",
+    "CREATE UNIQUE INDEX reminders_once ON reminders (session_id, kind, ref)",
+    "CREATE INDEX reminders_due ON reminders (due_at) WHERE status = 'scheduled'",
+    "CREATE INDEX reminders_by_user ON reminders (channel, user_key)",
+    """CREATE TABLE bot_settings (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+    )""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core: sessions, answers, transcript, processed_updates", _V1_CORE),
     Migration(2, "assessments", _V2_ASSESSMENTS),
@@ -239,6 +276,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "inbox", _V7_INBOX),
     Migration(8, "rules_packs, rules_events", _V8_RULES_PACKS),
     Migration(9, "console: roles, sessions, login throttle, erasures, result shares", _V9_CONSOLE),
+    Migration(10, "reminders, reminder_consents, bot_settings", _V10_REMINDERS),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -31,17 +31,18 @@ from bot.store.records import (
     session_from_row,
     utc_now,
 )
+from bot.store.reminders import ReminderStore
 from bot.store.retention import RetentionStore
 from bot.store.schema import migrate
 
 log = logging.getLogger(__name__)
 
 
-class SessionStore(InboxStore, InviteStore, OutcomeStore, RetentionStore, StoreBase):
+class SessionStore(InboxStore, InviteStore, ReminderStore, OutcomeStore, RetentionStore, StoreBase):
     """Sessions, their append-only answers and transcript, assessments, update dedupe and hand-offs;
     with the inbox (:class:`InboxStore`), invites and result shares (:class:`InviteStore`),
-    assessments and hand-offs (:class:`OutcomeStore`), erasure and retention (:class:`RetentionStore`),
-    each in its own module.
+    assessments and hand-offs (:class:`OutcomeStore`), reminders and settings (:class:`ReminderStore`),
+    erasure and retention (:class:`RetentionStore`), each in its own module.
 
     Every public write is one transaction. The underlying sqlite3 connection refuses use from any
     thread but the one that opened the store: from asyncio, use :class:`AsyncSessionStore`.

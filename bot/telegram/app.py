@@ -25,20 +25,24 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.engine import today_in_brussels
 from bot.health import beat
 from bot.i18n import LANGS, text
+from bot.reminders.notices import notice_rules_change
+from bot.reminders.scheduler import ReminderScheduler
 from bot.rules.live import follow_rules
 from bot.settings import Settings
 from bot.store import AsyncSessionStore
-from bot.store.records import InboxBatch
+from bot.store.records import Clock, InboxBatch, utc_now
 from bot.telegram.handlers import DIALOGUE_COMMANDS, BotContext, Handlers
 from bot.telegram.lanes import ChatLanes
 from bot.telegram.links import signing_key
+from bot.telegram.reminders import DATE_COMMANDS, telegram_sender
 from bot.telegram.transport import AiohttpRequest
 from bot.telegram.webhook import WebhookServer, webhook_app
 from flows.dialogue import Dialogue
 
-COMMANDS = ("start", "restart", "back", "language", "summary", "help", "privacy", "delete")
+COMMANDS = ("start", "restart", "back", "language", "summary", "help", "privacy", "delete", "reminders")
 POLL_TIMEOUT_S = 25
 GET_UPDATES_READ_MARGIN_S = 5.0
 MAX_IN_FLIGHT = 1000
@@ -107,6 +111,8 @@ def build_application(
     app.add_handler(CommandHandler(list(DIALOGUE_COMMANDS), handlers.dialogue_command, filters=private))
     app.add_handler(CommandHandler("privacy", handlers.privacy, filters=private))
     app.add_handler(CommandHandler("delete", handlers.delete, filters=private))
+    app.add_handler(CommandHandler("reminders", handlers.reminders.list_command, filters=private))
+    app.add_handler(CommandHandler(list(DATE_COMMANDS), handlers.reminders.date_command, filters=private))
     app.add_handler(CallbackQueryHandler(handlers.button))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED & private, handlers.edited))
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & private, handlers.text))
@@ -315,10 +321,18 @@ async def serve(
     stop: asyncio.Event,
     dialogue: Dialogue | None = None,
     ready: Callable[[], Awaitable[None]] | None = None,
+    reminder_clock: Clock = utc_now,
 ) -> None:
-    """Run the bot until ``stop`` is set: polling by default, webhook when configured."""
+    """Run the bot until ``stop`` is set: polling by default, webhook when configured. The reminder
+    scheduler runs beside it, on ``reminder_clock``."""
     store = AsyncSessionStore(settings.db_path)
-    rules = asyncio.create_task(follow_rules(settings.db_path, stop))  # the pack in force, kept current
+    rules = asyncio.create_task(  # the pack in force, kept current; the results it changes noticed
+        follow_rules(
+            settings.db_path,
+            stop,
+            on_change=lambda version: notice_rules_change(store, version, today_in_brussels()),
+        )
+    )
     try:
         app = build_application(settings, store, dialogue)
         lanes = ChatLanes(app.process_update, settings.concurrency)
@@ -326,6 +340,7 @@ async def serve(
             await app.start()
             beats = asyncio.create_task(_heartbeat(settings, stop))
             purges = asyncio.create_task(purge_daily(store, settings.retention_days, stop))
+            reminders = asyncio.create_task(_send_reminders(app, settings, store, stop, reminder_clock))
             retries: asyncio.Task[None] | None = None
             try:
                 retries = await register_commands(app, stop)
@@ -341,6 +356,7 @@ async def serve(
                 # python-telegram-bot's "This Application is still running!".
                 beats.cancel()
                 purges.cancel()
+                await _stop_reminders(reminders, stop)
                 if retries is not None:
                     retries.cancel()
                 if app.running:
@@ -350,6 +366,31 @@ async def serve(
         with contextlib.suppress(asyncio.CancelledError):
             await rules
         await store.close()
+
+
+REMINDERS_STOP_S = 10.0
+
+
+async def _send_reminders(
+    app: BotApp, settings: Settings, store: AsyncSessionStore, stop: asyncio.Event, clock: Clock
+) -> None:
+    """The reminder scheduler, as its own task (never inside a turn), sending through the bot's rate
+    limiter."""
+    assert settings.telegram_bot_token is not None
+    key = signing_key(settings.telegram_bot_token.get_secret_value())
+    scheduler = ReminderScheduler(
+        store, telegram_sender(app.bot, store, key), channel="telegram", clock=clock
+    )
+    await scheduler.run(stop, settings.reminder_every_s)
+
+
+async def _stop_reminders(task: asyncio.Task[None], stop: asyncio.Event) -> None:
+    """Let the scheduler finish the reminder it is sending (a cut send is recorded as uncertain at the
+    next start, never sent twice); cancelled at once when the bot stops on an error."""
+    if not stop.is_set():
+        task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, TimeoutError, Exception):
+        await asyncio.wait_for(task, REMINDERS_STOP_S)
 
 
 async def _serve_webhook(

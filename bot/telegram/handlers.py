@@ -39,6 +39,8 @@ from bot.telegram.links import (
     read_result_press,
     read_share_press,
 )
+from bot.telegram.reminder_links import is_reminder_press
+from bot.telegram.reminders import ReminderHandlers
 from bot.telegram.transport import NotConnected, TransportError
 from bot.telegram.views import (
     NAV_TAG_ID,
@@ -111,6 +113,7 @@ class Handlers:
     def __init__(self, ctx: BotContext) -> None:
         self.ctx = ctx
         self._live_keyboards: dict[int, int] = {}  # chat id → the message whose buttons are live
+        self.reminders = ReminderHandlers(self)
 
     # -- entry points --------------------------------------------------------------------------
 
@@ -162,6 +165,8 @@ class Handlers:
         if len(message.text) > MAX_INPUT_CHARS:
             await self._notice(update, "telegram.too_long", limit=MAX_INPUT_CHARS)
             return
+        if await self.reminders.typed(update, message.text):  # a date the reminders asked for
+            return
         control = read_control(message.text)
         if isinstance(control, UnknownCommand):
             await self._unknown_command(update, control.word)
@@ -177,6 +182,7 @@ class Handlers:
         query, user = update.callback_query, update.effective_user
         if query is None or user is None:
             return
+        self.reminders.forget(user.id)  # a press answers no date the reminders asked for
         check = await self._open(update)
         if check is None:
             await _acknowledge(query)
@@ -194,6 +200,10 @@ class Handlers:
         if is_share_press(query.data):
             await _acknowledge(query)
             await self._share(update, query, lang)
+            return
+        if is_reminder_press(query.data):
+            await _acknowledge(query)
+            await self.reminders.press(update, query.data, stored, lang)
             return
         state = service.saved_state(stored)
         press = decode(query.data)
@@ -802,6 +812,9 @@ async def _send_to(bot: Bot, chat_id: int, outgoing: list[Outgoing]) -> int | No
                     raise DeliveryUncertain(type(error).__name__) from error
                 raise
     return live
+
+
+send_outgoing = _send_to  # the reminder scheduler sends through the same path
 
 
 def _incoming_text(update: Update) -> str | None:

@@ -19,6 +19,7 @@ from bot.result import ResultView, build_view, render_view
 from bot.telegram.callback import NAV_ADVISER, NAV_BACK, NAV_LANGUAGE, encode
 from bot.telegram.formatting import TELEGRAM_LIMIT, escape, split_message
 from bot.telegram.links import RESULT_VIEW_KEYS, ResultLinks
+from bot.telegram.reminder_links import opt_in_row
 from flows.dialogue import Reply
 
 NAV_TAG_ID = "!nav"
@@ -164,6 +165,8 @@ def result_keyboard(
         rows += [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
         if links.invited:
             rows.append((share_button(lang, links),))
+        if reminder := opt_in_row(lang, links.session_id, reply.assessment):
+            rows.append(reminder)
     if adviser:
         rows.append(_adviser_row(lang, state_version))
     rows += _option_rows(reply, lang)

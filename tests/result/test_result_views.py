@@ -204,9 +204,7 @@ def test_no_internal_code_in_any_person_facing_sentence(lang: Lang) -> None:
 def test_a_students_means_are_not_called_a_salary() -> None:
     view = build_view(assessment("student"), "en")
     assert view.basis == (
-        text(
-            "en", "result.basis.means_below", given=_eur(800, "en"), needed=_eur(1062, "en")
-        ),  # 2027–2028: the 2026–2027 amount (to be confirmed)
+        text("en", "result.basis.means_below", given=_eur(800, "en"), needed=_eur(1062, "en")),
     )
 
 

@@ -7,13 +7,14 @@ import contextlib
 import os
 import sqlite3
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Literal
 
 from bot.i18n import text
 from bot.settings import DB_FILE_NAME, Settings
 from bot.store import SessionStore
+from bot.store.records import Clock
 from bot.telegram.app import serve
 from flows.dialogue import Dialogue
 from flows.interpret import choices
@@ -22,6 +23,7 @@ from flows.session import PREFILL, RESULT, SUMMARY, SessionState
 from tests.telegram.emulator import BotApiEmulator, FakeUser, SentMessage, free_port
 
 TODAY = date(2026, 11, 23)
+TODAY_START = datetime.combine(TODAY, time(0), tzinfo=UTC)
 
 
 def bot_settings(
@@ -103,9 +105,15 @@ def wait_for_handled_updates(emu: BotApiEmulator, db_path: Path) -> None:
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    emu: BotApiEmulator, data_dir: Path, mode: Literal["polling", "webhook"] = "polling", **overrides: object
+    emu: BotApiEmulator,
+    data_dir: Path,
+    mode: Literal["polling", "webhook"] = "polling",
+    reminder_clock: Clock = lambda: TODAY_START,
+    **overrides: object,
 ) -> AsyncIterator[Settings]:
-    """The bot serving until the block ends (then stopped cleanly)."""
+    """The bot serving until the block ends (then stopped cleanly). Its reminder scheduler's clock
+    stays at the start of :data:`TODAY` unless given: a test sends reminders by moving a clock of its
+    own (see tests/telegram/test_reminders.py)."""
     settings = bot_settings(emu, data_dir, mode, **overrides)
     wait_for_handled_updates(emu, settings.db_path)
     stop = asyncio.Event()
@@ -114,7 +122,11 @@ async def running_bot(
     async def on_ready() -> None:
         ready.set()
 
-    task = asyncio.create_task(serve(settings, stop=stop, dialogue=Dialogue(today=TODAY), ready=on_ready))
+    task = asyncio.create_task(
+        serve(
+            settings, stop=stop, dialogue=Dialogue(today=TODAY), ready=on_ready, reminder_clock=reminder_clock
+        )
+    )
     try:
         waiter = asyncio.ensure_future(ready.wait())
         await asyncio.wait({task, waiter}, timeout=15, return_when=asyncio.FIRST_COMPLETED)
