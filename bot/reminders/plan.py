@@ -17,8 +17,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from bot.engine import Assessment, NextStep, add_working_days, constants, shift, window_before
-from bot.engine.derive import add_months
+from bot.engine import Assessment, NextStep, add_months, add_working_days, constants, shift, window_before
 
 ReminderKind = Literal["step", "arrival", "expiry", "refusal", "rules"]
 DateKind = Literal["arrival", "expiry", "refusal"]
