@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
 import sqlite3
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -288,3 +291,33 @@ async def play(chat: Chat, db_path: Path, script: Script, *, max_steps: int = 80
             f"the bot did not accept {value!r} for {state.current}: {chat.messages[-1].text}"
         )
     raise AssertionError(f"no result after {max_steps} steps; asked {asked}")
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_bot_process(
+    emu: BotApiEmulator,
+    data_dir: Path,
+    mode: Literal["polling", "webhook"] = "polling",
+    port: int = 0,
+    **extra: str,
+) -> subprocess.Popen[bytes]:
+    """``guichet run`` as its own process against ``emu`` (to be killed and restarted by a test)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        cwd=ROOT,
+        env=process_env(emu, data_dir, mode, port or None, **extra),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def stop_bot_process(bot: subprocess.Popen[bytes]) -> None:
+    """Stop a bot process still running: SIGTERM, then SIGKILL after 15 s."""
+    if bot.poll() is None:
+        bot.send_signal(signal.SIGTERM)
+        try:
+            bot.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            bot.kill()

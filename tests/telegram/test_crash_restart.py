@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import subprocess
-import sys
 from pathlib import Path
 from typing import Literal
 
@@ -24,7 +23,7 @@ from bot.store import SessionStore
 from flows.interpret import choices
 from flows.questions import QUESTIONS
 from flows.session import RESULT, SUMMARY, SessionState
-from tests.telegram.bot_harness import button_data, process_env
+from tests.telegram.bot_harness import button_data, start_bot_process, stop_bot_process
 from tests.telegram.conftest import fresh_token
 from tests.telegram.emulator import BotApiEmulator, FakeUser, SentMessage, free_port
 
@@ -45,20 +44,6 @@ SCRIPT: dict[str, str] = {
     "special": "7",  # typed: none of these
     "start_date": "01/03/2027",
 }
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def start_bot(
-    emu: BotApiEmulator, data_dir: Path, mode: Mode = "polling", port: int = 0
-) -> subprocess.Popen[bytes]:
-    env = process_env(emu, data_dir, mode, port)
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
 
 
 def states(db: Path) -> dict[int, SessionState]:
@@ -133,7 +118,7 @@ async def sigkill_mid_conversations(emu: BotApiEmulator, tmp_path: Path, mode: M
     users = [FakeUser(uid, language_code="en") for uid in range(3001, 3001 + USERS)]
     crowd = [FakeUser(uid, language_code="fr") for uid in range(50_001, 50_001 + CROWD)]
     port = free_port()
-    bot = start_bot(emu, tmp_path, mode, port)
+    bot = start_bot_process(emu, tmp_path, mode, port)
     killed = False
     all_updates: list[int] = []
     crowd_updates: list[int] = []
@@ -165,7 +150,7 @@ async def sigkill_mid_conversations(emu: BotApiEmulator, tmp_path: Path, mode: M
                 done = processed(db, pending)
                 assert processed(db, round_updates) > 0, "killed before the round"
                 assert done < len(pending), f"kill landed after all the work ({done})"
-                bot = start_bot(emu, tmp_path, mode, port)
+                bot = start_bot_process(emu, tmp_path, mode, port)
                 await wait_ready(emu, bot, mode)
             await emu.wait_until_idle(timeout=30)
         assert killed
@@ -196,9 +181,4 @@ async def sigkill_mid_conversations(emu: BotApiEmulator, tmp_path: Path, mode: M
         finally:
             store.close()
     finally:
-        if bot.poll() is None:
-            bot.send_signal(signal.SIGTERM)
-            try:
-                bot.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                bot.kill()
+        stop_bot_process(bot)

@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 from bot.reminders.plan import PlannedReminder
 from bot.store import SessionStore
-from tests.telegram.bot_harness import process_env
+from tests.telegram.bot_harness import start_bot_process, stop_bot_process
 from tests.telegram.emulator import BotApiEmulator, FakeUser
 
-ROOT = Path(__file__).resolve().parents[2]
 PEOPLE = 6
 HELD_S = 2.0
 
@@ -48,17 +45,6 @@ def statuses(db: Path) -> dict[str, str]:
         store.close()
 
 
-def start_bot(emu: BotApiEmulator, data_dir: Path) -> subprocess.Popen[bytes]:
-    env = process_env(emu, data_dir, GUICHET_REMINDER_EVERY_S="0.1")
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-
 async def wait_for(condition: object, what: str, timeout: float = 30.0) -> None:
     assert callable(condition)
     loop = asyncio.get_running_loop()
@@ -77,7 +63,7 @@ async def test_sigkill_while_sending_a_reminder_never_sends_it_twice(
     db = tmp_path / "guichet.sqlite3"
     schedule_due_reminders(db, users)
     emu.inject_fault("sendMessage", "delay", seconds=HELD_S)  # the first reminder's send is held
-    bot = start_bot(emu, tmp_path)
+    bot = start_bot_process(emu, tmp_path, GUICHET_REMINDER_EVERY_S="0.1")
     try:
         await wait_for(lambda: emu.calls("sendMessage"), "the first reminder's send")
         bot.send_signal(signal.SIGKILL)
@@ -85,18 +71,13 @@ async def test_sigkill_while_sending_a_reminder_never_sends_it_twice(
         in_flight = [user for user, status in statuses(db).items() if status == "sending"]
         assert len(in_flight) == 1, f"killed around one send: {statuses(db)}"
         delivered = {user.id: len(emu.sent_messages(user.id)) for user in users}
-        bot = start_bot(emu, tmp_path)
+        bot = start_bot_process(emu, tmp_path, GUICHET_REMINDER_EVERY_S="0.1")
         await wait_for(
             lambda: not {"scheduled", "sending"} & set(statuses(db).values()), "every reminder settled"
         )
         await wait_for(lambda: len(emu.sent_messages(int(in_flight[0]))) == 1, "the held send to arrive")
     finally:
-        if bot.poll() is None:
-            bot.send_signal(signal.SIGTERM)
-            try:
-                bot.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                bot.kill()
+        stop_bot_process(bot)
     final = statuses(db)
     assert final[in_flight[0]] == "uncertain", "a send cut by the crash is recorded as uncertain"
     assert delivered[int(in_flight[0])] == 0, "it was still in flight when the bot died"
