@@ -15,7 +15,7 @@ from typing import Literal, get_args
 
 from bot.i18n import LANGS, catalog
 from flows.dialogue import Command, CommandName
-from flows.interpret import fold
+from flows.interpret import fold_label
 
 ControlName = Literal[
     "back",
@@ -73,7 +73,7 @@ def control_words() -> dict[str, ControlName]:
         messages = catalog(lang)
         for name in CONTROL_NAMES:
             for phrase in messages.get(WORDS_KEY + name, "").split("|"):
-                folded = fold(phrase)
+                folded = fold_label(phrase)
                 if not folded:
                     continue
                 if words.setdefault(folded, name) != name:
@@ -101,7 +101,7 @@ def read_control(typed: str) -> Control | UnknownCommand | None:
     if stripped == HELP_MARK:
         return Control("help")
     words = control_words()
-    folded = fold(stripped)
+    folded = fold_label(stripped)
     if folded in words:
         return Control(words[folded])
     head, _, rest = folded.partition(" ")

@@ -39,9 +39,6 @@ def fold_label(words: str) -> str:
     return " ".join(re.sub(r"[^\w\s+-]", " ", plain).split())
 
 
-fold = fold_label  # the name bot/console.py still imports; new code uses fold_label
-
-
 @cache
 def _language_names() -> dict[str, str]:
     """Folded name of a language in any language (``control.language_names`` in locales/) → its code."""

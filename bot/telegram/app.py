@@ -72,7 +72,7 @@ def build_application(
     if settings.telegram_bot_token is None:
         raise InvalidToken("TELEGRAM_BOT_TOKEN is not configured")
     quiet_logging()
-    # Replies and getUpdates go through do_api_request on purpose (handlers._send_to, poll_updates).
+    # Replies and getUpdates go through do_api_request on purpose (handlers.send_outgoing, poll_updates).
     warnings.filterwarnings(
         "ignore",
         message=r"Please use 'Bot\.(sendMessage|getUpdates|editMessageText|editMessageReplyMarkup)'",

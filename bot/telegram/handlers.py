@@ -281,7 +281,7 @@ class Handlers:
             return
         lang = normalise_lang(stored.lang)
         body = text(lang, "telegram.handoff.from_adviser", message=message.text)
-        await _send_to(message.get_bot(), int(stored.user_key), [OutgoingMessage(escape(body))])
+        await send_outgoing(message.get_bot(), int(stored.user_key), [OutgoingMessage(escape(body))])
         await self.ctx.store.append_transcript(stored.id, "out", f"[adviser] {message.text}")
         await message.reply_text(text(OPERATOR_LANG, "telegram.handoff.delivered"))
 
@@ -543,7 +543,7 @@ class Handlers:
             else:  # the reply is not held up by removing the old buttons: both go out at once
                 stale = {message_id for message_id in (drop, live) if message_id is not None}
                 sent, *_ = await asyncio.gather(
-                    _send_to(bot, chat.id, outgoing), *(_drop_keyboard(bot, chat.id, m) for m in stale)
+                    send_outgoing(bot, chat.id, outgoing), *(_drop_keyboard(bot, chat.id, m) for m in stale)
                 )
                 self._remember(chat.id, sent)
         except DeliveryUncertain as uncertain:
@@ -631,7 +631,7 @@ class Handlers:
         if chat is None or stored is None or state is None:
             return
         prompt = self._prompt_messages(state, stored.id, stored.user_key, invited=_invited(stored))
-        await _send_to(chat.get_bot(), chat.id, prompt)
+        await send_outgoing(chat.get_bot(), chat.id, prompt)
         await self.ctx.store.mark_delivered(update.update_id)
 
     def _prompt_messages(
@@ -789,7 +789,7 @@ async def _send_one(bot: Bot, chat_id: int, item: Outgoing) -> int | None:
     return None
 
 
-async def _send_to(bot: Bot, chat_id: int, outgoing: list[Outgoing]) -> int | None:
+async def send_outgoing(bot: Bot, chat_id: int, outgoing: list[Outgoing]) -> int | None:
     """Send each item; retry what surely was not sent, never what may have been (no doubles).
     Returns the id of the last message sent with buttons (None if none).
 
@@ -812,9 +812,6 @@ async def _send_to(bot: Bot, chat_id: int, outgoing: list[Outgoing]) -> int | No
                     raise DeliveryUncertain(type(error).__name__) from error
                 raise
     return live
-
-
-send_outgoing = _send_to  # the reminder scheduler sends through the same path
 
 
 def _incoming_text(update: Update) -> str | None:
