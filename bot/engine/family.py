@@ -17,6 +17,7 @@ from bot.engine.assessment import (
     ThresholdUse,
 )
 from bot.engine.context import Context, Findings
+from bot.engine.cutoff import is_recorded
 from bot.engine.derive import add_months
 from bot.engine.family_income import Household, IncomeVerdict, assess_income
 from bot.engine.family_members import FamilyCase, MemberDraft, finish_conditions, start_relation
@@ -89,12 +90,13 @@ def evaluate_family(
     if answers.family_application_date is None:
         findings.need("family_application_date")
     sponsor = identify_sponsor(answers, routes, findings)
-    decision = choose_rule_set(sponsor, day, ctx.on, findings)
+    application_recorded = is_recorded(ctx.on, answers.family_application_date)
+    decision = choose_rule_set(sponsor, day, ctx.on, findings, application_recorded=application_recorded)
     rule_set = decision.rule_set or ("NEW" if sponsor.group is not None else None)
     reasons: list[Message] = [*sponsor.reasons, decision.reason]
     family_rules = [decision.rule] if decision.rule else []
 
-    base_case = FamilyCase(answers, findings, sponsor, rule_set, day)
+    base_case = FamilyCase(answers, findings, sponsor, rule_set, day, on=ctx.on)
     drafts = [start_relation(base_case, member) for member in answers.members]
     household = household_of(drafts)
     income = IncomeVerdict("not_applicable")
@@ -123,7 +125,7 @@ def evaluate_family(
         findings.review("RV-17", "family.review.renewal")
         reasons.append(msg("family.renewal"))
 
-    case = FamilyCase(answers, findings, sponsor, rule_set, day, income, gross_ok)
+    case = FamilyCase(answers, findings, sponsor, rule_set, day, income, gross_ok, on=ctx.on)
     for draft in drafts:
         finish_conditions(case, draft)
     members = [draft.result() for draft in drafts if not draft.resident]  # residents are not joining

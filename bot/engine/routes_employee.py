@@ -10,6 +10,7 @@ from typing import Literal
 from bot.engine.answers import Answers, IctRole, Region
 from bot.engine.assessment import RouteCode
 from bot.engine.context import Context
+from bot.engine.cutoff import is_recorded
 from bot.engine.derive import SALARY_FIELD, SALARY_PERIOD, SalaryPeriod, work_region
 from bot.engine.message import msg
 from bot.engine.routes_base import Cond, RouteDraft, best_per_code, check_amount
@@ -244,7 +245,10 @@ def _shortage(
     only_if_yes: bool,
 ) -> list[RouteDraft]:
     """BXL-SHORT / WAL-SHORT: occupation on the Actiris or FOREM list."""
-    verdict = on_list(answers, list_id, day=ctx.ref_date, filed=filed, table=ctx.table)
+    recorded = is_recorded(ctx.on, answers.application_date)
+    verdict = on_list(
+        answers, list_id, day=ctx.ref_date, filed=filed, filed_recorded=recorded, table=ctx.table
+    )
     if verdict.status == "no" or (only_if_yes and verdict.status != "yes"):
         return []
     draft = RouteDraft("SHORTAGE", rule, sources=list(verdict.sources))
@@ -271,7 +275,10 @@ def _flanders_lists(answers: Answers, ctx: Context, filed: date, *, only_if_yes:
     if qualification not in ("vocational_level_3_4", "higher_ed_3y_plus"):
         return []
     drafts: list[RouteDraft] = []
-    medium = on_list(answers, "FL_MEDIUM", day=ctx.ref_date, filed=filed, table=ctx.table)
+    recorded = is_recorded(ctx.on, answers.application_date)
+    medium = on_list(
+        answers, "FL_MEDIUM", day=ctx.ref_date, filed=filed, filed_recorded=recorded, table=ctx.table
+    )
     # A degree holder is only pointed to the medium-skilled routes on a confirmed list match; the
     # "other" category (FL-OTHER) is open to degree holders too, so an unanswered VDAB list leaves it
     # to an adviser (RV-04) instead of concluding that no route exists.
@@ -287,8 +294,18 @@ def _flanders_lists(answers: Answers, ctx: Context, filed: date, *, only_if_yes:
         if qualification == "higher_ed_3y_plus":
             draft.review("RV-04", "route.review.degree_in_medium_function")
         drafts.append(draft)
+    elif medium.status == "no" and medium.reasons:
+        # a named function off the list on the filing date: say why, and keep any RV-15 of the date
+        closed = RouteDraft("MEDIUM_SHORTAGE", "FL-MED", sources=list(medium.sources), status="not_met")
+        for reason in medium.reasons:
+            closed.because(reason.key, **reason.params)
+        for code, message in medium.reviews:
+            closed.flag(code, message)
+        drafts.append(closed)
     if medium.status != "yes":
-        vdab = on_list(answers, "FL_VDAB", day=ctx.ref_date, filed=filed, table=ctx.table)
+        vdab = on_list(
+            answers, "FL_VDAB", day=ctx.ref_date, filed=filed, filed_recorded=recorded, table=ctx.table
+        )
         if vdab.status == "yes" or (vdab.status == "unknown" and not only_if_yes):
             draft = RouteDraft("LABOUR_MARKET_TEST", "FL-OTHER", sources=[*vdab.sources, "P07"])
             draft.apply(Cond(None, missing=vdab.missing, reviews=vdab.reviews))

@@ -233,8 +233,9 @@ def test_rs_x_protection_sponsors_go_to_review(sponsor_type: str) -> None:
 @pytest.mark.parametrize(
     ("overrides", "flagged"),
     [
-        ({"sponsor_right_date": date(2025, 8, 15)}, True),
-        ({"sponsor_right_date": date(2025, 8, 21)}, True),
+        # a grant date in the past is a recorded fact: applied exactly, no RV-15 (issue 22)
+        ({"sponsor_right_date": date(2025, 8, 15)}, False),
+        ({"sponsor_right_date": date(2025, 8, 21)}, False),
         ({"sponsor_right_date": date(2025, 8, 14)}, False),
         ({"sponsor_right_date": date(2025, 8, 22)}, False),
         ({"nationalities": ["BE"], "family_application_date": date(2027, 8, 20)}, True),
@@ -662,7 +663,10 @@ def test_ex_4_six_month_window(visa: date, applied: date, outcome: str) -> None:
     )
     result, findings = family(answers, on=applied)
     assert result.members[0].outcome == outcome
-    assert "RV-15" in review_codes(findings)  # within 3 days of the window's end
+    assert "RV-15" not in review_codes(findings)  # filed (recorded) dates are applied exactly
+    planned, planned_findings = family(answers, on=visa)
+    assert planned.members[0].outcome == outcome  # RV-15 never changes the outcome
+    assert "RV-15" in review_codes(planned_findings)  # a planned date within 3 days of the window's end
 
 
 def test_ex_4_change_of_status_in_belgium() -> None:
