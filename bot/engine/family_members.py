@@ -402,7 +402,7 @@ def _ex2_category_or_income(case: FamilyCase, draft: MemberDraft) -> bool:
     if case.gross_meets_exofficio:
         draft.note("EX-2b", "family.exofficio.probably_gross")
         draft.verdict("FAM_REVIEW")
-        case.findings.review("RV-07", "family.exofficio.probably_gross")
+        case.findings.review("RV-23", "family.exofficio.probably_gross")
     elif category != "ict":
         draft.note("EX-2", "family.exofficio.not_listed")
     return False

@@ -28,8 +28,9 @@ def self_employed_route(answers: Answers) -> RouteDraft:
         draft.because("route.reason.professional_card_region", region_key=f"route.region.{region}")
     if answers.card_type in EU_FAMILY_CARDS:
         draft.rule = "SE-EX"
-        draft.worsen("review")
         draft.because("route.reason.professional_card_exempt")
+        # an exemption, not a missing route: the adviser confirms it applies (RV-21, not RV-20)
+        draft.review("RV-21", "route.review.professional_card_exempt")
         return draft
     access = answers.se_access_ok
     if access == "yes":
