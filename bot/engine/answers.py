@@ -102,6 +102,8 @@ Relation = Literal[
     "parent",
     "other",
 ]
+# Under which family-reunification rules a residence was granted (RN-2 / RN-3); unsure = not known
+GrantedUnder = Literal["OLD", "NEW", "unsure"]
 IncomeSource = Literal[
     "employment", "self_employed", "pension", "unemployment", "social_assistance", "child_benefit", "other"
 ]
@@ -214,6 +216,10 @@ class Answers(BaseModel):
     housing_ok: YesNoUnsure | None = None
     insurance_ok: YesNoUnsure | None = None
     red_flags: bool | None = None
+    # Renewals (RN-1…RN-4): the family member's residence already granted (the person's own card:
+    # ``card_type`` and ``card_expiry``); since when, and under which rules it was granted
+    residence_granted_on: date | None = None
+    residence_rule_set: GrantedUnder | None = None
 
     @field_validator("nationalities")
     @classmethod

@@ -102,6 +102,19 @@ class MemberResult(_Model):
     sources: list[str] = Field(default_factory=list)
 
 
+class Renewal(_Model):
+    """The renewal of a family member's residence already granted (RN-1…RN-4, rules.md §3.2)."""
+
+    rule: str | None  # RN-1…RN-4; None when the dates do not settle it
+    rule_set: RuleSet | None
+    card: str | None = None  # the card held (e.g. A-family-reunification)
+    granted_on: date | None = None
+    expiry: date | None = None
+    window_opens: date | None = None  # the commune renewal window: 60th…
+    window_closes: date | None = None  # …to 30th day before expiry
+    reasons: list[Message] = Field(default_factory=list)
+
+
 class FamilyResult(_Model):
     """Family reunification: the whole family's outcome and each member's."""
 
@@ -114,6 +127,7 @@ class FamilyResult(_Model):
     members: list[MemberResult] = Field(default_factory=list)
     reasons: list[Message] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
+    renewal: Renewal | None = None  # set when the person renews a family residence already held
 
 
 class NextStep(_Model):

@@ -13,6 +13,7 @@ from bot.engine.assessment import (
     FAMILY_OUTCOME_ORDER,
     FamilyOutcome,
     FamilyResult,
+    Renewal,
     RouteResult,
     ThresholdUse,
 )
@@ -21,7 +22,8 @@ from bot.engine.cutoff import is_recorded
 from bot.engine.derive import add_months
 from bot.engine.family_income import Household, IncomeVerdict, assess_income
 from bot.engine.family_members import FamilyCase, MemberDraft, finish_conditions, start_relation
-from bot.engine.family_rules import REFORM_DAY, UNLIMITED_STAY_MONTHS_FOR_EXEMPTION, sources_of
+from bot.engine.family_renewal import decide_renewal, is_renewal, renewal_day
+from bot.engine.family_rules import UNLIMITED_STAY_MONTHS_FOR_EXEMPTION, sources_of
 from bot.engine.family_sponsor import LISTED_CATEGORIES, Sponsor, choose_rule_set, identify_sponsor
 from bot.engine.message import Message, msg
 
@@ -84,20 +86,26 @@ def evaluate_family(
     answers: Answers, ctx: Context, findings: Findings, routes: list[RouteResult]
 ) -> FamilyResult:
     """The family's outcome (least favourable member first) and each member's."""
-    if not (answers.has("bring_family") or answers.has("join_family")) or not answers.members:
+    renewing = is_renewal(answers)
+    if not (answers.has("bring_family") or answers.has("join_family")) or not (answers.members or renewing):
         return FamilyResult()
     day = answers.family_application_date or ctx.ref_date
-    if answers.family_application_date is None:
-        findings.need("family_application_date")
     sponsor = identify_sponsor(answers, routes, findings)
-    application_recorded = is_recorded(ctx.on, answers.family_application_date)
-    decision = choose_rule_set(sponsor, day, ctx.on, findings, application_recorded=application_recorded)
+    renewal: Renewal | None = None
+    if renewing:  # RN-1…RN-4: the rule set of the first grant, filed at the commune
+        renewal, decision = decide_renewal(answers, ctx, sponsor, findings)
+        day = renewal_day(answers, ctx)
+    else:
+        if answers.family_application_date is None:
+            findings.need("family_application_date")
+        application_recorded = is_recorded(ctx.on, answers.family_application_date)
+        decision = choose_rule_set(sponsor, day, ctx.on, findings, application_recorded=application_recorded)
     rule_set = decision.rule_set or ("NEW" if sponsor.group is not None else None)
     reasons: list[Message] = [*sponsor.reasons, decision.reason]
     family_rules = [decision.rule] if decision.rule else []
 
     base_case = FamilyCase(answers, findings, sponsor, rule_set, day, on=ctx.on)
-    drafts = [start_relation(base_case, member) for member in answers.members]
+    drafts = [start_relation(base_case, member) for member in answers.members or []]
     household = household_of(drafts)
     income = IncomeVerdict("not_applicable")
     if rule_set is not None and sponsor.group is not None:
@@ -116,14 +124,6 @@ def evaluate_family(
     gross_ok, gross_rows = _gross_exofficio(answers, ctx, sponsor, day)
     if answers.red_flags:
         findings.review("RV-13", "family.review.red_flags")
-    if (
-        answers.has("join_family")
-        and not answers.has("bring_family")
-        and answers.card_type == "A-family-reunification"
-        and ctx.on >= REFORM_DAY
-    ):
-        findings.review("RV-17", "family.review.renewal")
-        reasons.append(msg("family.renewal"))
 
     case = FamilyCase(answers, findings, sponsor, rule_set, day, income, gross_ok, on=ctx.on)
     for draft in drafts:
@@ -135,6 +135,8 @@ def evaluate_family(
             msg("family.residents", count=residents, counted=household.dependants - household.applicants)
         )
     thresholds = income.thresholds + gross_rows
+    if renewal is not None:
+        family_rules.append("F-4")
     sources = sources_of(family_rules)
     for use in thresholds:
         sources += [s for s in use.sources if s not in sources]
@@ -148,4 +150,5 @@ def evaluate_family(
         members=members,
         reasons=reasons,
         sources=sources,
+        renewal=renewal,
     )

@@ -84,11 +84,13 @@ class OeFee(_Data):
 
 class Plans(_Data):
     """Step codes selected by the best route and by the family outcome, in order; the family of an
-    EU/EEA/Swiss citizen follows its own procedure (annex 19ter, F card)."""
+    EU/EEA/Swiss citizen follows its own procedure (annex 19ter, F card), and a renewal of the
+    family residence already held its own (commune window, no visa)."""
 
     routes: dict[str, list[str]]
     family: dict[str, list[str]]
     family_eu: dict[str, list[str]]
+    family_renewal: dict[str, list[str]]
 
 
 class Catalogue(_Data):
@@ -491,7 +493,14 @@ def _eu_register_fee(s: Situation, day: date) -> Fee | None:
     return Fee(None, msg("step.fee.eu_register", fine_eur=row.amount), row.sources)
 
 
+def _same_status_extension_fee(s: Situation, day: date) -> Fee | None:
+    """No Immigration Office fee for the extension of a residence in the same status (P44, P65:
+    the fee is due for a first application or a change of status)."""
+    return Fee(0.0, msg("step.fee.same_status_extension"), ("P44", "P65"))
+
+
 FEE_BUILDERS: dict[str, FeeBuilder] = {
+    "same_status_extension": _same_status_extension_fee,
     "oe": _oe_fee,
     "region": _region_fee,
     "visa": _visa_fee,
@@ -574,7 +583,7 @@ def catalogue_problems(cat: Catalogue | None = None, table_ids: set[str] | None 
     known_ids = table_ids if table_ids is not None else threshold_table().ids()
     problems = [
         f"plan {owner}: unknown step {code}"
-        for plans in (cat.plans.routes, cat.plans.family, cat.plans.family_eu)
+        for plans in (cat.plans.routes, cat.plans.family, cat.plans.family_eu, cat.plans.family_renewal)
         for owner, codes in plans.items()
         for code in codes
         if code not in cat.steps
@@ -618,7 +627,12 @@ def step_codes(s: Situation) -> list[str]:
         route_plan = plans.routes.get(s.route.code, ["ADVISER_CHECK"])
         if s.route.status == "review":
             route_plan = ["ADVISER_CHECK", *route_plan]
-    family_plans = plans.family_eu if _eu_sponsor(s.answers) else plans.family
+    if s.family.renewal is not None:
+        family_plans = plans.family_renewal
+    elif _eu_sponsor(s.answers):
+        family_plans = plans.family_eu
+    else:
+        family_plans = plans.family
     codes = [*route_plan, *family_plans.get(s.family.outcome, [])]
     selected: list[str] = []
     for code in codes:

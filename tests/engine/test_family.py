@@ -272,16 +272,33 @@ def test_renewal_rule_sets(
     assert renewal_rule_set(granted_on, granted_under, renewal_on) == (rule, rule_set)
 
 
-def test_rv17_for_a_family_member_holding_a_family_card() -> None:
+@pytest.mark.parametrize(
+    ("granted_on", "rule", "rule_set", "rv17"),
+    [
+        (None, None, None, True),  # first grant unknown: an adviser checks the first decision
+        (date(2024, 3, 1), "RN-1", "OLD", False),
+        (date(2025, 10, 1), "RN-2", "OLD", True),  # granted in the transition period (RV-17)
+    ],
+)
+def test_rv17_for_a_family_member_holding_a_family_card(
+    granted_on: date | None, rule: str | None, rule_set: str | None, rv17: bool
+) -> None:
     answers = build(
         purposes=["join_family"],
+        current_location="belgium",
         sponsor_type="tcn_limited",
         sponsor_category="blue_card",
         sponsor_dob=date(1985, 1, 1),
+        sponsor_right_date=date(2023, 1, 1),
         card_type="A-family-reunification",
+        card_expiry=date(2026, 9, 1),
+        residence_granted_on=granted_on,
     )
-    _, findings = family(answers)
-    assert "RV-17" in review_codes(findings)
+    result, findings = family(answers)
+    assert result.renewal is not None
+    assert (result.renewal.rule, result.rule_set) == (rule, rule_set)
+    assert ("RV-17" in review_codes(findings)) is rv17
+    assert ("residence_granted_on" in findings.missing) is (granted_on is None)
 
 
 # --- §3.5 ages and partners --------------------------------------------------------------------------

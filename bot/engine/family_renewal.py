@@ -1,0 +1,132 @@
+"""Renewing a family member's residence already granted (rules.md §3.2 RN-1…RN-4, §5.9 F-4).
+
+A renewal is not a new application: the rule set is that of the first grant (S004 — a residence
+granted before 18 August 2025 is renewed under the former rules, even after 18 August 2027), the
+request goes to the commune between the 60th and the 30th day before the card expires (§5.0 step
+0.7, K-7), and no Immigration Office fee is due for an extension in the same status (P44, P65).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING
+
+from bot.engine.answers import Answers
+from bot.engine.assessment import Renewal, RuleSet
+from bot.engine.calendar import window_before
+from bot.engine.constants import constants
+from bot.engine.context import Context, Findings
+from bot.engine.family_rules import REFORM_DAY, TRANSITION_END_DAY, renewal_rule_set
+from bot.engine.message import msg
+
+if TYPE_CHECKING:
+    from bot.engine.family_sponsor import RuleSetDecision, Sponsor
+
+# The residence cards a family member renews: the A card of family reunification with a non-EU
+# sponsor, and the F card of the family of an EU citizen or a Belgian (5 years, S004's note).
+RENEWABLE_FAMILY_CARDS: frozenset[str] = frozenset({"A-family-reunification", "F"})
+
+
+def renewal_questions_matter(
+    purposes: Iterable[str] | None, current_location: str | None, card_type: str | None
+) -> bool:
+    """True when the person already lives in Belgium on a family-reunification card and asks
+    about their family residence: then the renewal questions (since when the residence was
+    granted, under which rules, the card's expiry) decide the rule set and the steps.
+
+    Takes raw answer values, so the interview can call it on answers not yet validated."""
+    return (
+        "join_family" in set(purposes or ())
+        and current_location == "belgium"
+        and card_type in RENEWABLE_FAMILY_CARDS
+    )
+
+
+def is_renewal(answers: Answers) -> bool:
+    """The answers describe the renewal of the person's own family residence."""
+    return renewal_questions_matter(answers.purposes, answers.current_location, answers.card_type)
+
+
+def _window(expiry: date | None) -> tuple[date, date] | None:
+    if expiry is None:
+        return None
+    window = constants()["CARD_RENEWAL_WINDOW"]
+    return window_before(expiry, window.field_value("earliest"), window.field_value("count"))
+
+
+def renewal_day(answers: Answers, ctx: Context) -> date:
+    """The day the renewal is filed: the date given, else the first day of the commune window
+    still to come (today when the window is open or over, or when the expiry is unknown)."""
+    if answers.family_application_date is not None:
+        return answers.family_application_date
+    window = _window(answers.card_expiry)
+    if window is None:
+        return ctx.on
+    return max(ctx.on, window[0])
+
+
+def _granted_under(answers: Answers, sponsor: Sponsor, granted_on: date) -> RuleSet | None:
+    """The rule set of the first grant: the answer, else what the sponsor's dates imply (§3.2:
+    the grant came after the application, so before 18 August 2027 a Belgian's family and the
+    family of a sponsor admitted before 18 August 2025 were granted under the former rules)."""
+    if answers.residence_rule_set in ("OLD", "NEW"):
+        return answers.residence_rule_set
+    if granted_on >= TRANSITION_END_DAY:
+        return "NEW"
+    if sponsor.type == "belgian":
+        return "OLD"
+    if sponsor.type in ("tcn_limited", "tcn_unlimited", "eu_eea_ch") and sponsor.right_date is not None:
+        return "OLD" if sponsor.right_date < REFORM_DAY else "NEW"
+    return None
+
+
+def decide_renewal(
+    answers: Answers, ctx: Context, sponsor: Sponsor, findings: Findings
+) -> tuple[Renewal, RuleSetDecision]:
+    """RN-1…RN-4 for the person's own family residence, with RV-17 where rules.md §6.3 asks for it
+    (a grant between 18 Aug 2025 and 17 Aug 2027, or any renewal on or after 18 Aug 2027)."""
+    from bot.engine.family_sponsor import RuleSetDecision
+
+    day = renewal_day(answers, ctx)
+    granted_on = answers.residence_granted_on
+    window = _window(answers.card_expiry)
+    if answers.card_expiry is None:
+        findings.need("card_expiry")
+    params = {
+        "granted_date": granted_on.isoformat() if granted_on else None,
+        "renewal_date": day.isoformat(),
+    }
+    rule: str | None = None
+    rule_set: RuleSet | None = None
+    if granted_on is None:
+        findings.need("residence_granted_on")
+        given = answers.residence_rule_set
+        if given == "NEW" or (given == "OLD" and day < TRANSITION_END_DAY):
+            rule_set = given  # RN-1 and RN-2 (or RN-3 and RN-4) agree on this renewal date
+        key = "family.renewal_rule.unknown" if rule_set is None else f"family.renewal_rule.given_{rule_set}"
+    else:
+        under = _granted_under(answers, sponsor, granted_on)
+        if REFORM_DAY <= granted_on < TRANSITION_END_DAY and under is None:
+            findings.need("residence_rule_set")
+            key = "family.renewal_rule.between_unknown"
+        else:
+            rule, rule_set = renewal_rule_set(granted_on, under or "NEW", day)
+            key = f"family.renewal_rule.{rule}"
+            if rule == "RN-2":
+                key += "_old" if rule_set == "OLD" else "_new"
+    reason = msg(key, **params)
+    granted_between = granted_on is not None and REFORM_DAY <= granted_on < TRANSITION_END_DAY
+    if (granted_on is None and rule_set is None) or granted_between or day >= TRANSITION_END_DAY:
+        findings.review("RV-17", "family.review.renewal", renewal_date=day.isoformat())
+    renewal = Renewal(
+        rule=rule,
+        rule_set=rule_set,
+        card=answers.card_type,
+        granted_on=granted_on,
+        expiry=answers.card_expiry,
+        window_opens=window[0] if window else None,
+        window_closes=window[1] if window else None,
+        reasons=[reason],
+    )
+    return renewal, RuleSetDecision(rule, rule_set, reason)
