@@ -16,6 +16,7 @@ from __future__ import annotations
 from bot.engine import (
     CardType,
     EmployerType,
+    GrantedUnder,
     IctRole,
     IncomeSource,
     MeansType,
@@ -49,6 +50,7 @@ from flows.conditions import (
     higher_educated_in_flanders,
     higher_educated_in_wallonia,
     holds_limited_card,
+    holds_limited_card_or_renews,
     income_source_unknown,
     income_test,
     intra_group_transfer,
@@ -62,6 +64,7 @@ from flows.conditions import (
     regular_employee_in_brussels,
     regular_employee_in_flanders,
     regular_employee_in_wallonia,
+    renewing_family_residence,
     researcher,
     researcher_without_agreement,
     residence_region_needed,
@@ -224,7 +227,7 @@ BLOCK_A: tuple[Step, ...] = (
     ask(
         "card_expiry",
         "date",
-        condition=holds_limited_card,
+        condition=holds_limited_card_or_renews,
         validation=Validation(earliest_days=-YEAR, latest_days=10 * YEAR),
         samples=("2027-01-31",),
     ),
@@ -539,6 +542,20 @@ BLOCK_F: tuple[Step, ...] = (
         only_if_it_matters=True,
         assumed=ASSUME_TODAY,
         joining_text=True,
+    ),
+    ask(
+        "residence_granted_on",
+        "date",
+        condition=renewing_family_residence,
+        validation=PAST,
+        samples=("2024-03-01", "2025-10-01"),
+    ),
+    ask(
+        "residence_rule_set",
+        "choice",
+        condition=renewing_family_residence,
+        options=literal_choices("residence_rule_set", GrantedUnder),
+        only_if_it_matters=True,
     ),
     ask(
         "worker_visa_date",

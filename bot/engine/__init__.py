@@ -7,7 +7,8 @@ pure (no I/O beyond its packaged data) and imports nothing outside ``bot.engine`
 - The contract: :class:`Answers` and its field types in; :class:`Assessment` and its parts out.
 - Facts the dialogue and the store share with the rules: card groupings (:data:`CARD_CLASS`),
   the region of the place of work (:func:`region_from`), whether a region's salary thresholds are
-  monthly or yearly (:data:`SALARY_PERIOD`), nationality groups (:func:`nat_group`).
+  monthly or yearly (:data:`SALARY_PERIOD`), nationality groups (:func:`nat_group`), and when the
+  renewal questions matter (:func:`renewal_questions_matter`).
 - Data: the dated thresholds table, the source register, the legal constants, the next-steps
   catalogue, and the engine's configurable readings.
 - Rules packs (bot/rules): the table in force (:func:`active_table`, :func:`use_table`) and the
@@ -23,6 +24,7 @@ from bot.engine.answers import (
     CardType,
     EmployerType,
     IctRole,
+    GrantedUnder,
     IncomeSource,
     Lang,
     ListAnswer,
@@ -49,6 +51,7 @@ from bot.engine.assessment import (
     FamilyResult,
     MemberResult,
     NextStep,
+    Renewal,
     Review,
     RouteCode,
     RouteResult,
@@ -90,6 +93,7 @@ from bot.engine.derive import (
     region_of_postcode,
 )
 from bot.engine.family import evaluate_family
+from bot.engine.family_renewal import RENEWABLE_FAMILY_CARDS, renewal_questions_matter
 from bot.engine.family_rules import renewal_rule_set
 from bot.engine.message import Message, ParamValue, msg
 from bot.engine.next_steps import Catalogue, catalogue, catalogue_problems, plan_next_steps
@@ -115,6 +119,7 @@ __all__ = [
     "FAMILY_OUTCOME_ORDER",
     "LIMITED_STAY_CARDS",
     "REGIONS",
+    "RENEWABLE_FAMILY_CARDS",
     "ROUTE_CODES",
     "ROUTE_STATUSES",
     "SALARY_FIELD",
@@ -134,6 +139,7 @@ __all__ = [
     "EngineConfig",
     "FamilyOutcome",
     "FamilyResult",
+    "GrantedUnder",
     "Findings",
     "IctRole",
     "IncomeSource",
@@ -149,6 +155,7 @@ __all__ = [
     "Purpose",
     "Qualification",
     "Region",
+    "Renewal",
     "Relation",
     "Review",
     "RouteCode",
@@ -188,6 +195,7 @@ __all__ = [
     "read_threshold_rows",
     "region_from",
     "region_of_postcode",
+    "renewal_questions_matter",
     "renewal_rule_set",
     "shift",
     "source_register",

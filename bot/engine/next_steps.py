@@ -168,6 +168,25 @@ def _arriving(s: Situation) -> bool:
     return s.answers.current_location != "belgium" or s.answers.card_type == "none"
 
 
+# Cards whose holder, already in Belgium, changes status to work (student → worker, search year →
+# worker, researcher → worker): the application is made from Belgium (S001), with a new fee (P65).
+STATUS_CHANGE_CARDS: frozenset[str] = frozenset({"A-student", "A-search-year", "A-researcher"})
+SINGLE_PERMIT_ROUTES: frozenset[str] = frozenset(
+    {"BLUE_CARD", "HQ", "HQ_REDUCED", "EXEC", "MEDIUM_SHORTAGE", "SHORTAGE", "LABOUR_MARKET_TEST", "ICT",
+     "RESEARCHER", "SEARCH_YEAR_WORK", "DG_REVIEW"}
+)
+
+
+def _changing_status(s: Situation) -> bool:
+    """A change of status inside Belgium towards a single permit (rules.md §5.2, issue 22)."""
+    return (
+        s.answers.current_location == "belgium"
+        and s.answers.card_type in STATUS_CHANGE_CARDS
+        and s.route.code in SINGLE_PERMIT_ROUTES
+        and not (s.route.code == "RESEARCHER" and s.answers.card_type == "A-researcher")
+    )
+
+
 def _oe_fee_due(s: Situation) -> bool:
     entry = s.cat.oe_fees.get(s.route.code)
     return entry is not None and s.answers.card_type not in entry.not_if_card
@@ -199,6 +218,8 @@ def _graduated_abroad_after_mobility(s: Situation) -> bool:
 
 PREDICATES: dict[str, Callable[[Situation], bool]] = {
     "arriving": _arriving,
+    "changing_status": _changing_status,
+    "not_changing_status": lambda s: not _changing_status(s),
     "oe_fee_due": _oe_fee_due,
     "fl_fast_lane": _fl_fast_lane,
     "not_fl_fast_lane": lambda s: not _fl_fast_lane(s),
@@ -371,13 +392,30 @@ def _priced(
     extra_sources: tuple[str, ...] = (),
     **params: ParamValue,
 ) -> Fee:
-    """A fee sentence; a stale amount (e.g. the 2025 OE fee after 1 January 2026) says so (K-13)."""
+    """A fee sentence; an amount not confirmed for ``day`` says so: a stale amount (e.g. the 2025 OE
+    fee after 1 January 2026, K-13), an older one (the visa D fee at 2019 rates) or an undated one."""
     amount = row.amount if total is None else total
     values: dict[str, ParamValue] = {"name_key": _name_key(row), "fee_eur": amount, **params}
-    if row.stale_on(day):
-        key += "_stale"
-        values["year"] = row.valid_from.year if row.valid_from else None
+    suffix, year = fee_caveat(row, day)
+    if suffix:
+        key += suffix
+        values["year"] = year
     return Fee(amount, Message(key=key, params=values), row.sources + extra_sources)
+
+
+FEE_CONFIRMED_DAYS = 366  # an amount published more than a year before the day is not confirmed for it
+
+
+def fee_caveat(row: ThresholdRow, day: date) -> tuple[str, int | None]:
+    """The caveat a fee needs on ``day``: "" when its amount is confirmed (dated, valid within
+    the last year and not due for an update), else "_stale", "_old" (with its year) or "_undated"."""
+    if row.stale_on(day):
+        return "_stale", row.valid_from.year if row.valid_from else None
+    if row.valid_from is None:
+        return "_undated", None
+    if (day - row.valid_from).days > FEE_CONFIRMED_DAYS:
+        return "_old", row.valid_from.year
+    return "", None
 
 
 def _exempt(row: ThresholdRow, reason: str) -> Fee:
@@ -396,7 +434,8 @@ def _is_minor(dob: date | None, day: date, s: Situation) -> bool:
 
 def _oe_fee(s: Situation, day: date) -> Fee | None:
     entry = s.cat.oe_fees.get(s.route.code)
-    row = s.ctx.table.find(entry.id, day) if entry else None
+    fee_id = s.cat.fee_ids["change_status"] if _changing_status(s) else entry.id if entry else None
+    row = s.ctx.table.find(fee_id, day) if fee_id else None
     if entry is None or row is None:
         return _unknown_fee(s, day)
     if _is_minor(s.answers.dob, day, s):
@@ -477,7 +516,15 @@ def _profcard_fee(s: Situation, day: date) -> Fee | None:
     if apply_row is None or year_row is None:
         return _unknown_fee(s, day)
     key = "step.fee.profcard" if s.region == "FL" else "step.fee.profcard_other"
-    message = msg(key, fee_eur=apply_row.amount, year_eur=year_row.amount)
+    caveats = [fee_caveat(row, day) for row in (apply_row, year_row)]
+    suffix, year = next(((sfx, yr) for sfx, yr in caveats if sfx), ("", None))
+    if suffix == "_stale":  # no stale wording for the two-part fee: say its year
+        suffix = "_old" if year is not None else "_undated"
+    params: dict[str, ParamValue] = {"fee_eur": apply_row.amount, "year_eur": year_row.amount}
+    if suffix:
+        key += suffix
+        params["year"] = year
+    message = Message(key=key, params=params)
     return Fee(apply_row.amount, message, apply_row.sources + year_row.sources)
 
 
