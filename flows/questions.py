@@ -49,7 +49,6 @@ from flows.conditions import (
     graduation_counts,
     higher_educated_in_flanders,
     higher_educated_in_wallonia,
-    holds_limited_card,
     holds_limited_card_or_renews,
     income_source_unknown,
     income_test,

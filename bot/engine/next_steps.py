@@ -172,8 +172,19 @@ def _arriving(s: Situation) -> bool:
 # worker, researcher → worker): the application is made from Belgium (S001), with a new fee (P65).
 STATUS_CHANGE_CARDS: frozenset[str] = frozenset({"A-student", "A-search-year", "A-researcher"})
 SINGLE_PERMIT_ROUTES: frozenset[str] = frozenset(
-    {"BLUE_CARD", "HQ", "HQ_REDUCED", "EXEC", "MEDIUM_SHORTAGE", "SHORTAGE", "LABOUR_MARKET_TEST", "ICT",
-     "RESEARCHER", "SEARCH_YEAR_WORK", "DG_REVIEW"}
+    {
+        "BLUE_CARD",
+        "HQ",
+        "HQ_REDUCED",
+        "EXEC",
+        "MEDIUM_SHORTAGE",
+        "SHORTAGE",
+        "LABOUR_MARKET_TEST",
+        "ICT",
+        "RESEARCHER",
+        "SEARCH_YEAR_WORK",
+        "DG_REVIEW",
+    }
 )
 
 
