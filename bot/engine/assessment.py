@@ -144,6 +144,19 @@ class NextStep(_Model):
     sources: list[str] = Field(default_factory=list)
 
 
+class SourceLink(_Model):
+    """A source the result rests on, ranked by authority (issue 22): its address, its title in each
+    language (from the source register), the day it was last checked and whether a person may
+    see it (blogs, agencies, party sites and mirrors are for operators only)."""
+
+    id: str
+    authority: str
+    url: str | None = None
+    titles: dict[str, str] = Field(default_factory=dict)
+    checked: date | None = None
+    shown_to_person: bool = False
+
+
 class Assessment(_Model):
     """The engine's answer for one set of answers on one reference date."""
 
@@ -158,3 +171,6 @@ class Assessment(_Model):
     next_steps: list[NextStep] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
     notices: list[Message] = Field(default_factory=list)
+    # every source cited, best authority first, marked (operators); the few a person sees
+    sources: list[SourceLink] = Field(default_factory=list)
+    person_sources: list[SourceLink] = Field(default_factory=list)
