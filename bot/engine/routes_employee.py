@@ -317,7 +317,7 @@ def _flanders_lists(answers: Answers, ctx: Context, filed: date, *, only_if_yes:
 
 def _flanders_none(answers: Answers) -> RouteDraft:
     """FL-NONE: no route in Flanders (VKS 2 excluded except seasonal work, or no list matches)."""
-    draft = RouteDraft("NO_ROUTE", "FL-NONE", sources=["P74", "P07"], status="review")
+    draft = RouteDraft("NO_ROUTE", "FL-NONE", sources=["P10", "P74", "P07"], status="review")
     if answers.has_special("seasonal"):
         draft.because("route.reason.fl_none_seasonal")
     elif answers.qualification in ("vocational_level_2", "none"):

@@ -48,7 +48,7 @@ def self_employed_route(answers: Answers) -> RouteDraft:
 
 def student_route(answers: Answers, ctx: Context) -> RouteDraft:
     """ST-1 / ST-2: admitted to higher education and means ≥ STUDENT_MEANS of the academic year."""
-    draft = RouteDraft("STUDENT", "ST-1", sources=["P46", "P47"])
+    draft = RouteDraft("STUDENT", "ST-1", sources=["P47"])  # the amount's own row adds its sources
     admitted = answers.study_admitted
     if admitted is None:
         draft.apply(Cond(None, missing=("study_admitted",)))
@@ -75,7 +75,7 @@ def _means_without_amount(
     day = academic_year_date(academic_year)
     last = latest_row(ctx, "STUDENT_MEANS", day)
     draft.rule = rule
-    draft.cite("P46")
+    draft.cite("P47")
     if last is None or last.amount is None or last.valid_from is None:
         draft.review("RV-16", "route.review.means_unknown", academic_year=academic_year)
         return
