@@ -67,17 +67,20 @@ class TableError(ValueError):
         self.reason = reason
 
 
-def csv_records(text: str, columns: tuple[str, ...], file: str) -> list[tuple[int, dict[str, str]]]:
+def csv_records(
+    text: str, columns: tuple[str, ...], file: str, optional: tuple[str, ...] = ()
+) -> list[tuple[int, dict[str, str]]]:
     """The rows of a CSV table with the line each starts on; TableError for a missing column or a
-    row with too many or too few cells."""
+    row with too many or too few cells (a row may stop before the ``optional`` columns)."""
     reader = csv.DictReader(text.splitlines(), restkey="\0extra")
     missing = [name for name in columns if name not in (reader.fieldnames or ())]
     if missing:
         raise TableError(file, 1, f"missing column(s): {', '.join(missing)}")
+    needed = [name for name in reader.fieldnames or () if name not in optional]
     records = []
     start = reader.line_num + 1
     for cells in reader:
-        if "\0extra" in cells or any(cells.get(name) is None for name in reader.fieldnames or ()):
+        if "\0extra" in cells or any(cells.get(name) is None for name in needed):
             raise TableError(file, start, f"expected {len(reader.fieldnames or ())} cells")
         records.append((start, cells))
         start = reader.line_num + 1
@@ -93,7 +96,7 @@ def read_sources(text: str, file: str = "sources.csv") -> list[tuple[int, Source
     """Each source of a register CSV with its line number (``TableError`` for a missing column, a
     row with the wrong number of cells, an unknown authority or a date that does not read)."""
     sources = []
-    for line, cells in csv_records(text, SOURCE_COLUMNS, file):
+    for line, cells in csv_records(text, SOURCE_COLUMNS, file, optional=SOURCE_EXTRA_COLUMNS):
         if not cells["id"].strip():
             raise TableError(file, line, "empty id")
         values: dict[str, object] = {name: cells[name].strip() for name in SOURCE_COLUMNS}
