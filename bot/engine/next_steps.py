@@ -419,13 +419,16 @@ FEE_CONFIRMED_DAYS = 366  # an amount published more than a year before the day 
 
 def fee_caveat(row: ThresholdRow, day: date) -> tuple[str, int | None]:
     """The caveat a fee needs on ``day``: "" when its amount is confirmed (dated, valid within
-    the last year and not due for an update), else "_stale", "_old" (with its year) or "_undated"."""
+    the last year, not due for an update, high confidence), else "_stale", "_old" (with its year),
+    "_undated" or "_reported" (one source of medium or low confidence, e.g. P13's Flemish fee)."""
     if row.stale_on(day):
         return "_stale", row.valid_from.year if row.valid_from else None
     if row.valid_from is None:
         return "_undated", None
     if (day - row.valid_from).days > FEE_CONFIRMED_DAYS:
         return "_old", row.valid_from.year
+    if not row.confidence.startswith("H"):
+        return "_reported", None
     return "", None
 
 

@@ -555,3 +555,13 @@ def test_a_fee_confirmed_for_the_day_has_no_caveat() -> None:
     result = run(answers, date(2025, 6, 1))
     fee = next(step for step in result.next_steps if step.code == "OE_FEE")
     assert fee.fee is not None and fee.fee.key == "step.fee.single"
+
+
+def test_a_fee_reported_by_one_source_says_so() -> None:
+    """The Flemish fee of 180 EUR from 1 September 2026 rests on one source (P13, confidence M)."""
+    result = run(w(region="FL", salary_year=70000.0, job_is_highly_qualified="yes"))
+    step = next(step for step in result.next_steps if step.code == "SINGLE_PERMIT_FILE")
+    assert step.fee_eur == 180.0
+    assert "not confirmed by the authority" in render(step.fee, "en")  # type: ignore[arg-type]
+    assert "pas confirmé par l’autorité" in render(step.fee, "fr")  # type: ignore[arg-type]
+    assert "niet bevestigd door de overheid" in render(step.fee, "nl")  # type: ignore[arg-type]
