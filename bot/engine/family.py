@@ -82,6 +82,13 @@ def _family_outcome(drafts: list[MemberDraft]) -> FamilyOutcome:
     return min(outcomes, key=FAMILY_OUTCOME_ORDER.index)
 
 
+def _renewal_outcome(income: IncomeVerdict) -> FamilyOutcome:
+    """A renewal described without the member list (the person renews their own card): the income
+    condition decides between a renewal to file (the Immigration Office decides on the extension,
+    FAM_OE) and one an adviser checks first."""
+    return "FAM_OE" if income.status in ("ok", "not_applicable") else "FAM_REVIEW"
+
+
 def evaluate_family(
     answers: Answers, ctx: Context, findings: Findings, routes: list[RouteResult]
 ) -> FamilyResult:
@@ -107,6 +114,10 @@ def evaluate_family(
     base_case = FamilyCase(answers, findings, sponsor, rule_set, day, on=ctx.on)
     drafts = [start_relation(base_case, member) for member in answers.members or []]
     household = household_of(drafts)
+    if renewing and not drafts:  # the person renewing is the one family member the income covers
+        household = Household(
+            dependants=1, non_minor_dependants=1, applicants=1, only_minor_children_apply=False
+        )
     income = IncomeVerdict("not_applicable")
     if rule_set is not None and sponsor.group is not None:
         income = assess_income(
@@ -141,7 +152,7 @@ def evaluate_family(
     for use in thresholds:
         sources += [s for s in use.sources if s not in sources]
     return FamilyResult(
-        outcome=_family_outcome(drafts),
+        outcome=_family_outcome(drafts) if drafts or renewal is None else _renewal_outcome(income),
         rule_set=decision.rule_set,
         income_required=income.required,
         income_required_alt=income.alternative,

@@ -565,3 +565,12 @@ def test_a_fee_reported_by_one_source_says_so() -> None:
     assert "not confirmed by the authority" in render(step.fee, "en")  # type: ignore[arg-type]
     assert "pas confirmé par l’autorité" in render(step.fee, "fr")  # type: ignore[arg-type]
     assert "niet bevestigd door de overheid" in render(step.fee, "nl")  # type: ignore[arg-type]
+
+
+def test_a_renewal_without_a_member_list_is_the_person_alone() -> None:
+    answers = {key: value for key, value in RENEWAL.items() if key != "members"}
+    result = run({**answers, "residence_granted_on": date(2024, 3, 1), "card_expiry": date(2027, 3, 1)})
+    assert (result.family.outcome, result.family.rule_set) == ("FAM_OE", "OLD")
+    assert result.family.income_required == 2131.28  # the former rules' flat amount
+    assert {item.code for item in result.review} == set()
+    assert codes(result)[0] == "FAMILY_RENEWAL_COMMUNE"
