@@ -10,7 +10,7 @@ from typing import Literal
 from bot.engine.answers import Answers, IctRole, Region
 from bot.engine.assessment import RouteCode
 from bot.engine.context import Context
-from bot.engine.cutoff import is_recorded
+from bot.engine.cutoff import is_recorded, uncertain_near_cutoff
 from bot.engine.derive import SALARY_FIELD, SALARY_PERIOD, SalaryPeriod, work_region
 from bot.engine.message import msg
 from bot.engine.routes_base import Cond, RouteDraft, best_per_code, check_amount
@@ -19,6 +19,7 @@ from bot.engine.routes_lists import on_list
 from bot.engine.routes_residence import unlimited_route
 from bot.engine.thresholds import Check
 
+FL_FEE_ID = "FEE_FL_REGION"  # the Flemish single-permit fee, whose start is an RV-15 cut-off
 BELGIAN_MONTHS_PER_YEAR = 13.92  # P27: annual gross ÷ 13.92 = monthly, for Belgian contracts
 
 
@@ -232,7 +233,21 @@ def _region_routes(answers: Answers, ctx: Context, region: Region) -> list[Route
         drafts += _flanders_lists(answers, ctx, filed, only_if_yes=salary_route_open)
         if not any(d.status in ("eligible", "review") for d in drafts):
             drafts.append(_flanders_none(answers))
+        _flag_fee_cutoff(drafts, answers, ctx, filed)
     return best_per_code(drafts)
+
+
+def _flag_fee_cutoff(drafts: list[RouteDraft], answers: Answers, ctx: Context, filed: date) -> None:
+    """RV-15 (§6.3): a planned or assumed filing date within 3 days of the start of the Flemish
+    single-permit fee (FEE_FL_REGION, 1 September 2026); the routes keep their status."""
+    starts = [row.valid_from for row in ctx.table.rows if row.id == FL_FEE_ID and row.status == "active"]
+    start = min((day for day in starts if day is not None), default=None)
+    recorded = is_recorded(ctx.on, answers.application_date)
+    if start is None or not uncertain_near_cutoff(filed, start, recorded=recorded):
+        return
+    for draft in drafts:
+        if draft.code != "NO_ROUTE":
+            draft.flag("RV-15", msg("route.review.fee_cutoff", cutoff_date=start.isoformat()))
 
 
 def _shortage(

@@ -574,3 +574,19 @@ def test_a_renewal_without_a_member_list_is_the_person_alone() -> None:
     assert result.family.income_required == 2131.28  # the former rules' flat amount
     assert {item.code for item in result.review} == set()
     assert codes(result)[0] == "FAMILY_RENEWAL_COMMUNE"
+
+
+@pytest.mark.parametrize(
+    ("on", "flagged"), [(date(2026, 8, 20), True), (date(2026, 12, 7), False)], ids=["planned", "recorded"]
+)
+def test_the_flemish_fee_start_is_a_cutoff_only_for_a_planned_date(on: date, flagged: bool) -> None:
+    answers = w(
+        region="FL",
+        salary_year=70000.0,
+        job_is_highly_qualified="yes",
+        application_date=date(2026, 9, 2),
+        start_date=date(2026, 11, 1),
+    )
+    result = run(answers, on)
+    assert (result.routes[0].code, result.routes[0].status) == ("BLUE_CARD", "eligible")
+    assert ("RV-15" in {item.code for item in result.review}) is flagged
