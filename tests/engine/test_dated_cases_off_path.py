@@ -510,6 +510,8 @@ def test_the_student_amount_cites_its_own_sources_not_the_older_pages() -> None:
     student = result.routes[0]
     assert student.code == "STUDENT" and "P88" in student.sources
     assert "P46" not in student.sources
+    shown = {link.id for link in result.person_sources}
+    assert "P88" in shown and "P46" not in shown  # the page stating 1 062 EUR, not the 835 EUR mirror
 
 
 # --- review codes and fee caveats ----------------------------------------------------------------
