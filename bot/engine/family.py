@@ -111,7 +111,7 @@ def evaluate_family(
     reasons: list[Message] = [*sponsor.reasons, decision.reason]
     family_rules = [decision.rule] if decision.rule else []
 
-    base_case = FamilyCase(answers, findings, sponsor, rule_set, day, on=ctx.on)
+    base_case = FamilyCase(answers, findings, sponsor, rule_set, day, on=ctx.on, renewing=renewing)
     drafts = [start_relation(base_case, member) for member in answers.members or []]
     household = household_of(drafts)
     if renewing and not drafts:  # the person renewing is the one family member the income covers
@@ -136,7 +136,9 @@ def evaluate_family(
     if answers.red_flags:
         findings.review("RV-13", "family.review.red_flags")
 
-    case = FamilyCase(answers, findings, sponsor, rule_set, day, income, gross_ok, on=ctx.on)
+    case = FamilyCase(
+        answers, findings, sponsor, rule_set, day, income, gross_ok, on=ctx.on, renewing=renewing
+    )
     for draft in drafts:
         finish_conditions(case, draft)
     members = [draft.result() for draft in drafts if not draft.resident]  # residents are not joining

@@ -47,6 +47,7 @@ class FamilyCase:
     income: IncomeVerdict = field(default_factory=lambda: IncomeVerdict("not_applicable"))
     gross_meets_exofficio: bool = False  # EX-2b
     on: date | None = None  # the day of the assessment: dates up to it are recorded facts
+    renewing: bool = False  # the person renews the family residence they hold (RN-1…RN-4)
 
 
 @dataclass
@@ -358,7 +359,7 @@ def finish_conditions(case: FamilyCase, draft: MemberDraft) -> None:
         draft.note("NAT-TR", "family.member.nationality_tr")
     if in_list(nationality, "eu_eea_ch"):
         draft.note("NAT-EU", "family.member.nationality_eu")
-    if case.sponsor.exofficio_candidate:
+    if case.sponsor.exofficio_candidate and not case.renewing:  # a renewal needs no visa (F-4)
         _exofficio(case, draft)
 
 
