@@ -66,18 +66,29 @@ def renewal_day(answers: Answers, ctx: Context) -> date:
     return max(ctx.on, window[0])
 
 
-def _granted_under(answers: Answers, sponsor: Sponsor, granted_on: date) -> RuleSet | None:
-    """The rule set of the first grant: the answer, else what the sponsor's dates imply (§3.2:
-    the grant came after the application, so before 18 August 2027 a Belgian's family and the
-    family of a sponsor admitted before 18 August 2025 were granted under the former rules)."""
+def _granted_under(answers: Answers, sponsor: Sponsor, granted_by: date) -> RuleSet | None:
+    """The rule set of the first grant: the answer, else what the dates imply (§3.2). The grant
+    came after its application and not later than ``granted_by`` (the grant date, or the renewal
+    day when the grant date is unknown): before 18 August 2027 a Belgian's family and the family of
+    a sponsor admitted before 18 August 2025 applied under the former rules; the family of a sponsor
+    admitted from that day, under the new ones."""
     if answers.residence_rule_set in ("OLD", "NEW"):
         return answers.residence_rule_set
-    if granted_on >= TRANSITION_END_DAY:
+    if answers.residence_granted_on is not None and answers.residence_granted_on >= TRANSITION_END_DAY:
         return "NEW"
+    right = sponsor.right_date
+    if (
+        sponsor.type in ("tcn_limited", "tcn_unlimited", "eu_eea_ch")
+        and right is not None
+        and right >= REFORM_DAY
+    ):
+        return "NEW"
+    if granted_by >= TRANSITION_END_DAY:
+        return None  # the application may have been filed after the transition
     if sponsor.type == "belgian":
         return "OLD"
-    if sponsor.type in ("tcn_limited", "tcn_unlimited", "eu_eea_ch") and sponsor.right_date is not None:
-        return "OLD" if sponsor.right_date < REFORM_DAY else "NEW"
+    if sponsor.type in ("tcn_limited", "tcn_unlimited", "eu_eea_ch") and right is not None:
+        return "OLD"
     return None
 
 
@@ -85,7 +96,8 @@ def decide_renewal(
     answers: Answers, ctx: Context, sponsor: Sponsor, findings: Findings
 ) -> tuple[Renewal, RuleSetDecision]:
     """RN-1…RN-4 for the person's own family residence, with RV-17 where rules.md §6.3 asks for it
-    (a grant between 18 Aug 2025 and 17 Aug 2027, or any renewal on or after 18 Aug 2027)."""
+    (a grant between 18 Aug 2025 and 17 Aug 2027, a rule set the dates leave open, or any renewal
+    on or after 18 Aug 2027)."""
     from bot.engine.family_sponsor import RuleSetDecision
 
     day = renewal_day(answers, ctx)
@@ -97,27 +109,27 @@ def decide_renewal(
         "granted_date": granted_on.isoformat() if granted_on else None,
         "renewal_date": day.isoformat(),
     }
+    under = _granted_under(answers, sponsor, granted_on or day)
     rule: str | None = None
     rule_set: RuleSet | None = None
-    if granted_on is None:
-        findings.need("residence_granted_on")
-        given = answers.residence_rule_set
-        if given == "NEW" or (given == "OLD" and day < TRANSITION_END_DAY):
-            rule_set = given  # RN-1 and RN-2 (or RN-3 and RN-4) agree on this renewal date
-        key = "family.renewal_rule.unknown" if rule_set is None else f"family.renewal_rule.given_{rule_set}"
+    if granted_on is not None and not (REFORM_DAY <= granted_on < TRANSITION_END_DAY and under is None):
+        rule, rule_set = renewal_rule_set(granted_on, under or "NEW", day)
+        key = f"family.renewal_rule.{rule}" + {"RN-2": "_old" if rule_set == "OLD" else "_new"}.get(rule, "")
+    elif granted_on is not None:
+        findings.need("residence_rule_set")
+        key = "family.renewal_rule.between_unknown"
     else:
-        under = _granted_under(answers, sponsor, granted_on)
-        if REFORM_DAY <= granted_on < TRANSITION_END_DAY and under is None:
-            findings.need("residence_rule_set")
-            key = "family.renewal_rule.between_unknown"
+        # RN-1 and RN-2 agree before 18 Aug 2027 (former rules), RN-3 and RN-4 always (new rules)
+        if under == "NEW" or (under == "OLD" and day < TRANSITION_END_DAY):
+            rule_set = under
         else:
-            rule, rule_set = renewal_rule_set(granted_on, under or "NEW", day)
-            key = f"family.renewal_rule.{rule}"
-            if rule == "RN-2":
-                key += "_old" if rule_set == "OLD" else "_new"
+            findings.need("residence_granted_on")
+        key = "family.renewal_rule.unknown" if rule_set is None else f"family.renewal_rule.given_{rule_set}"
     reason = msg(key, **params)
-    granted_between = granted_on is not None and REFORM_DAY <= granted_on < TRANSITION_END_DAY
-    if (granted_on is None and rule_set is None) or granted_between or day >= TRANSITION_END_DAY:
+    granted_between = (
+        REFORM_DAY <= granted_on < TRANSITION_END_DAY if granted_on is not None else under == "NEW"
+    )
+    if rule_set is None or granted_between or day >= TRANSITION_END_DAY:
         findings.review("RV-17", "family.review.renewal", renewal_date=day.isoformat())
     renewal = Renewal(
         rule=rule,
