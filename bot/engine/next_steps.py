@@ -32,6 +32,7 @@ from bot.engine.derive import (
     nth_birthday,
     work_region,
 )
+from bot.engine.family_sponsor import ROUTE_STAY
 from bot.engine.message import Message, ParamValue, msg
 from bot.engine.thresholds import ThresholdRow, threshold_table
 
@@ -171,20 +172,10 @@ def _arriving(s: Situation) -> bool:
 # Cards whose holder, already in Belgium, changes status to work (student → worker, search year →
 # worker, researcher → worker): the application is made from Belgium (S001), with a new fee (P65).
 STATUS_CHANGE_CARDS: frozenset[str] = frozenset({"A-student", "A-search-year", "A-researcher"})
+# The routes that give a work permit filed as a single permit (the worker's routes of §3.1 but the
+# unlimited permit, which the worker files himself), and the search year's single permit.
 SINGLE_PERMIT_ROUTES: frozenset[str] = frozenset(
-    {
-        "BLUE_CARD",
-        "HQ",
-        "HQ_REDUCED",
-        "EXEC",
-        "MEDIUM_SHORTAGE",
-        "SHORTAGE",
-        "LABOUR_MARKET_TEST",
-        "ICT",
-        "RESEARCHER",
-        "SEARCH_YEAR_WORK",
-        "DG_REVIEW",
-    }
+    {code for code, stay in ROUTE_STAY.items() if stay == "worker"} - {"UNLIMITED"} | {"SEARCH_YEAR_WORK"}
 )
 
 
