@@ -61,7 +61,7 @@ def assess(
     family = evaluate_family(answers, ctx, findings, routes)
     explain_open_review(routes, family, findings)
     steps = plan_next_steps(answers, ctx, routes, family)
-    sources, person_sources = rank_sources(routes[0], family, steps, source_region(answers))
+    sources, person_sources = rank_sources(routes, family, steps, source_region(answers))
     return Assessment(
         rules_version=ctx.table.version,
         reference_date=ctx.ref_date,

@@ -23,11 +23,13 @@ MAX_PERSON_SOURCES = 5
 STEP_ONLY_AUTHORITIES: frozenset[str] = frozenset({"official", "law"})
 
 
-def _cited(route: RouteResult | None, family: FamilyResult, steps: Iterable[NextStep]) -> dict[str, int]:
+def _cited(routes: list[RouteResult], family: FamilyResult, steps: Iterable[NextStep]) -> dict[str, int]:
     """Source IDs in the order the result relies on them, each with its tier: 0 for what the
-    verdict rests on (route, family, their amounts), 1 for what only a step cites."""
+    verdict rests on (the best route — with the closest one when none holds —, the family, their
+    amounts), 1 for what only a step cites."""
     decision: list[str] = []
-    if route is not None:
+    explaining = routes[:2] if routes and routes[0].code == "NO_ROUTE" else routes[:1]
+    for route in explaining:
         decision += route.sources + [s for use in route.thresholds for s in use.sources]
     decision += family.sources + [s for use in family.thresholds for s in use.sources]
     decision += [s for member in family.members for s in member.sources]
@@ -55,7 +57,7 @@ def _link(source: Source, region: str | None, tier: int) -> SourceLink:
 
 
 def rank_sources(
-    route: RouteResult | None,
+    routes: list[RouteResult],
     family: FamilyResult,
     steps: Iterable[NextStep],
     region: str | None,
@@ -64,7 +66,7 @@ def rank_sources(
     """(every cited source ranked and marked, the at most five a person sees): by authority, then
     what the verdict rests on before what a step cites, then the order of citation."""
     known = register if register is not None else source_register()
-    tiers = _cited(route, family, steps)
+    tiers = _cited(routes, family, steps)
     order = {source_id: index for index, source_id in enumerate(tiers)}
     cited = [known[source_id] for source_id in tiers if source_id in known]
     ranked = sorted(cited, key=lambda src: (AUTHORITIES.index(src.authority), tiers[src.id], order[src.id]))
