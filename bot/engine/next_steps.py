@@ -67,6 +67,7 @@ class StepSpec(_Data):
     fee: str | None = None
     fee_day: Literal["application", "family_application", "due"] = "application"
     timing_exempt: bool = False  # a `timing_exempt` sentence replaces the timing when nothing is paid
+    timing_by_rule_set: bool = False  # `timing_old` / `timing_new` by the family's rule set (RN-2 / RN-3)
     cards: list[str] = Field(default_factory=list)
     params: dict[str, str] = Field(default_factory=dict)
     title_variants: dict[str, str] = Field(default_factory=dict)
@@ -612,7 +613,10 @@ def build_step(code: str, s: Situation) -> NextStep:
     due = DUE_RULES[spec.due](s, spec) if spec.due else None
     fee = FEE_BUILDERS[spec.fee](s, _fee_day(s, spec, due)) if spec.fee else None
     exempt = spec.timing_exempt and fee is not None and fee.amount == 0.0
-    timing, kind = _timing(code, spec, s, due, params, "timing_exempt" if exempt else "timing")
+    variant = "timing_exempt" if exempt else "timing"
+    if spec.timing_by_rule_set and s.family.rule_set is not None:
+        variant = f"timing_{s.family.rule_set.lower()}"
+    timing, kind = _timing(code, spec, s, due, params, variant)
     constant_sources = s.cat.constants[spec.constant].sources if spec.constant else []
     return NextStep(
         code=code,

@@ -612,3 +612,17 @@ def test_the_flemish_fee_start_is_a_cutoff_only_for_a_planned_date(on: date, fla
     result = run(answers, on)
     assert (result.routes[0].code, result.routes[0].status) == ("BLUE_CARD", "eligible")
     assert ("RV-15" in {item.code for item in result.review}) is flagged
+
+
+def test_a_first_grant_says_which_rules_its_renewals_will_follow() -> None:
+    """RN-3 for a family admitted under the new rules; RN-2 for one admitted under the former."""
+    new = run(BXL_WORKER_WITH_SPOUSE)
+    step = next(step for step in new.next_steps if step.code == "FAMILY_RENEWAL")
+    assert new.family.rule_set == "NEW" and step.timing is not None
+    assert step.timing.key == "step.FAMILY_RENEWAL.timing_new"
+    assert "nouvelles règles" in render(step.timing, "fr")
+    old_case = next(case for case in CASES if "17 August 2025 (recorded)" in case.name)
+    old = run(old_case.answers)
+    step = next(step for step in old.next_steps if step.code == "FAMILY_RENEWAL")
+    assert old.family.rule_set == "OLD" and step.timing is not None
+    assert "18 augustus 2027" in render(step.timing, "nl") and "oude regels" in render(step.timing, "nl")
