@@ -107,6 +107,7 @@ class Renewal(_Model):
 
     rule: str | None  # RN-1…RN-4; None when the dates do not settle it
     rule_set: RuleSet | None
+    who: Literal["person", "member"] = "person"  # the person's own card, or a member's (bring_family)
     card: str | None = None  # the card held (e.g. A-family-reunification)
     granted_on: date | None = None
     expiry: date | None = None

@@ -22,7 +22,7 @@ from bot.engine.cutoff import is_recorded
 from bot.engine.derive import add_months
 from bot.engine.family_income import Household, IncomeVerdict, assess_income
 from bot.engine.family_members import FamilyCase, MemberDraft, finish_conditions, start_relation
-from bot.engine.family_renewal import decide_renewal, is_renewal, renewal_day
+from bot.engine.family_renewal import decide_renewal, renewal_day, renewal_facts
 from bot.engine.family_rules import UNLIMITED_STAY_MONTHS_FOR_EXEMPTION, sources_of
 from bot.engine.family_sponsor import LISTED_CATEGORIES, Sponsor, choose_rule_set, identify_sponsor
 from bot.engine.message import Message, msg
@@ -93,15 +93,16 @@ def evaluate_family(
     answers: Answers, ctx: Context, findings: Findings, routes: list[RouteResult]
 ) -> FamilyResult:
     """The family's outcome (least favourable member first) and each member's."""
-    renewing = is_renewal(answers)
+    facts = renewal_facts(answers)
+    renewing = facts is not None
     if not (answers.has("bring_family") or answers.has("join_family")) or not (answers.members or renewing):
         return FamilyResult()
     day = answers.family_application_date or ctx.ref_date
     sponsor = identify_sponsor(answers, routes, findings)
     renewal: Renewal | None = None
-    if renewing:  # RN-1…RN-4: the rule set of the first grant, filed at the commune
-        renewal, decision = decide_renewal(answers, ctx, sponsor, findings)
-        day = renewal_day(answers, ctx)
+    if facts is not None:  # RN-1…RN-4: the rule set of the first grant, filed at the commune
+        renewal, decision = decide_renewal(answers, ctx, sponsor, findings, facts)
+        day = renewal_day(answers, ctx, facts)
     else:
         if answers.family_application_date is None:
             findings.need("family_application_date")

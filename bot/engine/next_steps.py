@@ -221,6 +221,8 @@ def _graduated_abroad_after_mobility(s: Situation) -> bool:
 
 PREDICATES: dict[str, Callable[[Situation], bool]] = {
     "arriving": _arriving,
+    "person_renews": lambda s: s.family.renewal is not None and s.family.renewal.who == "person",
+    "member_renews": lambda s: s.family.renewal is not None and s.family.renewal.who == "member",
     "changing_status": _changing_status,
     "not_changing_status": lambda s: not _changing_status(s),
     "oe_fee_due": _oe_fee_due,
@@ -294,6 +296,17 @@ def _renewal_window(s: Situation, spec: StepSpec) -> Due | None:
     return Due(closes, {"window_start_date": _iso(opens), "expiry_date": _iso(expiry)})
 
 
+def _family_renewal_window(s: Situation, spec: StepSpec) -> Due | None:
+    """The commune window of the family residence being renewed (the person's or a member's card)."""
+    renewal = s.family.renewal
+    if renewal is None or renewal.window_closes is None or renewal.window_opens is None or not renewal.expiry:
+        return None
+    return Due(
+        renewal.window_closes,
+        {"window_start_date": _iso(renewal.window_opens), "expiry_date": _iso(renewal.expiry)},
+    )
+
+
 def _card_expiry(s: Situation, spec: StepSpec) -> Due | None:
     expiry = _held_card_expiry(s, spec)
     return None if expiry is None else Due(expiry, {"expiry_date": _iso(expiry)})
@@ -365,6 +378,7 @@ DUE_RULES: dict[str, DueRule] = {
     "after_application": _after_application,
     "before_card_expiry": _before_card_expiry,
     "renewal_window": _renewal_window,
+    "family_renewal_window": _family_renewal_window,
     "card_expiry": _card_expiry,
     "exofficio_window": _exofficio_window,
     "family_oe_decision": _family_oe_decision,

@@ -626,3 +626,54 @@ def test_a_first_grant_says_which_rules_its_renewals_will_follow() -> None:
     step = next(step for step in old.next_steps if step.code == "FAMILY_RENEWAL")
     assert old.family.rule_set == "OLD" and step.timing is not None
     assert "18 augustus 2027" in render(step.timing, "nl") and "oude regels" in render(step.timing, "nl")
+
+
+SPONSOR_WITH_MEMBER_RENEWING = w(
+    purposes=["employee", "bring_family"],
+    region="BXL",
+    salary_month_base=5200.0,
+    current_location="belgium",
+    card_type="A-single-permit",
+    card_expiry=date(2027, 10, 1),
+    sponsor_right_date=date(2023, 1, 10),
+    sponsor_net_income=3600.0,
+    income_source="employment",
+    housing_ok="yes",
+    insurance_ok="yes",
+    red_flags=False,
+    members=[
+        {
+            "relation": "spouse",
+            "dob": date(1990, 1, 1),
+            "nationality": "IN",
+            "location": "belgium",
+            "card_type": "A-family-reunification",
+            "card_expiry": date(2027, 3, 1),
+            "residence_granted_on": date(2024, 3, 1),
+        }
+    ],
+)
+
+
+def test_a_sponsor_renewing_a_members_card_gets_the_members_window_and_rules() -> None:
+    result = run(SPONSOR_WITH_MEMBER_RENEWING)
+    renewal = result.family.renewal
+    assert renewal is not None and (renewal.who, renewal.rule, renewal.rule_set) == ("member", "RN-1", "OLD")
+    assert "FAMILY_RENEWAL_COMMUNE_MEMBER" in codes(result) and "FAMILY_RENEWAL_COMMUNE" not in codes(result)
+    assert not {"FAMILY_VISA", "FAMILY_OE_FEE", "FAMILY_OE_DECISION"} & set(codes(result))
+    step = next(step for step in result.next_steps if step.code == "FAMILY_RENEWAL_COMMUNE_MEMBER")
+    assert step.due == date(2027, 1, 30)
+    assert "votre proche" in render(step.title, "fr").lower()
+    assert "uw familielid" in render(step.title, "nl").lower()
+    assert "your family member" in render(step.title, "en").lower()
+    assert "votre proche" in render(renewal.reasons[0], "fr").lower()
+
+
+def test_a_member_joining_from_abroad_beside_one_renewing_is_a_first_application() -> None:
+    answers = dict(SPONSOR_WITH_MEMBER_RENEWING)
+    answers["members"] = [
+        *SPONSOR_WITH_MEMBER_RENEWING["members"],
+        {"relation": "child_minor", "dob": date(2016, 1, 1), "nationality": "IN", "location": "abroad"},
+    ]
+    result = run(answers)
+    assert result.family.renewal is None and "FAMILY_RENEWAL_COMMUNE_MEMBER" not in codes(result)
