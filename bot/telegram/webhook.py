@@ -22,6 +22,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 from telegram import Bot, Update
 
+from bot.health import Check, health_route
+
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY_BYTES = 1_000_000
 
@@ -29,10 +31,15 @@ log = logging.getLogger(__name__)
 
 
 def webhook_app(
-    url_path: str, secret: str, bot: Bot, handle: Callable[[Update], Awaitable[None]]
+    url_path: str,
+    secret: str,
+    bot: Bot,
+    handle: Callable[[Update], Awaitable[None]],
+    health: Check | None = None,
 ) -> Starlette:
     """A Starlette app with one route, ``POST /<url_path>``, that checks Telegram's secret header
-    (403 otherwise), parses the update (400 if it is not one) and answers 200 after ``handle``."""
+    (403 otherwise), parses the update (400 if it is not one) and answers 200 after ``handle``; with
+    ``health``, also ``GET /healthz`` (:func:`bot.health.health_route`)."""
 
     async def receive(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -52,7 +59,10 @@ def webhook_app(
         await handle(update)
         return Response(status_code=200)
 
-    return Starlette(routes=[Route(f"/{url_path.strip('/')}", receive, methods=["POST"])])
+    routes = [Route(f"/{url_path.strip('/')}", receive, methods=["POST"])]
+    if health is not None:
+        routes.append(health_route(health))
+    return Starlette(routes=routes)
 
 
 class _EmbeddedServer(uvicorn.Server):
