@@ -120,6 +120,8 @@ class Settings(BaseSettings):
         "webhook_secret",
         "webhook_url",
         "health_port",
+        "operator_chat_id",
+        "review_base_url",
         "controller_name",
         "controller_contact",
         mode="before",
