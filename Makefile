@@ -12,8 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Plain-text logs on a developer's terminal (the default elsewhere is JSON).
 run: $(STAMP)
-	$(BIN)/guichet run
+	GUICHET_LOG_FORMAT=$${GUICHET_LOG_FORMAT:-text} $(BIN)/guichet run
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot flows locales tests bench
