@@ -18,6 +18,7 @@ from typing import TextIO
 
 from bot.settings import LogFormat
 
+HANDLER_NAME = "guichet"
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 # Libraries kept quiet: httpx logs request URLs (they contain the bot token) at INFO, transitions
@@ -89,13 +90,26 @@ class TextFormatter(logging.Formatter):
         return describe_exception(info) if info is not None else ""
 
 
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time of each record (as logging's last resort does)."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
 def configure_logging(log_format: LogFormat, level: str = "INFO", *, stream: TextIO | None = None) -> None:
     """Send every log record to ``stream`` (standard error) in ``log_format`` at ``level``, with the
-    noisy libraries quietened; replaces any handler configured before."""
-    handler = logging.StreamHandler(stream or sys.stderr)
+    noisy libraries quietened; replaces the handler an earlier call installed (and only that one)."""
+    handler: logging.Handler = _CurrentStderr() if stream is None else logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
+    handler.set_name(HANDLER_NAME)
     root = logging.getLogger()
-    for old in root.handlers[:]:
+    for old in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)

@@ -12,21 +12,11 @@ import pytest
 
 from bot.contract import assessment_to_contract
 from bot.engine import Answers, assess
+from tests.test_cli import BRUSSELS_WORKER
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = (ROOT / "docs" / "contract.md").read_text(encoding="utf-8")
-WORKER = {
-    "nationalities": ["IN"],
-    "current_location": "abroad",
-    "purposes": ["employee"],
-    "dob": "1990-05-01",
-    "work_postcode": "1000",
-    "employer_type": "belgian_employer",
-    "salary_month_base": 5000,
-    "salary_year": 70000,
-    "contract_months": 0,
-    "qualification": "higher_ed_3y_plus",
-}
+WORKER = BRUSSELS_WORKER
 FAMILY = {
     **WORKER,
     "members": [
