@@ -85,6 +85,14 @@ class TextFormatter(logging.Formatter):
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    def format(self, record: logging.LogRecord) -> str:
+        cached = record.exc_text  # another handler's full traceback, message included: not reused
+        record.exc_text = None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = cached
+
     def formatException(self, ei: object) -> str:
         info = ei if isinstance(ei, tuple) and len(ei) == 3 and ei[1] is not None else None
         return describe_exception(info) if info is not None else ""
