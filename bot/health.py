@@ -8,6 +8,7 @@ webhook server, on the review console, and on ``GUICHET_HEALTH_LISTEN:GUICHET_HE
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -26,6 +27,8 @@ HEARTBEAT_FILE = "heartbeat"
 HEARTBEAT_MAX_AGE_S = 120.0
 HEALTH_PATH = "/healthz"
 NO_TOKEN = "no TELEGRAM_BOT_TOKEN is configured: the bot is not running"
+
+log = logging.getLogger(__name__)
 
 Check = Callable[[], Awaitable[str | None]]
 
@@ -112,8 +115,13 @@ async def serve_health(settings: Settings, stop: asyncio.Event) -> None:
         return
     from bot.telegram.webhook import WebhookServer
 
+    where = f"{settings.health_listen}:{settings.health_port}"
     server = WebhookServer(health_app(bot_check(settings)), settings.health_listen, settings.health_port)
-    await server.start()
+    try:
+        await server.start()
+    except OSError as error:  # the bot keeps serving; the failing probe shows the problem
+        log.error("the health endpoint could not listen on %s", where, exc_info=error)
+        return
     try:
         await stop.wait()
     finally:

@@ -360,7 +360,10 @@ async def serve(
                 # Stopped before leaving the context, so a failure above is the error raised, not
                 # python-telegram-bot's "This Application is still running!".
                 beats.cancel()
-                probes.cancel()
+                if not stop.is_set():  # else it is closing its port: let it finish
+                    probes.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await probes
                 purges.cancel()
                 await _stop_reminders(reminders, stop)
                 if retries is not None:

@@ -13,6 +13,7 @@ import contextlib
 import hmac
 import json
 import logging
+import socket
 from collections.abc import Awaitable, Callable, Iterator
 
 import uvicorn
@@ -81,17 +82,20 @@ class WebhookServer:
             app, host=listen, port=port, log_level="warning", access_log=False, lifespan="off"
         )
         self._server = _EmbeddedServer(config)
+        self._listen, self._port = listen, port
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        """Start serving; returns once the port is listening (OSError if it could not be opened)."""
-        self._task = asyncio.create_task(self._server.serve())
+        """Start serving; returns once the port is listening (OSError if it could not be opened).
+
+        The socket is opened here, not by uvicorn, which would exit the process (SystemExit) when
+        the port is taken."""
+        family = socket.AF_INET6 if ":" in self._listen else socket.AF_INET
+        listening = socket.create_server((self._listen, self._port), family=family, backlog=2048)
+        self._task = asyncio.create_task(self._server.serve(sockets=[listening]))
         while not self._server.started:
             if self._task.done():
-                try:
-                    self._task.result()
-                except SystemExit as exit_:  # uvicorn exits when it cannot bind
-                    raise OSError("the webhook server could not listen") from exit_
+                listening.close()
                 raise OSError("the webhook server stopped while starting")
             await asyncio.sleep(0.01)
 

@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import os
+import socket
 import time
 import warnings
 from collections.abc import Iterator
@@ -206,3 +207,16 @@ def test_privacy_names_the_controller_or_says_it_is_missing(lang: str) -> None:
     named = privacy_notice(lang, 90, Controller("ACME Mobility SRL", "privacy@acme.example"))  # type: ignore[arg-type]
     assert "ACME Mobility SRL" in named and "privacy@acme.example" in named and "90" in named
     assert "/delete" in named
+
+
+async def test_a_health_port_in_use_is_logged_and_the_bot_goes_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = settings(tmp_path, telegram_bot_token=TOKEN, health_port=port)
+        with caplog.at_level(logging.ERROR, logger="bot.health"):
+            assert await asyncio.wait_for(serve_health(busy, asyncio.Event()), 10) is None
+    assert f"could not listen on 127.0.0.1:{port}" in caplog.text
