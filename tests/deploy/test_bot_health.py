@@ -3,7 +3,6 @@ mode, and on GUICHET_HEALTH_PORT in polling mode."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Literal
 
@@ -11,14 +10,7 @@ import aiohttp
 import pytest
 
 from tests.telegram.bot_harness import running_bot
-from tests.telegram.conftest import fresh_token
 from tests.telegram.emulator import BotApiEmulator, free_port
-
-
-@pytest.fixture
-async def emu() -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator(token=fresh_token()) as emulator:
-        yield emulator
 
 
 async def _healthz(port: int) -> tuple[int, dict[str, str]]:

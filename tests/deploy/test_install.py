@@ -4,58 +4,24 @@ entry point run as the container would run it. Bounded: a few minutes at most, m
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import re
 import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
+import aiohttp
 import pytest
 
 from bot.launch import EXIT_NO_TOKEN
-
-ROOT = Path(__file__).resolve().parents[2]
-STEP_TIMEOUT_S = 240
+from tests.deploy.conftest import ROOT
+from tests.deploy.conftest import run as _run
+from tests.telegram.bot_harness import Chat, process_env, stop_bot_process
+from tests.telegram.emulator import BotApiEmulator, FakeUser, free_port
 
 pytestmark = pytest.mark.slow
-
-
-def _run(
-    argv: list[str], *, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        argv,
-        cwd=cwd,
-        env=env,
-        input=stdin,
-        stdin=subprocess.DEVNULL if stdin is None else None,
-        capture_output=True,
-        text=True,
-        timeout=STEP_TIMEOUT_S,
-        check=False,
-    )
-
-
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    """(the fresh venv's bin folder, the wheel build's output)."""
-    work = tmp_path_factory.mktemp("install")
-    wheels = work / "wheels"
-    built = _run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", str(wheels), str(ROOT)], cwd=work
-    )
-    assert built.returncode == 0, built.stderr[-2000:]
-    [wheel] = wheels.glob("guichet-*.whl")
-    _run([sys.executable, "-m", "venv", str(work / "venv")], cwd=work).check_returncode()
-    pip = [str(work / "venv" / "bin" / "python"), "-m", "pip"]
-    locked = _run([*pip, "install", "--quiet", "-r", str(ROOT / "requirements.lock")], cwd=work)
-    assert locked.returncode == 0, locked.stderr[-2000:]
-    own = _run([*pip, "install", "--quiet", "--no-deps", "--no-index", str(wheel)], cwd=work)
-    assert own.returncode == 0, own.stderr[-2000:]
-    checked = _run([*pip, "check"], cwd=work)
-    assert checked.returncode == 0, f"the lock does not satisfy the wheel's requirements: {checked.stdout}"
-    yield work / "venv" / "bin", built.stdout + built.stderr
 
 
 def container_env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -102,3 +68,58 @@ def test_in_a_container_without_a_token_the_bot_refuses_and_is_unhealthy(
     assert "console" not in ran.stdout.lower(), "the console conversation must not start"
     health = _run([str(bin_dir / "guichet"), "health"], cwd=tmp_path, env=env)
     assert health.returncode == 1 and "TELEGRAM_BOT_TOKEN" in health.stderr
+
+
+def image_env() -> dict[str, str]:
+    """The variables the image's last stage sets (its ENV lines), PATH left out."""
+    final = (ROOT / "Dockerfile").read_text(encoding="utf-8").split("FROM ${PYTHON_IMAGE}\n")[-1]
+    pairs = dict(re.findall(r"\b([A-Z][A-Z0-9_]*)=(\S+)", final.split("\nRUN ", 1)[0]))
+    pairs.pop("PATH")
+    return pairs
+
+
+async def _healthy(port: int, bot: subprocess.Popen[bytes]) -> dict[str, str]:
+    """GET /healthz through 127.0.0.2: answered only by a server listening beyond 127.0.0.1."""
+    async with aiohttp.ClientSession() as http:
+        for _ in range(300):
+            assert bot.poll() is None, bot.stderr.read().decode() if bot.stderr else "the bot stopped"
+            try:
+                async with http.get(f"http://127.0.0.2:{port}/healthz") as response:
+                    if response.status == 200:
+                        return dict(await response.json())
+            except aiohttp.ClientConnectionError:
+                pass
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"nothing answered on 127.0.0.2:{port}")
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_the_installed_bot_runs_with_the_images_settings(
+    installed: tuple[Path, str], emu: BotApiEmulator, tmp_path: Path, mode: Literal["polling", "webhook"]
+) -> None:
+    bin_dir, _ = installed
+    health_port = free_port()
+    emulator = process_env(emu, tmp_path / "data", mode)
+    env = container_env(tmp_path)
+    env |= {k: v for k, v in emulator.items() if k.startswith(("TELEGRAM_", "GUICHET_"))}
+    # The image's settings win (GUICHET_WEBHOOK_LISTEN=0.0.0.0, as a proxy outside the container needs).
+    env |= image_env() | {"GUICHET_DATA_DIR": str(tmp_path / "data"), "GUICHET_HEALTH_PORT": str(health_port)}
+    bot = subprocess.Popen(
+        [str(bin_dir / "guichet"), "run"],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert await _healthy(health_port, bot) == {"status": "ok"}
+        if mode == "webhook":
+            assert await _healthy(int(env["GUICHET_WEBHOOK_PORT"]), bot) == {"status": "ok"}
+        replies = await Chat(emu, FakeUser(4242, language_code="fr")).send("/start")
+        assert replies, "the installed bot answers"
+    finally:
+        stop_bot_process(bot)
+    assert bot.stderr is not None
+    logged = [json.loads(line) for line in bot.stderr.read().decode().splitlines() if line.strip()]
+    assert any("starting in" in entry["message"] for entry in logged), "JSON log lines"
