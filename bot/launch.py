@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from typing import TextIO
 
@@ -90,6 +91,15 @@ def invites_command(args: argparse.Namespace) -> int:
         store.close()
 
 
+def warn_without_controller(settings: Settings) -> None:
+    """Log once at start when /privacy cannot name who is responsible for the data."""
+    if not (settings.controller_name and settings.controller_contact):
+        logging.getLogger(__name__).warning(
+            "GUICHET_CONTROLLER_NAME and GUICHET_CONTROLLER_CONTACT are not both set: /privacy tells "
+            "people that the data controller has not been named"
+        )
+
+
 def run_command(args: argparse.Namespace) -> int:
     """Dispatch the channel sub-commands of the CLI."""
     if args.command == "invites":
@@ -114,7 +124,10 @@ def run_command(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return run_console_command(None, None)
+        from bot.logs import configure_logging
         from bot.telegram.app import run_bot
 
+        configure_logging(settings.log_format, settings.log_level)
+        warn_without_controller(settings)
         return run_bot(settings)
     raise SystemExit(f"unknown command {args.command}")

@@ -22,7 +22,7 @@ from telegram import Bot
 from bot.cli import main
 from bot.health import HEARTBEAT_MAX_AGE_S, beat, bot_check, check_health, heartbeat_path, serve_health
 from bot.i18n import LANGS, text
-from bot.launch import EXIT_NO_TOKEN, no_token_refusal
+from bot.launch import EXIT_NO_TOKEN, no_token_refusal, warn_without_controller
 from bot.logs import configure_logging
 from bot.operators.web import ConsoleConfig, create_app
 from bot.privacy import Controller, privacy_notice
@@ -220,3 +220,14 @@ async def test_a_health_port_in_use_is_logged_and_the_bot_goes_on(
         with caplog.at_level(logging.ERROR, logger="bot.health"):
             assert await asyncio.wait_for(serve_health(busy, asyncio.Event()), 10) is None
     assert f"could not listen on 127.0.0.1:{port}" in caplog.text
+
+
+def test_the_bot_warns_at_start_when_the_controller_is_not_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="bot.launch"):
+        warn_without_controller(settings(tmp_path, controller_name="ACME"))
+        assert "GUICHET_CONTROLLER_CONTACT" in caplog.text
+        caplog.clear()
+        warn_without_controller(settings(tmp_path, controller_name="ACME", controller_contact="a@b.example"))
+        assert caplog.text == ""
