@@ -62,6 +62,7 @@ def excluded(path: str) -> bool:
     return result
 
 
+@cache
 def build_context() -> dict[str, int]:
     """Every file Docker would send (relative path → size), from the worktree as it is now."""
     sent: dict[str, int] = {}
