@@ -126,11 +126,17 @@ def read_choice(question: Question, words: str, lang: Lang) -> Reading | None:
     if len(candidates) == 1 or (worded.ok and worded.value in offered):
         chosen = candidates[0] if candidates else str(worded.value)
         return Reading(value=stored_value(question, chosen), understood=worded.understood)
-    if question.kind in ("yes_no", "yes_no_unsure"):
-        parsed = parsing.parse_yes_no(words, lang, allow_unsure=question.kind == "yes_no_unsure")
+    if question.kind in ("yes_no", "yes_no_unsure") or {"yes", "no"} <= offered:
+        parsed = parsing.parse_yes_no(words, lang, allow_unsure=question.kind != "yes_no")
         if parsed.ok and parsed.value is not None and str(parsed.value) in offered:
             return Reading(value=stored_value(question, str(parsed.value)), understood=parsed.understood)
     return None
+
+
+@cache
+def _date_facts() -> dict[str, Any]:
+    facts: dict[str, Any] = parsing.option_facts().get("dates", {})
+    return facts
 
 
 def _bounds(question: Question, today: date) -> tuple[date | None, date | None]:
@@ -152,17 +158,40 @@ def _from_parsed(parsed: Any, convert: Any = lambda value: value) -> Reading:
 
 
 def read_multi(question: Question, words: str, lang: Lang) -> Reading:
-    """Several options at once: "1, 3", "employee, study" (any of , ; / + and/et/en)."""
+    """Several options at once: "1, 3", "employee, study" (any of , ; / + and/et/en), or named
+    anywhere in a sentence ("ma femme et nos deux enfants"), said back."""
     values: list[str] = []
+    from_words = False
     for part in _SEPARATORS.split(words.strip()):
         if not part:
             continue
         value = match_option(question, part, lang)
         if value is None:
-            return Reading(error=msg("dialogue.error.choose_several"))
+            return _read_multi_sentence(question, words, lang)
+        from_words = from_words or match_label(question, part, lang) is None
         if value not in values:
             values.append(value)
-    return check_multi(question, values)
+    reading = check_multi(question, values)
+    if reading.ok and from_words:
+        keys = ",".join(question.option_key(value) for value in reading.value)
+        return Reading(value=reading.value, understood=msg("parse.understood.options", options_keys=keys))
+    return reading
+
+
+def _read_multi_sentence(question: Question, words: str, lang: Lang) -> Reading:
+    worded = parsing.parse_several_options(question.words_of or question.id, words, lang, question.id)
+    known = set(question.option_values())
+    if worded.alternatives:
+        readings = [check_multi(question, list(values)) for values in worded.alternatives]
+        if all(reading.ok for reading in readings):
+            return Reading(
+                error=worded.error or msg("dialogue.error.which_one"),
+                alternatives=tuple(reading.value for reading in readings),
+            )
+    if not worded.ok or worded.value is None or not set(worded.value) <= known:
+        return Reading(error=msg("dialogue.error.choose_several"))
+    reading = check_multi(question, list(worded.value))
+    return Reading(value=reading.value, understood=worded.understood) if reading.ok else reading
 
 
 def check_multi(question: Question, values: list[str]) -> Reading:
@@ -212,7 +241,7 @@ def _read(question: Question, words: str, lang: Lang, today: date) -> Reading:
                 latest=latest,
                 today=today,
                 asap=rule.asap,
-                day_optional=rule.day_optional,
+                day_optional=rule.day_optional or question.id in _date_facts().get("month_allowed", ()),
             ),
             lambda day: day.isoformat(),
         )

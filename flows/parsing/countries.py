@@ -193,3 +193,25 @@ def parse_country(text: str, lang: Lang) -> Parsed[str]:
     if len(found) != 1:
         return failure("country.one_only", example_key=EXAMPLE_KEY)
     return success(found[0])
+
+
+_LONGEST_COUNTRY = 5
+"""Country names have at most this many words ('Saint Vincent and the Grenadines' less 'and')."""
+
+
+def countries_in(text: str) -> frozenset[str]:
+    """The countries named anywhere in a sentence ('je suis en Inde, à Bangalore' → IN), by their
+    names or nationality words only (never by a code: 'in', 'be' are words)."""
+    said = [token for token in words(clean(text)).split() if token not in tokens("countries", "connectors")]
+    index = name_index()
+    found: set[str] = set()
+    start = 0
+    while start < len(said):
+        for length in range(min(_LONGEST_COUNTRY, len(said) - start), 0, -1):
+            codes = index.get(" ".join(said[start : start + length]))
+            if codes and len(codes) == 1:
+                found |= codes
+                start += length - 1
+                break
+        start += 1
+    return frozenset(found)

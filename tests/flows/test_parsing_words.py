@@ -97,7 +97,8 @@ def test_a_month_alone_is_the_first_when_the_day_does_not_matter() -> None:
     assert result.value == date(2020, 3, 1)
     assert result.understood is not None and "1 maart 2020" in render(result.understood, "nl")
     missing = parse_date("maart 2020", "nl", today=TODAY)
-    assert missing.error is not None and missing.error.key == "parse.date.missing_day"
+    assert missing.error is not None and missing.error.key == "parse.date.which_day"
+    assert "maart 2020" in render(missing.error, "nl") and "15/03/2020" in render(missing.error, "nl")
 
 
 def _example(**bounds: date) -> date:
