@@ -172,7 +172,7 @@ def read_multi(question: Question, words: str, lang: Lang) -> Reading:
         if value not in values:
             values.append(value)
     reading = check_multi(question, values)
-    if reading.ok and from_words:
+    if reading.ok and from_words and isinstance(reading.value, list):
         keys = ",".join(question.option_key(value) for value in reading.value)
         return Reading(value=reading.value, understood=msg("parse.understood.options", options_keys=keys))
     return reading

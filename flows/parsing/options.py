@@ -81,7 +81,7 @@ def _labels(question_id: str, lang: str) -> dict[str, tuple[str, ...]]:
     prefix = f"question.{question_id}.option."
     return {
         key[len(prefix) :]: (words(label),)
-        for key, label in catalog(lang).items()  # type: ignore[arg-type]
+        for key, label in catalog(lang).items()
         if key.startswith(prefix) and words(label)
     }
 
@@ -187,10 +187,7 @@ def named(hits: list[Hit]) -> list[str]:
     strong = [hit for hit in kept if hit.name != WEAK]
     if any(not hit.fuzzy for hit in strong):  # a word typed right beats a word that is close
         strong = [hit for hit in strong if not hit.fuzzy]
-    if strong:
-        kept = strong
-    else:
-        kept = [hit for hit in kept if hit.clause not in negated_clauses]
+    kept = strong or [hit for hit in kept if hit.clause not in negated_clauses]
     return list(dict.fromkeys(hit.name for hit in kept))
 
 

@@ -142,7 +142,8 @@ FR = [
     ("phrase", "member_relation", "mon fils", ask("child_minor", "child_adult", "child_adult_disabled")),
     ("phrase", "member_relation", "ma mère", said("parent")),
     ("phrase", "member_relation", "mon frère", said("other")),
-    ("phrase", "member_relation", "ma femme et mon fils", ask("spouse", "child_minor", "child_adult", "child_adult_disabled")),
+    ("phrase", "member_relation", "ma femme et mon fils",
+     ask("spouse", "child_minor", "child_adult", "child_adult_disabled")),
     ("phrase", "member_relation", "mon ex-femme", REFUSED),
     ("phrase", "member_relation", "ma future femme", REFUSED),
     # don't know
