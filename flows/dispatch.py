@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.engine import msg
 from flows import navigation as nav
+from flows.control import asks_why
 from flows.interpret import DONE, check_multi, choices, fold_label, read_text, stored_value, yes_or_no
 from flows.machine import Position, current_ref
 from flows.questions import QUESTIONS, Question, question_for_field
@@ -138,6 +139,8 @@ def on_text(services: Services, turn: Turn, words: str) -> None:
         turn.replies.append(info("dialogue.info.finished"))
     else:
         question = QUESTIONS[state.current]
+        if asks_why(words):  # "pourquoi ?", "waarom?", "why do you ask?": explained, then asked again
+            return on_help(services, turn)
         if (state.pending_confirm is not None or state.pending_choices) and _on_pending_text(
             services, turn, question, words
         ):

@@ -14,7 +14,7 @@ from typing import Any
 from bot.engine import msg
 from bot.i18n import LANGS, Lang, text
 from flows import parsing
-from flows.questions import VALUE_OF_OPTION, Choice, Question
+from flows.questions import QUESTIONS, VALUE_OF_OPTION, Choice, Question
 
 SKIP = "__none__"
 DONE = "__done__"
@@ -139,6 +139,28 @@ def _date_facts() -> dict[str, Any]:
     return facts
 
 
+def _same_as(question: Question, words: str, answers: Mapping[str, Any]) -> Reading | None:
+    """ "At the same time as me" at a question whose answer may be another's (the family's
+    application date: the person's start date), said back; None when it is not that."""
+    other = _date_facts().get("same_as", {}).get(question.id)
+    if other is None or not parsing.means_same_time(words) or not answers.get(other):
+        return None
+    value = answers[other]
+    return Reading(value=value, understood=msg("parse.understood.same_as", value_date=str(value)))
+
+
+def _relation_rank(relations: str, part: str, lang: Lang) -> int | None:
+    """The place in the family order of the one relation a part of the answer names, if any."""
+    hits, _ = parsing.find_hits(relations, part, lang)
+    names = parsing.named(hits)
+    if len(names) != 1:
+        return None
+    group = parsing.group_of(relations, names[0])
+    value = str(group["values"][0]) if group else names[0]
+    order = QUESTIONS[relations].option_values()
+    return order.index(value) if value in order else None
+
+
 def _bounds(question: Question, today: date) -> tuple[date | None, date | None]:
     rule = question.validation
     earliest = today + timedelta(days=rule.earliest_days) if rule.earliest_days is not None else None
@@ -212,7 +234,7 @@ def read_text(
 ) -> Reading:
     """The value typed for ``question``, or the error to show (with an example) and re-ask; a
     question's own ``check`` (given the ``answers`` so far) may still refuse a well-read value."""
-    reading = _read(question, words, lang, today)
+    reading = _same_as(question, words, answers or {}) or _read(question, words, lang, today)
     if reading.ok and question.check is not None:
         error = question.check(reading.value, answers or {})
         if error is not None:
@@ -247,8 +269,10 @@ def _read(question: Question, words: str, lang: Lang, today: date) -> Reading:
         )
     if kind == "dates":
         earliest, latest = _bounds(question, today)
+        relations = _date_facts().get("by_relation", {}).get(question.id)
+        rank = (lambda part: _relation_rank(relations, part, lang)) if relations else None
         return _from_parsed(
-            parsing.parse_dates(words, lang, earliest=earliest, latest=latest, today=today),
+            parsing.parse_dates(words, lang, earliest=earliest, latest=latest, today=today, rank=rank),
             lambda days: [day.isoformat() for day in days],
         )
     if kind == "money":

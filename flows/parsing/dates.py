@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -215,6 +216,19 @@ def means_asap(text: str) -> bool:
     return any(found) and not left
 
 
+@cache
+def _same_time_words() -> Lexicon[bool]:
+    around = [(token, False) for token in tokens("dates", "around")]
+    return Lexicon([*((phrase, True) for phrase in every_language("dates", "same_time")), *around])
+
+
+def means_same_time(text: str) -> bool:
+    """Whether the answer says "at the same time as me" ("en même temps que moi", "tegelijk met
+    mij") and nothing else."""
+    found, left = _same_time_words().scan(words(text).split())
+    return any(found) and not left
+
+
 def fitting_example(earliest: date | None, latest: date | None, today: date | None) -> date:
     """An example date inside the bounds that looks like an answer to the question: about two
     months ahead when future dates are expected, a few years back for past dates."""
@@ -345,6 +359,8 @@ _ACADEMIC_YEAR = re.compile(r"(?<![0-9])([0-9]{4}|[0-9]{2})\s*[-/–—]\s*([0-9
 def parse_academic_year(text: str, lang: Lang) -> Parsed[str]:
     """An academic year as 'YYYY-YYYY' from '2026-2027', '2026/27', '26-27' (two consecutive years)."""
     matches = _ACADEMIC_YEAR.findall(clean(text))
+    if not matches:
+        return _academic_year_of_month(text)
     if len(matches) != 1:
         return failure("academic_year.invalid", example_key="parse.example.academic_year")
     first_text, second_text = matches[0]
@@ -353,6 +369,30 @@ def parse_academic_year(text: str, lang: Lang) -> Parsed[str]:
     if second != first + 1 or not 2000 <= first <= 2098:
         return failure("academic_year.invalid", example_key="parse.example.academic_year")
     return success(f"{first}-{second}")
+
+
+def _academic_year_of_month(text: str) -> Parsed[str]:
+    """'septembre 2027' → 2027-2028 (from August on, the year that starts then), 'février 2027' →
+    2026-2027, said back; a year alone ('2027') may be either: asked once."""
+    said = words(clean(text)).split()
+    years = [int(token) for token in said if len(token) == 4 and token.isdigit()]
+    months = [month_names()[token] for token in said if token in month_names()]
+    if len(years) != 1 or len(months) > 1 or not 2001 <= years[0] <= 2098:
+        return failure("academic_year.invalid", example_key="parse.example.academic_year")
+    year = years[0]
+    if not months:
+        first, second = f"{year - 1}-{year}", f"{year}-{year + 1}"
+        return Parsed(
+            error=msg("parse.academic_year.ambiguous", first=first, second=second),
+            alternatives=(first, second),
+        )
+    start = year if months[0] >= ACADEMIC_YEAR_FIRST_MONTH else year - 1
+    value = f"{start}-{start + 1}"
+    return Parsed(value=value, understood=msg("parse.understood.academic_year", year=value))
+
+
+ACADEMIC_YEAR_FIRST_MONTH = 8
+"""A month from August on belongs to the academic year that starts that year."""
 
 
 # Between two dates: a comma, a semicolon, a new line, "and" / "et" / "en", or a space before a date
@@ -369,26 +409,41 @@ def parse_dates(
     earliest: date | None = None,
     latest: date | None = None,
     today: date | None = None,
+    rank: Callable[[str], int | None] | None = None,
 ) -> Parsed[list[date]]:
     """Several full dates at once ("15/06/1991, 03/04/2018 and 09/09/2021"), each read by
     :func:`parse_date` (a part not understood is read again with the next one: "June 15, 1991");
-    the first date not understood gives the error."""
+    the first date not understood gives the error. ``rank`` gives each part's place in the order
+    wanted ("ma fille le 20 juin 2011, ma femme le …": the partner first); the dates are sorted by
+    it when every part has one, and said back when they were sorted or found inside words."""
 
     def read(part: str) -> Parsed[date]:
         return parse_date(part, lang, earliest=earliest, latest=latest, today=today)
 
-    days: list[date] = []
+    days: list[tuple[date, str]] = []
+    said = False
     parts = [part for part in _BETWEEN_DATES.split(clean(text)) if part and part.strip()]
     while parts:
         parsed = read(parts[0])
         if parsed.value is None and len(parts) > 1:
             joined = read(f"{parts[0]}, {parts[1]}")
             if joined.value is not None:
-                parsed, parts = joined, parts[1:]
+                parsed, parts = joined, [f"{parts[0]}, {parts[1]}", *parts[2:]]
         if parsed.value is None:
             return Parsed(error=parsed.error)
-        days.append(parsed.value)
+        said = said or parsed.understood is not None
+        days.append((parsed.value, parts[0]))
         parts = parts[1:]
     if not days:
         return Parsed(error=read(text).error)
-    return success(days)
+    places = [rank(part) for _, part in days] if rank is not None else []
+    if places and all(place is not None for place in places):
+        ordered = [day for _, day in sorted(zip(places, days, strict=True), key=lambda pair: pair[0] or 0)]
+        said = said or ordered != days
+        days = ordered
+    values = [day for day, _ in days]
+    if said:
+        return Parsed(
+            value=values, understood=msg("parse.understood.dates", value_dates=",".join(map(str, values)))
+        )
+    return success(values)
