@@ -72,12 +72,11 @@ def _named_in_sentence(text: str) -> tuple[str, ...]:
     when several different places are named. A commune named with its city or region ('à
     Saint-Gilles, à Bruxelles') is that commune."""
     found: list[tuple[str, ...]] = []
+    starts = tokens("places", "before") | tokens("countries", "connectors")
     for part in re.split(r"[,;()/\n]+", text):
         said = place_key(part).split()
         for start in range(len(said)):
-            if start and said[start - 1] not in tokens("places", "before") | tokens(
-                "countries", "connectors"
-            ):
+            if start and said[start - 1] not in starts:
                 continue
             for end in range(min(len(said), start + _LONGEST_NAME), start, -1):
                 postcodes = place_index().get(" ".join(said[start:end]))
