@@ -85,17 +85,19 @@ def stored_value(question: Question, option_value: str) -> Any:
 def match_option(question: Question, words: str, lang: Lang) -> str | None:
     """The option value the user meant: its number, its label, its value, a unique label part, or
     the option their own words name (word lists of flows.parsing)."""
-    option = match_label(question, words, lang)
+    option = match_label(question, words, lang, partly=False)
     if option is not None:
         return option
     worded = parsing.parse_option_words(question.words_of or question.id, words, lang)
-    return (
-        worded.value if worded.ok and worded.value in {choice.value for choice in choices(question)} else None
-    )
+    if worded.ok and worded.value in {choice.value for choice in choices(question)}:
+        return str(worded.value)
+    return match_label(question, words, lang)
 
 
-def match_label(question: Question, words: str, lang: Lang) -> str | None:
-    """The option value the user meant: its number, its label, its value, or a unique label part."""
+def match_label(question: Question, words: str, lang: Lang, *, partly: bool = True) -> str | None:
+    """The option value the user meant: its number, its label, its value, or (``partly``) a unique
+    label part. A label part is tried after the word lists ("no degree" starts the label "No degree,
+    but 3 years of IT experience", yet means "none")."""
     wanted = fold_label(words)
     if not wanted:
         return None
@@ -106,6 +108,8 @@ def match_label(question: Question, words: str, lang: Lang) -> str | None:
     for value, label in labels.items():
         if wanted in (label, fold_label(value)):
             return value
+    if not partly:
+        return None
     partial = [
         value for value, label in labels.items() if wanted in label.split() or label.startswith(wanted)
     ]
@@ -115,17 +119,26 @@ def match_label(question: Question, words: str, lang: Lang) -> str | None:
 def read_choice(question: Question, words: str, lang: Lang) -> Reading | None:
     """One option from typed words: its label or number, else the person's own words ("ma femme",
     "je sais pas"), said back; several options the words may mean become ``alternatives``."""
-    option = match_label(question, words, lang)
+    option = match_label(question, words, lang, partly=False)
     if option is not None:
         return Reading(value=stored_value(question, option))
     offered = {choice.value for choice in choices(question)}
     worded = parsing.parse_option_words(question.words_of or question.id, words, lang)
     candidates = [value for value in worded.alternatives if value in offered]
     if len(candidates) > 1:
+        aged = parsing.parse_several_options(question.words_of or question.id, words, lang, question.id)
+        if aged.ok and aged.value is not None and len(aged.value) == 1 and aged.value[0] in candidates:
+            return _said_option(question, aged.value[0])  # "mon fils de 12 ans": a child under 18
         return Reading(error=worded.error or msg("dialogue.error.which_one"), alternatives=tuple(candidates))
     if len(candidates) == 1 or (worded.ok and worded.value in offered):
         chosen = candidates[0] if candidates else str(worded.value)
-        return Reading(value=stored_value(question, chosen), understood=worded.understood)
+        understood = worded.understood
+        if understood is not None and understood.key == "parse.understood.option":
+            return _said_option(question, chosen)
+        return Reading(value=stored_value(question, chosen), understood=understood)
+    option = match_label(question, words, lang)
+    if option is not None:  # a part of its label ("Bruxelles" for "Bruxelles-Capitale"): said back
+        return _said_option(question, option)
     if question.kind in ("yes_no", "yes_no_unsure") or {"yes", "no"} <= offered:
         parsed = parsing.parse_yes_no(words, lang, allow_unsure=question.kind != "yes_no")
         if parsed.ok and parsed.value is not None and str(parsed.value) in offered:
@@ -152,13 +165,21 @@ def _same_as(question: Question, words: str, answers: Mapping[str, Any]) -> Read
 def _relation_rank(relations: str, part: str, lang: Lang) -> int | None:
     """The place in the family order of the one relation a part of the answer names, if any."""
     hits, _ = parsing.find_hits(relations, part, lang)
-    names = parsing.named(hits)
+    names = parsing.named(hits, relations)
     if len(names) != 1:
         return None
     group = parsing.group_of(relations, names[0])
     value = str(group["values"][0]) if group else names[0]
     order = QUESTIONS[relations].option_values()
     return order.index(value) if value in order else None
+
+
+def _said_option(question: Question, value: str) -> Reading:
+    """An option read from words, said back with its own label."""
+    key = next(choice.key for choice in choices(question) if choice.value == value)
+    return Reading(
+        value=stored_value(question, value), understood=msg("parse.understood.option", option_key=key)
+    )
 
 
 def _bounds(question: Question, today: date) -> tuple[date | None, date | None]:
@@ -190,7 +211,7 @@ def read_multi(question: Question, words: str, lang: Lang) -> Reading:
         value = match_option(question, part, lang)
         if value is None:
             return _read_multi_sentence(question, words, lang)
-        from_words = from_words or match_label(question, part, lang) is None
+        from_words = from_words or match_label(question, part, lang, partly=False) is None
         if value not in values:
             values.append(value)
     reading = check_multi(question, values)

@@ -17,6 +17,7 @@ from importlib import resources
 import pycountry
 from babel import Locale
 
+from bot.engine import msg
 from bot.i18n import LANGS, Lang
 from flows.parsing.common import Parsed, clean, excerpt, failure, success, trim, words
 from flows.parsing.wordlists import tokens
@@ -157,6 +158,16 @@ def _partition(segments: list[str]) -> list[tuple[str, frozenset[str]]] | None:
     return best[-1]
 
 
+def _is_sentence(segments: list[str]) -> bool:
+    """Every part without a country holds a word of a sentence ('elle vit à Rabat'), not a name
+    only ('France, Atlantide')."""
+    around = tokens("countries", "around")
+    return all(
+        countries_in(segment) or any(token in around for token in words(segment).split())
+        for segment in segments
+    )
+
+
 def parse_countries(text: str, lang: Lang) -> Parsed[list[str]]:
     """Several countries or nationalities separated by commas, 'and'/'et'/'en', '/', '+' (no duplicates)."""
     return _countries(text, lang, EXAMPLE_SEVERAL_KEY)
@@ -176,6 +187,11 @@ def _countries(text: str, lang: Lang, example_key: str) -> Parsed[list[str]]:
         return failure("country.unknown", name=excerpt(cleaned), example_key=example_key)
     groups = _partition(segments)
     if groups is None:
+        named = countries_in(cleaned)
+        if len(named) == 1 and _is_sentence(segments):  # 'my wife is Moroccan, she lives in Rabat'
+            code = next(iter(named))  # one country named in a sentence
+            understood = msg("parse.understood.countries", value_countries=code)
+            return Parsed(value=[code], understood=understood)
         unknown = next((s for s in segments if not lookup_country(s)), cleaned)
         return failure("country.unknown", name=excerpt(unknown), example_key=example_key)
     for group, codes in groups:
@@ -192,7 +208,7 @@ def parse_country(text: str, lang: Lang) -> Parsed[str]:
     found = several.value or []
     if len(found) != 1:
         return failure("country.one_only", example_key=EXAMPLE_KEY)
-    return success(found[0])
+    return Parsed(value=found[0], understood=several.understood)
 
 
 _LONGEST_COUNTRY = 5

@@ -35,8 +35,9 @@ def _number(token: str) -> int | None:
     return int(float(value)) if value is not None and float(value).is_integer() else None
 
 
-def _ages(said: list[str]) -> list[tuple[int, int]]:
-    """(position, age) of each '15 ans', '8 jaar', '15 and 8 years old', 'aged 12'."""
+def _ages(said: list[str], child_ends: set[int]) -> list[tuple[int, int]]:
+    """(position, age) of each '15 ans', '8 jaar', '15 and 8 years old', 'aged 12', and of a number
+    right after a child word ('een zoon van 22', 'ma fille de 15')."""
     years = tokens("units", "years") | tokens("options", "age_words")
     found: list[tuple[int, int]] = []
     for index, token in enumerate(said):
@@ -45,7 +46,14 @@ def _ages(said: list[str]) -> list[tuple[int, int]]:
             continue
         ahead = said[index + 1 : index + 4]
         joined = [t for t in ahead if _number(t) is None and t not in tokens("countries", "connectors")]
-        if (joined and joined[0] in years) or (index and said[index - 1] in tokens("options", "age_words")):
+        after_child = index in child_ends or (
+            index - 1 in child_ends and said[index - 1] in tokens("options", "age_before")
+        )
+        if (
+            (joined and joined[0] in years)
+            or after_child
+            or (index and said[index - 1] in tokens("options", "age_words"))
+        ):
             found.append((index, value))
     return found
 
@@ -54,7 +62,8 @@ def _children(hits: list[Hit], said: list[str], child_names: set[str]) -> tuple[
     """Ages given after a child word (before the next relation word), and a count before one."""
     ordered = sorted(hits, key=lambda hit: hit.start)
     ages: list[int] = []
-    for position, age in _ages(said):
+    child_ends = {hit.end for hit in ordered if hit.name in child_names}
+    for position, age in _ages(said, child_ends):
         before = [hit for hit in ordered if hit.end <= position]
         owner = before[-1] if before else next((hit for hit in ordered if hit.start > position), None)
         if owner is not None and owner.name in child_names:
@@ -76,7 +85,7 @@ def parse_several_options(
     the same question), with the children's count and ages where given."""
     cleaned, _ = spelled_out(clean(text), lang)
     hits, said = find_hits(question_id, cleaned, lang)
-    names = named(hits)
+    names = named(hits, question_id)
     if not names:
         return failure("option.unknown")
     facts: dict[str, Any] = option_facts().get("ages", {})

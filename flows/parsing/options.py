@@ -155,7 +155,7 @@ def _scan(question_id: str, said: Said, lang: str) -> list[Hit]:
 def _negate(hits: list[Hit], said: Sequence[str], clauses: Sequence[int]) -> list[Hit]:
     """Hits after a negation word of their part of the sentence (not one inside another hit of a
     real option: "pas besoin" may be listed whole) are marked ``negated``."""
-    inside = {i for hit in hits if hit.name != WEAK for i in range(hit.start, hit.end)}
+    inside = {i for hit in hits if hit.name != WEAK for i in range(hit.start, hit.end)}  # "pas besoin"
     negations = tokens("options", "negations")
     marked: list[Hit] = []
     for hit in hits:
@@ -179,16 +179,24 @@ def find_hits(question_id: str, text: str, lang: Lang) -> tuple[list[Hit], Said]
     return [], said
 
 
-def named(hits: list[Hit]) -> list[str]:
-    """The names the answer says positively: negated ones dropped, and "none" dropped when another
-    option is named or when it qualifies a negated option ("pas de diplôme du supérieur")."""
+def _weak(question_id: str) -> dict[str, str]:
+    """Lists read only when nothing else is named → the option each stands for ("none" too)."""
+    aliases: dict[str, str] = option_facts().get("weak", {}).get(question_id, {})
+    return {WEAK: WEAK, **aliases}
+
+
+def named(hits: list[Hit], question_id: str = "") -> list[str]:
+    """The options the answer names positively: negated ones dropped, and the weak lists ("none",
+    everyday words of ``[weak]``) dropped when another option is named, or when they qualify a
+    negated option ("pas de diplôme du supérieur"); a weak list gives the option it stands for."""
+    weak = _weak(question_id)
     negated_clauses = {hit.clause for hit in hits if hit.negated}
     kept = [hit for hit in hits if not hit.negated]
-    strong = [hit for hit in kept if hit.name != WEAK]
+    strong = [hit for hit in kept if hit.name not in weak]
     if any(not hit.fuzzy for hit in strong):  # a word typed right beats a word that is close
         strong = [hit for hit in strong if not hit.fuzzy]
     kept = strong or [hit for hit in kept if hit.clause not in negated_clauses]
-    return list(dict.fromkeys(hit.name for hit in kept))
+    return list(dict.fromkeys(weak.get(hit.name, hit.name) for hit in kept))
 
 
 def group_of(question_id: str, name: str) -> dict[str, Any] | None:
@@ -259,7 +267,7 @@ def parse_option_words(question_id: str, text: str, lang: Lang) -> Parsed[str]:
     if words(cleaned) and dont_know is not None and classify(cleaned) == {"unsure"}:
         return _understood(question_id, str(dont_know))
     hits, _ = find_hits(question_id, cleaned, lang)
-    names = named(hits)
+    names = named(hits, question_id)
     if len(names) == 1:
         return _meaning(question_id, names[0])
     if len(names) > 1:
