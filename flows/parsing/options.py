@@ -22,7 +22,7 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from bot.engine import msg, region_of_postcode
+from bot.engine import msg, nat_group, region_of_postcode
 from bot.i18n import LANGS, Lang, catalog
 from flows.parsing.choices import classify
 from flows.parsing.common import Parsed, clean, failure, words
@@ -131,7 +131,7 @@ def _fuzzy(question_id: str, lang: str, token: str) -> str | None:
     return names[best[2]]
 
 
-def _scan(question_id: str, said: Said, lang: str) -> list[Hit]:
+def _scan(question_id: str, said: Said, lang: str, fuzzy: bool = True) -> list[Hit]:
     lex = lexicon(question_id, lang)
     hits: list[Hit] = []
     index = 0
@@ -145,7 +145,7 @@ def _scan(question_id: str, said: Said, lang: str) -> list[Hit]:
             hits += [Hit(name, index, index + length, clause) for name in dict.fromkeys(meanings)]
             index += length
             continue
-        name = _fuzzy(question_id, lang, said.tokens[index])
+        name = _fuzzy(question_id, lang, said.tokens[index]) if fuzzy else None
         if name is not None:
             hits.append(Hit(name, index, index + 1, clause, fuzzy=True))
         index += 1
@@ -170,10 +170,11 @@ def _negate(hits: list[Hit], said: Sequence[str], clauses: Sequence[int]) -> lis
 
 
 def find_hits(question_id: str, text: str, lang: Lang) -> tuple[list[Hit], Said]:
-    """The lists the answer names, in the person's language first, else in any other."""
+    """The lists the answer names, in the person's language first (typos allowed), else in any
+    other (words as listed: a typo of another language is too often a word of one's own)."""
     said = cut(text)
     for code in (lang, *(code for code in word_files() if code != lang)):
-        hits = _scan(question_id, said, code)
+        hits = _scan(question_id, said, code, fuzzy=code == lang)
         if hits:
             return _negate(hits, said.tokens, said.clauses), said
     return [], said
@@ -196,7 +197,14 @@ def named(hits: list[Hit], question_id: str = "") -> list[str]:
     if any(not hit.fuzzy for hit in strong):  # a word typed right beats a word that is close
         strong = [hit for hit in strong if not hit.fuzzy]
     kept = strong or [hit for hit in kept if hit.clause not in negated_clauses]
-    return list(dict.fromkeys(weak.get(hit.name, hit.name) for hit in kept))
+    names = list(dict.fromkeys(weak.get(hit.name, hit.name) for hit in kept))
+    return [name for name in names if not _covered(question_id, name, names)]
+
+
+def _covered(question_id: str, name: str, names: list[str]) -> bool:
+    """A group named with one of its own options ("carte A étudiant"): the option says it all."""
+    group = group_of(question_id, name)
+    return group is not None and any(other in group["values"] for other in names if other != name)
 
 
 def group_of(question_id: str, name: str) -> dict[str, Any] | None:
@@ -254,6 +262,26 @@ def place_option(question_id: str, text: str) -> Parsed[str] | None:
     return None
 
 
+def _foreign_only(question_id: str, names: list[str], hits: list[Hit], text: str) -> bool:
+    """An everyday word read as an option in Belgium ("une entreprise") while the answer names
+    another country and no Belgian place ("une entreprise américaine qui m'envoie"): not read."""
+    local: list[str] = option_facts().get("not_abroad", {}).get(question_id, [])
+    if not local or any(hit.name not in local for hit in hits if not hit.negated):
+        return False
+    return bool(countries_in(text) - {"BE"}) and not find_place(text)
+
+
+def _nationality_option(question_id: str, text: str) -> Parsed[str] | None:
+    """A question on someone's status answered with a nationality ('elle est française' → an EU
+    citizen, 'il est belge' → a Belgian): the option of ``[nationality]`` for its group."""
+    options: dict[str, str] | None = option_facts().get("nationality", {}).get(question_id)
+    found = countries_in(text)
+    if options is None or len(found) != 1:
+        return None
+    group = nat_group(list(found))
+    return _understood(question_id, options[group]) if group in options else None
+
+
 def parse_option_words(question_id: str, text: str, lang: Lang) -> Parsed[str]:
     """The option value of ``question_id`` that ``text`` names in ``lang``'s word lists.
 
@@ -268,10 +296,13 @@ def parse_option_words(question_id: str, text: str, lang: Lang) -> Parsed[str]:
         return _understood(question_id, str(dont_know))
     hits, _ = find_hits(question_id, cleaned, lang)
     names = named(hits, question_id)
+    if _foreign_only(question_id, names, hits, cleaned):
+        return failure("option.unknown")
     if len(names) == 1:
         return _meaning(question_id, names[0])
     if len(names) > 1:
         return _several(question_id, names)
     if hits:  # only negated words: "pas de master" says what it is not
         return failure("option.unknown")
-    return place_option(question_id, cleaned) or failure("option.unknown")
+    found = place_option(question_id, cleaned) or _nationality_option(question_id, cleaned)
+    return found or failure("option.unknown")
