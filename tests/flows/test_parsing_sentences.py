@@ -17,10 +17,13 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from bot.i18n import LANGS, Lang, catalog, render
 from flows.interpret import Reading, read_text
-from flows.questions import question
+from flows.parsing.common import words
+from flows.questions import QUESTIONS, question
 from tests.flows.test_phrases import REFUSED, ask, confirm, said
 
 TODAY = date(2026, 6, 15)
@@ -617,3 +620,68 @@ def test_natural_answers(lang: Lang, qid: str, typed: str, expected: Any, before
 @pytest.mark.parametrize("lang", LANGS)
 def test_each_language_has_a_hundred_and_fifty_answers(lang: Lang) -> None:
     assert len(TABLES[lang]) >= 150
+
+
+# --- no value invented ---------------------------------------------------------------------------
+
+FILLER = [
+    "je", "suis", "très", "content", "merci", "bonjour", "vraiment", "c'est", "la", "le", "de", "et",
+    "ik", "ben", "blij", "dank", "u", "echt", "het", "een", "van", "en", "is", "hello", "thanks",
+    "the", "of", "and", "really", "I", "think", "so", "well", "voilà", "euh", "hmm", "alors", "dus",
+    "ok", "then", "beaucoup", "veel", "much", ",", ".", "!", "?", "🙂", "(", ")", "-", "'",
+]  # fmt: skip
+
+
+def _meaningful_words() -> frozenset[str]:
+    """Every word that may carry a value somewhere: option words and labels, numbers, yes / no,
+    months, countries, places, "as soon as possible", "at the same time"."""
+    from flows.parsing.countries import name_index
+    from flows.parsing.dates import month_names
+    from flows.parsing.places import place_index
+    from flows.parsing.wordlists import every_language, section, word_files
+
+    found: set[str] = set(month_names()) | {t for key in name_index() for t in key.split()}
+    found |= {t for key in place_index() for t in key.split()}
+    for lang in word_files():
+        for lists in section(lang, "options").values():
+            if isinstance(lists, dict):
+                found |= {t for phrases in lists.values() for p in phrases for t in words(p).split()}
+        for values in section(lang, "numbers", "values").values():
+            found |= {t for p in values for t in words(p).split()}
+    for path in (
+        ("answers", "yes"),
+        ("answers", "no"),
+        ("answers", "unsure"),
+        ("answers", "whole_yes"),
+        ("answers", "whole_no"),
+        ("dates", "asap"),
+        ("dates", "same_time"),
+    ):
+        found |= {t for p in every_language(*path) for t in p.split()}
+    for lang in LANGS:
+        found |= {
+            t for key, label in catalog(lang).items() if ".option." in key for t in words(label).split()
+        }
+    return frozenset(found)  # fmt: skip
+
+
+MEANINGFUL = _meaningful_words()
+READ_KINDS = (
+    "choice", "multi_choice", "yes_no", "yes_no_unsure", "integer", "number", "money", "date", "dates",
+    "postcode", "country", "countries", "academic_year",
+)  # fmt: skip
+TYPED_QUESTIONS = sorted(qid for qid, q in QUESTIONS.items() if q.kind in READ_KINDS)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    typed=st.lists(st.sampled_from(FILLER), min_size=1, max_size=9).map(" ".join),
+    lang=st.sampled_from(LANGS),
+    question_id=st.sampled_from(TYPED_QUESTIONS),
+)
+def test_words_that_hold_no_value_give_none(typed: str, lang: Lang, question_id: str) -> None:
+    """Issue 17's rule, for sentences: whatever the question, words that name no option, number,
+    date, place or country store nothing and offer nothing to choose (misspellings included)."""
+    assume(not MEANINGFUL & set(words(typed).split()))
+    result = read_text(QUESTIONS[question_id], typed, lang, TODAY, START)
+    assert result.value is None and not result.alternatives, (question_id, typed, result)
