@@ -202,20 +202,19 @@ def _from_parsed(parsed: Any, convert: Any = lambda value: value) -> Reading:
 
 def read_multi(question: Question, words: str, lang: Lang) -> Reading:
     """Several options at once: "1, 3", "employee, study" (any of , ; / + and/et/en), or named
-    anywhere in a sentence ("ma femme et nos deux enfants"), said back."""
-    values: list[str] = []
-    from_words = False
-    for part in _SEPARATORS.split(words.strip()):
-        if not part:
-            continue
-        value = match_option(question, part, lang)
-        if value is None:
-            return _read_multi_sentence(question, words, lang)
-        from_words = from_words or match_label(question, part, lang, partly=False) is None
-        if value not in values:
-            values.append(value)
-    reading = check_multi(question, values)
-    if reading.ok and from_words and isinstance(reading.value, list):
+    anywhere in a sentence ("ma femme et nos deux enfants, une fille de 15 ans"), said back."""
+    parts = [part for part in _SEPARATORS.split(words.strip()) if part]
+    exact = [match_label(question, part, lang, partly=False) for part in parts]
+    if parts and all(value is not None for value in exact):
+        return check_multi(question, list(dict.fromkeys(str(value) for value in exact)))
+    sentence = _read_multi_sentence(question, words, lang)
+    if sentence.ok or sentence.alternatives:
+        return sentence
+    values = [match_option(question, part, lang) for part in parts]
+    if not parts or any(value is None for value in values):
+        return Reading(error=msg("dialogue.error.choose_several"))
+    reading = check_multi(question, list(dict.fromkeys(str(value) for value in values)))
+    if reading.ok and isinstance(reading.value, list):
         keys = ",".join(question.option_key(value) for value in reading.value)
         return Reading(value=reading.value, understood=msg("parse.understood.options", options_keys=keys))
     return reading

@@ -215,9 +215,10 @@ _LONGEST_COUNTRY = 5
 """Country names have at most this many words ('Saint Vincent and the Grenadines' less 'and')."""
 
 
-def countries_in(text: str) -> frozenset[str]:
+def countries_in(text: str, *, ambiguous: bool = False) -> frozenset[str]:
     """The countries named anywhere in a sentence ('je suis en Inde, à Bangalore' → IN), by their
-    names or nationality words only (never by a code: 'in', 'be' are words)."""
+    names or nationality words only (never by a code: 'in', 'be' are words); with ``ambiguous``,
+    every country a name may mean ('Congo': CD and CG)."""
     said = [token for token in words(clean(text)).split() if token not in tokens("countries", "connectors")]
     index = name_index()
     found: set[str] = set()
@@ -225,7 +226,7 @@ def countries_in(text: str) -> frozenset[str]:
     while start < len(said):
         for length in range(min(_LONGEST_COUNTRY, len(said) - start), 0, -1):
             codes = index.get(" ".join(said[start : start + length]))
-            if codes and len(codes) == 1:
+            if codes and (len(codes) == 1 or ambiguous):
                 found |= codes
                 start += length - 1
                 break

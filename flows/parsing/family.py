@@ -90,7 +90,8 @@ def parse_several_options(
         return failure("option.unknown")
     facts: dict[str, Any] = option_facts().get("ages", {})
     child_group = str(facts.get("group", ""))
-    child_names = {child_group, str(facts.get("minor")), str(facts.get("adult"))}
+    disabled = str(facts.get("disabled"))
+    child_names = {child_group, str(facts.get("minor")), str(facts.get("adult")), disabled}
     positive = [hit for hit in hits if not hit.negated]
     children, ages = _children(positive, list(said.tokens), child_names)
     values: list[str] = []
@@ -98,7 +99,9 @@ def parse_several_options(
     ask_key = ""
     for name in names:
         group = group_of(question_id, name)
-        if group is None:
+        if group is None and name == disabled and ages and max(ages) < int(facts.get("adult_from", 18)):
+            values.append(str(facts["minor"]))  # "mon fils handicapé de 12 ans": a child under 18
+        elif group is None:
             values.append(name)
         elif name == child_group:
             adult_from = int(facts.get("adult_from", 18))

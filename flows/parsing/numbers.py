@@ -184,10 +184,19 @@ _YEAR = re.compile(r"^(?:19|20)[0-9]{2}$")
 def _without_time_references(text: str) -> tuple[str, bool]:
     """The answer without the parts that only say when ("in de zomer van 2023", "en mars 2024"):
     a part holding a year or a month and otherwise only words of time (``numbers.time_context``)."""
+    context = tokens("numbers", "time_context") | tokens("dates", "around")
+    said = words(text).split()
+    years = [i for i, token in enumerate(said) if _YEAR.match(token)]
+    if len(years) == 1 and len(said) > 2 and years[0] and said[years[0] - 1] in context:
+        start = years[0] - 1  # '3 mois en 2022', '3 months in 2022': the year and its words go
+        while start and (said[start - 1] in context or said[start - 1] in month_names()):
+            start -= 1
+        kept = said[:start] + said[years[0] + 1 :]
+        if any(token.isdigit() for token in kept) or any(token in month_names() for token in kept):
+            return " ".join(kept), True
     parts = [part for part in _PARTS.split(text) if part.strip()]
     if len(parts) < 2:
         return text, False
-    context = tokens("numbers", "time_context") | tokens("dates", "around")
     kept = []
     for part in parts:
         said = words(part).split()

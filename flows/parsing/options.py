@@ -29,7 +29,7 @@ from flows.parsing.common import Parsed, clean, failure, words
 from flows.parsing.countries import countries_in
 from flows.parsing.places import find_place
 from flows.parsing.tokens import Lexicon
-from flows.parsing.wordlists import every_language, named_lists, option_facts, tokens, word_files
+from flows.parsing.wordlists import every_language, option_facts, section, tokens, word_files
 
 WEAK = "none"
 """The "none of these" option: read only when no other option is named ("aucune, je suis cuisinier")."""
@@ -63,12 +63,17 @@ def _clause_breaks() -> re.Pattern[str]:
     return re.compile(rf"[,;.!?()\n:]+|\b(?:{joined})\b", re.IGNORECASE)
 
 
+def fold_plus(text: str) -> str:
+    """Folded words, a '+' kept as the word "plus" ('F+', 'bac+5': other options than 'F', 'bac 5')."""
+    return words(text.replace("+", " plus "))
+
+
 def cut(text: str) -> Said:
     """The answer's words and, for each, the number of its part of the sentence."""
     found: list[str] = []
     clauses: list[int] = []
     for number, part in enumerate(_clause_breaks().split(clean(text))):
-        for token in words(part or "").split():
+        for token in fold_plus(part or "").split():
             found.append(token)
             clauses.append(number)
     return Said(tuple(found), tuple(clauses))
@@ -80,7 +85,7 @@ def _labels(question_id: str, lang: str) -> dict[str, tuple[str, ...]]:
         return {}
     prefix = f"question.{question_id}.option."
     return {
-        key[len(prefix) :]: (words(label),)
+        key[len(prefix) :]: (fold_plus(label),)
         for key, label in catalog(lang).items()
         if key.startswith(prefix) and words(label)
     }
@@ -89,8 +94,13 @@ def _labels(question_id: str, lang: str) -> dict[str, tuple[str, ...]]:
 @cache
 def lexicon(question_id: str, lang: str) -> Lexicon[str]:
     """Every phrase of ``lang`` that names an option (or a group) of the question."""
-    lists = named_lists(lang, "options", question_id)
-    entries = [(phrase, name) for name, listed in lists.items() for phrase in listed]
+    lists = section(lang, "options", question_id)
+    entries = [
+        (fold_plus(phrase), name)
+        for name, listed in (lists.items() if isinstance(lists, dict) else ())
+        if isinstance(listed, list)
+        for phrase in listed
+    ]
     if option_facts().get("labels", {}).get(question_id, True):
         entries += [(label, name) for name, labels in _labels(question_id, lang).items() for label in labels]
     return Lexicon(entries)
@@ -251,6 +261,9 @@ def place_option(question_id: str, text: str) -> Parsed[str] | None:
     if options is not None:
         countries = countries_in(text)
         places = find_place(text)
+        anywhere = countries_in(text, ambiguous=True)
+        if not countries and anywhere and "BE" not in anywhere and not places and "abroad" in options:
+            return _understood(question_id, options["abroad"])  # 'à Kinshasa, au Congo': abroad
         if len(countries) == 1 and (countries == {"BE"} or not places) and "abroad" in options:
             return _understood(question_id, options["belgium" if countries == {"BE"} else "abroad"])
         if (places or countries == {"BE"}) and "belgium" in options:

@@ -69,9 +69,11 @@ _LONGEST_NAME = 5
 def _named_in_sentence(text: str) -> tuple[str, ...]:
     """The postcode(s) of a municipality named after 'à', 'in', 'te', 'near'... or at the start of a
     part of a longer answer ('un hôpital à Gand', 'Saint-Gilles, Bruxelles'); empty when none, or
-    when several different places are named. A commune named with its city or region ('à
-    Saint-Gilles, à Bruxelles') is that commune."""
+    when several different places are named. A commune named with its city ('à Saint-Gilles, à
+    Bruxelles') is that commune; a place only "near" another ('Zaventem près de Bruxelles') is the
+    first."""
     found: list[tuple[str, ...]] = []
+    near: list[tuple[str, ...]] = []
     starts = tokens("places", "before") | tokens("countries", "connectors")
     for part in re.split(r"[,;()/\n]+", text):
         said = place_key(part).split()
@@ -81,9 +83,10 @@ def _named_in_sentence(text: str) -> tuple[str, ...]:
             for end in range(min(len(said), start + _LONGEST_NAME), start, -1):
                 postcodes = place_index().get(" ".join(said[start:end]))
                 if postcodes:
-                    found.append(postcodes)
+                    nearby = any(word in tokens("places", "near") for word in said[max(start - 3, 0) : start])
+                    (near if nearby else found).append(postcodes)
                     break
-    distinct = list(dict.fromkeys(found))
+    distinct = list(dict.fromkeys(found)) or list(dict.fromkeys(near))
     if len(distinct) == 2:
         distinct = _commune_of_city(distinct)
     return distinct[0] if len(distinct) == 1 else ()
