@@ -141,6 +141,11 @@ def _fuzzy(question_id: str, lang: str, token: str) -> str | None:
     return names[best[2]]
 
 
+def _overtaken(lex: Lexicon[str], tokens: Sequence[str], length: int) -> bool:
+    """Whether a phrase starting inside the first ``length`` words runs further than they do."""
+    return any(start + lex.at(tokens, start)[0] > length for start in range(1, length))
+
+
 def _scan(question_id: str, said: Said, lang: str, fuzzy: bool = True) -> list[Hit]:
     lex = lexicon(question_id, lang)
     hits: list[Hit] = []
@@ -151,6 +156,8 @@ def _scan(question_id: str, said: Said, lang: str, fuzzy: bool = True) -> list[H
         while end < len(said.tokens) and said.clauses[end] == clause:
             end += 1
         length, meanings = lex.at(said.tokens[index:end], 0)
+        if length and _overtaken(lex, said.tokens[index:end], length):
+            length = 0  # "my mother-in-law": the longer phrase that starts inside wins
         if length:
             hits += [Hit(name, index, index + length, clause) for name in dict.fromkeys(meanings)]
             index += length
