@@ -17,6 +17,8 @@ from flows import parsing
 from flows.questions import QUESTIONS, VALUE_OF_OPTION, Choice, Question
 
 SKIP = "__none__"
+MIN_LABEL_PART = 4
+"""A part of a label shorter than this is no answer ('so', 'the' start or appear in many labels)."""
 DONE = "__done__"
 _SEPARATORS = re.compile(r"\s*(?:[,;/+&]|\bet\b|\ben\b|\band\b)\s*")
 
@@ -108,7 +110,7 @@ def match_label(question: Question, words: str, lang: Lang, *, partly: bool = Tr
     for value, label in labels.items():
         if wanted in (label, fold_label(value)):
             return value
-    if not partly:
+    if not partly or len(wanted) < MIN_LABEL_PART:
         return None
     partial = [
         value for value, label in labels.items() if wanted in label.split() or label.startswith(wanted)
