@@ -695,7 +695,7 @@ FILLER = [
     "je", "suis", "très", "content", "merci", "bonjour", "vraiment", "c'est", "la", "le", "de", "et",
     "ik", "ben", "blij", "dank", "u", "echt", "het", "een", "van", "en", "is", "hello", "thanks",
     "the", "of", "and", "really", "I", "think", "so", "well", "voilà", "euh", "hmm", "alors", "dus",
-    "ok", "then", "beaucoup", "veel", "much", ",", ".", "!", "?", "🙂", "(", ")", "-", "'",
+    "ok", "then", "beaucoup", "veel", "much", ",", ".", "!", "🙂", "(", ")", "-", "'",
 ]  # fmt: skip
 
 
@@ -740,7 +740,7 @@ READ_KINDS = (
 TYPED_QUESTIONS = sorted(qid for qid, q in QUESTIONS.items() if q.kind in READ_KINDS)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     typed=st.lists(st.sampled_from(FILLER), min_size=1, max_size=9).map(" ".join),
     lang=st.sampled_from(LANGS),
@@ -748,7 +748,8 @@ TYPED_QUESTIONS = sorted(qid for qid, q in QUESTIONS.items() if q.kind in READ_K
 )
 def test_words_that_hold_no_value_give_none(typed: str, lang: Lang, question_id: str) -> None:
     """Issue 17's rule, for sentences: whatever the question, words that name no option, number,
-    date, place or country store nothing and offer nothing to choose (misspellings included)."""
+    date, place or country store nothing and offer nothing to choose (misspellings included). A
+    lone "?" is left out: it is read as "not sure" where a question offers that."""
     assume(not MEANINGFUL & set(words(typed).split()))
     result = read_text(QUESTIONS[question_id], typed, lang, TODAY, START)
     assert result.value is None and not result.alternatives, (question_id, typed, result)
