@@ -63,7 +63,10 @@ def _children(hits: list[Hit], said: list[str], child_names: set[str]) -> tuple[
     ordered = sorted(hits, key=lambda hit: hit.start)
     ages: list[int] = []
     child_ends = {hit.end for hit in ordered if hit.name in child_names}
+    inside = {i for hit in ordered for i in range(hit.start, hit.end)}  # "moins de 18 ans" is no age
     for position, age in _ages(said, child_ends):
+        if position in inside:
+            continue
         before = [hit for hit in ordered if hit.end <= position]
         owner = before[-1] if before else next((hit for hit in ordered if hit.start > position), None)
         if owner is not None and owner.name in child_names:

@@ -258,6 +258,9 @@ FR: list[tuple[Any, ...]] = [
     ("start_date", "d'ici septembre", said(date(2026, 9, 1))),
     ("card_expiry", "fin mars 2027", asked("parse.date.which_day")),
     ("member_meetings_count", "on s'est vus 4 fois", 4),
+    ("family_who", "mes enfants de moins de 18 ans", said(["child_minor"])),
+    ("family_who", "ma femme et mes enfants majeurs", said(["spouse", "child_adult"])),
+    ("family_who", "ma femme et nos enfants de 4 et 21 ans", said(["spouse", "child_minor", "child_adult"])),
 ]
 
 NL: list[tuple[Any, ...]] = [
@@ -449,6 +452,8 @@ NL: list[tuple[Any, ...]] = [
     ("start_date", "half oktober", said(date(2026, 10, 15))),
     ("family_application_date", "tegelijkertijd", said("2026-09-01"), START),
     ("member_meetings_count", "we hebben elkaar 4 keer gezien", 4),
+    ("family_who", "mijn kinderen onder de 18", said(["child_minor"])),
+    ("family_who", "mijn volwassen zoon", said(["child_adult"])),
 ]
 
 EN: list[tuple[Any, ...]] = [
@@ -639,6 +644,8 @@ EN: list[tuple[Any, ...]] = [
     ("start_date", "mid October", said(date(2026, 10, 15))),
     ("start_date", "the beginning of next year", REFUSED),
     ("member_meetings_count", "we met 4 times", 4),
+    ("family_who", "my wife and kids under 18", said(["spouse", "child_minor"])),
+    ("family_who", "my adult son", said(["child_adult"])),
 ]
 # fmt: on
 
