@@ -171,16 +171,23 @@ def _scan(question_id: str, said: Said, lang: str, fuzzy: bool = True) -> list[H
 
 def _negate(hits: list[Hit], said: Sequence[str], clauses: Sequence[int]) -> list[Hit]:
     """Hits after a negation word of their part of the sentence (not one inside another hit of a
-    real option: "pas besoin" may be listed whole) are marked ``negated``."""
+    real option: "pas besoin" may be listed whole), right after a word that negates only what
+    follows ("ex-femme", "former"), or right before one that negates what precedes ("master pas
+    fini", "bachelor not finished") are marked ``negated``."""
     inside = {i for hit in hits if hit.name != WEAK for i in range(hit.start, hit.end)}  # "pas besoin"
     negations = tokens("options", "negations")
+    next_only = tokens("options", "negations_next")
+    after = tokens("options", "negations_after")
     marked: list[Hit] = []
     for hit in hits:
-        before = range(hit.start - 1, -1, -1)
-        negated = any(
-            said[i] in negations and i not in inside
-            for i in before
-            if clauses[i] == hit.clause and not (hit.start <= i < hit.end)
+
+        def negates(i: int, words: frozenset[str]) -> bool:
+            return 0 <= i < len(said) and said[i] in words and i not in inside and clauses[i] == hit.clause
+
+        negated = (
+            any(negates(i, negations) for i in range(hit.start))
+            or any(negates(i, next_only) for i in (hit.start - 1, hit.start - 2))
+            or negates(hit.end, after)
         )
         marked.append(Hit(hit.name, hit.start, hit.end, hit.clause, negated, hit.fuzzy))
     return marked
