@@ -180,9 +180,10 @@ def _negate(hits: list[Hit], said: Sequence[str], clauses: Sequence[int]) -> lis
     after = tokens("options", "negations_after")
     marked: list[Hit] = []
     for hit in hits:
+        clause = hit.clause
 
-        def negates(i: int, words: frozenset[str]) -> bool:
-            return 0 <= i < len(said) and said[i] in words and i not in inside and clauses[i] == hit.clause
+        def negates(i: int, listed: frozenset[str], clause: int = clause) -> bool:
+            return 0 <= i < len(said) and said[i] in listed and i not in inside and clauses[i] == clause
 
         negated = (
             any(negates(i, negations) for i in range(hit.start))
