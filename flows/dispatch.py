@@ -123,6 +123,8 @@ def _on_pending_text(services: Services, turn: Turn, question: Question, words: 
 def on_text(services: Services, turn: Turn, words: str) -> None:
     """Typed text: an answer to the question, or a choice at the invite / summary."""
     state = turn.state
+    if state.current != RESULT and asks_why(words):  # "pourquoi ?", "waarom?": explained, asked again
+        return on_help(services, turn)
     if state.current == PREFILL:
         option = yes_or_no(words, state.lang)
         if option is None:
@@ -139,8 +141,6 @@ def on_text(services: Services, turn: Turn, words: str) -> None:
         turn.replies.append(info("dialogue.info.finished"))
     else:
         question = QUESTIONS[state.current]
-        if asks_why(words):  # "pourquoi ?", "waarom?", "why do you ask?": explained, then asked again
-            return on_help(services, turn)
         if (state.pending_confirm is not None or state.pending_choices) and _on_pending_text(
             services, turn, question, words
         ):
