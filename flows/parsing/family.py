@@ -42,8 +42,8 @@ def _ages(said: list[str], child_ends: set[int]) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     for index, token in enumerate(said):
         value = _number(token)
-        if value is None or not 0 <= value < 100:
-            continue
+        if value is None or not 0 <= value < 100 or token in tokens("numbers", "articles"):
+            continue  # 'une fille de 15 ans': 'une' is no age
         ahead = said[index + 1 : index + 4]
         joined = [t for t in ahead if _number(t) is None and t not in tokens("countries", "connectors")]
         after_child = index in child_ends or (

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bot.i18n import LANGS, Lang, catalog, render
+from bot.i18n import LANGS, Lang, catalog, render, text
 from flows.interpret import Reading, read_text
 from flows.parsing.common import words
 from flows.parsing.countries import code_index
@@ -780,3 +780,38 @@ def test_words_that_hold_no_value_give_none(typed: str, lang: Lang, question_id:
         assume(not said & COUNTRY_CODES)
     result = read_text(QUESTIONS[question_id], typed, lang, TODAY, START)
     assert result.value is None and not result.alternatives, (question_id, typed, result)
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "shown"),
+    [
+        (
+            "fr",
+            "ma femme et nos deux enfants, une fille de 15 ans et un fils de 8 ans",
+            "(enfants de 15, 8 ans)",
+        ),
+        ("nl", "mijn vrouw en twee kinderen", "(2 kinderen)"),
+        ("en", "my wife, a son aged 20 and a daughter aged 12", "(children aged 20, 12)"),
+    ],
+)
+def test_the_family_is_said_back_with_the_children_ages_or_count(lang: Lang, typed: str, shown: str) -> None:
+    result = read_text(question("family_who"), typed, lang, TODAY)
+    assert result.understood is not None
+    said_back = render(result.understood, lang)
+    assert said_back.endswith(f"{shown}.") and text(lang, "question.family_who.option.spouse") in said_back
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "shown"),
+    [
+        ("fr", "mars 2027", "1er mars 2027"),
+        ("en", "March 2027", "1 March 2027"),
+        ("nl", "maart 2027", "1 maart 2027"),
+    ],
+)
+def test_a_month_for_a_planned_start_is_said_back_as_from_its_first_day(
+    lang: Lang, typed: str, shown: str
+) -> None:
+    result = read_text(question("start_date"), typed, lang, TODAY)
+    assert result.value == "2027-03-01" and result.understood is not None
+    assert shown in render(result.understood, lang)
