@@ -268,6 +268,11 @@ FR: list[tuple[Any, ...]] = [
     ("qualification", "un master pas fini", REFUSED),
     ("current_location", "pas encore en Belgique", said("abroad")),
     ("member_relation", "ma future femme", REFUSED),
+    ("hosting_agreement", "ouii", True),
+    ("hosting_agreement", "oui, signée la semaine dernière", True),
+    ("hosting_agreement", "non, pas encore", False),
+    ("ltr_insurance_ok", "je crois que oui", "yes"),
+    ("sponsor_type", "il a un titre de séjour illimité", said("tcn_unlimited")),
 ]
 
 NL: list[tuple[Any, ...]] = [
@@ -465,6 +470,10 @@ NL: list[tuple[Any, ...]] = [
     ("family_who", "niet mijn vrouw, alleen de kinderen", said(["child_minor"])),
     ("qualification", "geen master maar een bachelor", said("higher_ed_3y_plus")),
     ("current_location", "nog niet in België", said("abroad")),
+    ("hosting_agreement", "jaa", True),
+    ("hosting_agreement", "ja, vorige week getekend", True),
+    ("ltr_insurance_ok", "ik denk het wel", "yes"),
+    ("sponsor_type", "hij heeft een B-kaart", said("tcn_unlimited")),
 ]
 
 EN: list[tuple[Any, ...]] = [
@@ -662,6 +671,10 @@ EN: list[tuple[Any, ...]] = [
     ("qualification", "I dropped out of university", REFUSED),
     ("current_location", "not in Belgium yet", said("abroad")),
     ("start_date", "late March 2027", said(date(2027, 3, 31))),
+    ("hosting_agreement", "yess", True),
+    ("hosting_agreement", "nope not yet", False),
+    ("ltr_insurance_ok", "I think so", "yes"),
+    ("sponsor_type", "he has a B card", said("tcn_unlimited")),
 ]
 # fmt: on
 
