@@ -149,6 +149,12 @@ def read_choice(question: Question, words: str, lang: Lang) -> Reading | None:
 
 
 @cache
+def _converted() -> frozenset[str]:
+    """Questions where an amount for the other period is converted and confirmed (options.toml)."""
+    return frozenset(parsing.option_facts().get("money", {}).get("convert_period", ()))
+
+
+@cache
 def _date_facts() -> dict[str, Any]:
     facts: dict[str, Any] = parsing.option_facts().get("dates", {})
     return facts
@@ -304,7 +310,7 @@ def _read(question: Question, words: str, lang: Lang, today: date) -> Reading:
             period=rule.period,
             minimum=rule.minimum if rule.minimum is not None else 0,
             maximum=rule.maximum if rule.maximum is not None else 100_000_000,
-            other_period="confirm" if rule.convert_period else "refuse",
+            other_period="confirm" if rule.convert_period or question.id in _converted() else "refuse",
         )
         if not money.ok or money.value is None:
             return Reading(error=money.error or msg("dialogue.error.unreadable"))

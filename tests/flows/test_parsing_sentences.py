@@ -273,6 +273,9 @@ FR: list[tuple[Any, ...]] = [
     ("hosting_agreement", "non, pas encore", False),
     ("ltr_insurance_ok", "je crois que oui", "yes"),
     ("sponsor_type", "il a un titre de séjour illimité", said("tcn_unlimited")),
+    ("salary_month_base", "mon salaire sera de 4 200 € brut par mois", 4200.0),
+    ("salary_month_base", "je vais gagner 3800 euros", 3800.0),
+    ("sponsor_net_income", "30 000 par an", confirm(2500.0)),
 ]
 
 NL: list[tuple[Any, ...]] = [
@@ -474,6 +477,8 @@ NL: list[tuple[Any, ...]] = [
     ("hosting_agreement", "ja, vorige week getekend", True),
     ("ltr_insurance_ok", "ik denk het wel", "yes"),
     ("sponsor_type", "hij heeft een B-kaart", said("tcn_unlimited")),
+    ("salary_month_base", "mijn loon wordt 4.200 euro bruto per maand", 4200.0),
+    ("sponsor_net_income", "30.000 euro per jaar", confirm(2500.0)),
 ]
 
 EN: list[tuple[Any, ...]] = [
@@ -675,6 +680,8 @@ EN: list[tuple[Any, ...]] = [
     ("hosting_agreement", "nope not yet", False),
     ("ltr_insurance_ok", "I think so", "yes"),
     ("sponsor_type", "he has a B card", said("tcn_unlimited")),
+    ("salary_year", "I'll earn 55,000 euros per year", 55000.0),
+    ("sponsor_net_income", "30000 per year", confirm(2500.0)),
 ]
 # fmt: on
 
