@@ -26,8 +26,8 @@ from bot.engine import msg, nat_group, region_of_postcode
 from bot.i18n import LANGS, Lang, catalog
 from flows.parsing.choices import classify
 from flows.parsing.common import Parsed, clean, failure, words
-from flows.parsing.countries import countries_in
-from flows.parsing.places import find_place
+from flows.parsing.countries import countries_in, name_index
+from flows.parsing.places import find_place, place_index
 from flows.parsing.tokens import Lexicon
 from flows.parsing.wordlists import every_language, option_facts, section, tokens, word_files
 
@@ -120,9 +120,12 @@ def _fuzzy_targets(question_id: str, lang: str) -> tuple[tuple[str, ...], tuple[
 
 @cache
 def _plain_words() -> frozenset[str]:
-    """Words that are never a misspelt option word (negations, yes/no, words around values)."""
+    """Words that are never a misspelt option word (negations, yes/no, words around values, the
+    names of places and countries: 'Thuin' is not 'thuis')."""
+    names = {token for key in (*place_index(), *name_index()) for token in key.split()}
     return (
-        tokens("options", "negations")
+        frozenset(names)
+        | tokens("options", "negations")
         | tokens("answers", "yes")
         | tokens("answers", "no")
         | tokens("countries", "around")

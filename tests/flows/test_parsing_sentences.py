@@ -835,3 +835,21 @@ def test_a_month_for_a_planned_start_is_said_back_as_from_its_first_day(
     result = read_text(question("start_date"), typed, lang, TODAY)
     assert result.value == "2027-03-01" and result.understood is not None
     assert shown in render(result.understood, lang)
+
+
+@pytest.mark.parametrize(("lang", "before"), [("fr", "à"), ("nl", "in"), ("en", "in")])
+def test_every_commune_gives_its_region_and_belgium(lang: Lang, before: str) -> None:
+    """The communes of flows/data/municipalities.toml, named in a sentence: the region of the
+    business, "in Belgium" for where the person is, an employer in Belgium ('in Thuin' is no typo
+    of 'thuis')."""
+    from bot.engine import region_of_postcode
+    from flows.parsing.places import communes, place_index, place_key
+
+    for postcode, names in communes():
+        for name in names:
+            typed = f"{before} {name}"
+            assert read_text(question("current_location"), typed, lang, TODAY).value == "belgium", typed
+            assert read_text(question("employer_type"), typed, lang, TODAY).value == "belgian_employer", typed
+            if len(place_index()[place_key(name)]) == 1:  # 'Saint-Nicolas' is two communes
+                region = read_text(question("se_region"), typed, lang, TODAY).value
+                assert region == region_of_postcode(postcode), typed
