@@ -144,6 +144,17 @@ class AccountStore(ConsoleRecords):
             )
         return cursor.rowcount > 0
 
+    def upgrade_password_hash(self, name: str, old_hash: str, new_hash: str) -> bool:
+        """Replace an outdated hash of the same password (the next log-in after a change of
+        algorithm): the password's date, and so the account's other log-ins, stay as they were.
+        False if the hash changed meanwhile."""
+        with immediate_transaction(self._db):
+            cursor = self._db.execute(
+                "UPDATE operators SET password_hash = ? WHERE name = ? AND password_hash = ?",
+                [new_hash, name, old_hash],
+            )
+        return cursor.rowcount > 0
+
     def set_operator_lang(self, name: str, lang: str) -> bool:
         """Set the language of the console for this account; False if unknown."""
         if lang not in OPERATOR_LANGS:
