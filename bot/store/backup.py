@@ -210,7 +210,8 @@ def restore(
                 # ids stay unique across restores: a new session never takes the id of one erased
                 # or created after the backup (the audit log names sessions by id)
                 erased_max = max((e.session_id for e in erased.values()), default=0)
-                _keep_counter_above(db, max(known.session_counter, erased_max))
+                audited_max = max((int(e["session_id"] or 0) for e in known.audit), default=0)
+                _keep_counter_above(db, max(known.session_counter, erased_max, audited_max))
                 merge_audit(db, known.audit)
                 db.execute(
                     "UPDATE console_sessions SET ended_at = ? WHERE ended_at IS NULL", [to_iso(moment)]

@@ -314,3 +314,16 @@ def test_the_audit_journal_keeps_to_the_audit_retention(tmp_path: Path) -> None:
     backup(live, saved)
     restore(saved, live, retention_days=3650, audit_retention_days=730)
     assert _actions(live) == ["list"]
+
+
+def test_after_the_live_file_is_lost_new_sessions_never_take_an_audited_number(tmp_path: Path) -> None:
+    live, saved = tmp_path / "guichet.sqlite3", tmp_path / "saved.sqlite3"
+    _new_session(live, "anna")
+    backup(live, saved)
+    seen = _new_session(live, "bert")  # after the backup, viewed by an operator, never erased
+    ops = OperatorStore(live)
+    ops.audit("alice", "view", session_id=seen)
+    ops.close()
+    live.unlink()  # the disk failed: the journals beside it are left
+    restore(saved, live, retention_days=3650, audit_retention_days=3650)
+    assert _new_session(live, "carla") > seen  # the audit entry for session `seen` names bert only
