@@ -136,22 +136,17 @@ class AiohttpRequest(BaseRequest):
             sock_read=None if read is None or write is None else read + write,
         )
         body = _body(request_data, files)
-        chat_id = _chat_id(url, request_data)
+        chat_id = _chat_id(url, request_data, body)
         if chat_id is None:
             return await self._exchange(method, url, timeout, body)
         async with self._chat_turn(chat_id):
             try:
                 status, answer = await self._exchange(method, url, timeout, body)
             except (TransportError, TimedOut) as error:
-                if (
-                    isinstance(error, NotConnected)
-                    or not url.endswith("/sendMessage")
-                    or request_data is None
-                ):
+                sent = body.get("json")
+                if isinstance(error, NotConnected) or not url.endswith("/sendMessage") or sent is None:
                     raise
-                recovered = await self._confirm_or_resend(
-                    url, timeout, request_data.parameters, chat_id, error
-                )
+                recovered = await self._confirm_or_resend(url, timeout, sent, chat_id, error)
                 if recovered is None:
                     self._last_ids.pop(chat_id, None)  # unknown now: no probe until the next answer
                     raise
@@ -259,11 +254,12 @@ class AiohttpRequest(BaseRequest):
         return None if value is None else float(value)
 
 
-def _chat_id(url: str, request_data: RequestData | None) -> int | None:
+def _chat_id(url: str, request_data: RequestData | None, body: Mapping[str, Any]) -> int | None:
     """The chat a message-creating request writes to (None for any other request)."""
     if request_data is None or url.rsplit("/", 1)[-1].lower() not in MESSAGE_METHODS:
         return None
-    chat_id = request_data.parameters.get("chat_id")
+    parameters = body.get("json")
+    chat_id = (parameters if parameters is not None else request_data.parameters).get("chat_id")
     return chat_id if isinstance(chat_id, int) else None
 
 
