@@ -70,9 +70,10 @@ def _well_formed(entry: Any) -> bool:
     )
 
 
-def audit_rows(db: Database) -> list[dict[str, Any]]:
-    """Every entry of the database's own audit log, as journal entries."""
-    columns = ", ".join(AUDIT_COLUMNS)
+def audit_rows(db: Database, *, legacy: bool = False) -> list[dict[str, Any]]:
+    """Every entry of the database's own audit log, as journal entries; ``legacy``: a store from
+    before entry keys (schema 9 or 10), keyed as migration 11 keys them."""
+    columns = ", ".join(("'legacy-' || id AS entry_key", *AUDIT_COLUMNS[1:]) if legacy else AUDIT_COLUMNS)
     return [dict(row) for row in db.query(f"SELECT {columns} FROM audit_log ORDER BY id")]
 
 

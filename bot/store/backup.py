@@ -29,6 +29,7 @@ from bot.store.erasure import (
     erased_ids,
     finish_erasures,
     insert_erasures,
+    legacy_key,
     read_journal,
 )
 from bot.store.records import SchemaTooNewError, StoreError, to_iso, utc_now
@@ -152,6 +153,10 @@ def _live_records(db_path: Path) -> _LiveRecords:
             if schema_version(db) >= _KEYED_VERSION:
                 records.erasures.update(erased_ids(db))
                 records.audit += audit_rows(db)
+            elif db.table("erasures").exists():  # never opened by this code: keyed as migration 11 does
+                rows = db.execute("SELECT session_id, erased_at FROM erasures").fetchall()
+                records.erasures.update({legacy_key(int(i)): Erasure(int(i), str(when)) for i, when in rows})
+                records.audit += audit_rows(db, legacy=True)
             records.session_counter = _session_counter(db)
         finally:
             db.close()

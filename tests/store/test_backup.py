@@ -327,3 +327,31 @@ def test_after_the_live_file_is_lost_new_sessions_never_take_an_audited_number(t
     live.unlink()  # the disk failed: the journals beside it are left
     restore(saved, live, retention_days=3650, audit_retention_days=3650)
     assert _new_session(live, "carla") > seen  # the audit entry for session `seen` names bert only
+
+
+def test_a_live_store_this_code_never_opened_gives_its_erasures_and_audit(tmp_path: Path) -> None:
+    from sqlite_utils import Database
+
+    from bot.store.schema import migrate
+
+    live, saved = tmp_path / "guichet.sqlite3", tmp_path / "saved.sqlite3"
+    db = Database(live)
+    migrate(db, upto=10)
+    db.execute(
+        "INSERT INTO sessions (channel, user_key, status, lang, state_json, created_at, updated_at) "
+        "VALUES ('telegram', '7', 'in_progress', 'en', '{}', '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z')"
+    )
+    db.conn.commit()
+    db.close()
+    backup(live, saved)
+    db = Database(live)  # what version 10 did on an erasure: by id, with its audit entry
+    db.execute("DELETE FROM sessions WHERE id = 1")
+    db.execute("INSERT INTO erasures (session_id, erased_at) VALUES (1, '2026-12-02T00:00:00Z')")
+    db.execute(
+        "INSERT INTO audit_log (at, operator, action, session_id) "
+        "VALUES ('2026-12-02T00:00:00Z', 'a', 'erase', 1)"
+    )
+    db.conn.commit()
+    db.close()
+    restore(saved, live, retention_days=3650, audit_retention_days=3650)
+    assert _users(live) == set() and _actions(live) == ["erase"]
