@@ -98,10 +98,8 @@ def insert_erasures(db: Database, rows: Iterable[tuple[str, int, str]]) -> None:
 
 def append_private(path: Path, text: str) -> None:
     """Append ``text`` to an owner-only file (created if needed) and flush it to disk."""
-    is_new = not path.exists()
-    with path.open("a", encoding="utf-8") as handle:
-        if is_new:
-            os.chmod(path, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)  # owner-only from the start
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
         handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())

@@ -355,3 +355,14 @@ def test_a_live_store_this_code_never_opened_gives_its_erasures_and_audit(tmp_pa
     db.close()
     restore(saved, live, retention_days=3650, audit_retention_days=3650)
     assert _users(live) == set() and _actions(live) == ["erase"]
+
+
+def test_the_journals_are_owner_only(tmp_path: Path) -> None:
+    live = tmp_path / "guichet.sqlite3"
+    _new_session(live, "anna")
+    _erase(live, "anna")
+    ops = OperatorStore(live)
+    ops.audit("alice", "list")
+    ops.close()
+    for journal in (journal_path(live), audit_journal_path(live)):
+        assert oct(journal.stat().st_mode & 0o777) == "0o600", journal
