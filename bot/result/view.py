@@ -18,6 +18,7 @@ from babel import Locale
 from babel.numbers import format_currency
 
 from bot.engine import (
+    Answers,
     Assessment,
     FamilyResult,
     MemberResult,
@@ -28,10 +29,21 @@ from bot.engine import (
     RouteResult,
     source_register,
 )
-from bot.i18n import BABEL_LOCALES, Lang, money, number, text
+from bot.i18n import BABEL_LOCALES, Lang, country_name, money, number, text
 
 FIRST_STEPS = 3
 NO_ROUTE = "NO_ROUTE"
+HOUSING_UNSURE = "family.member.housing_unsure"
+SAME_DOCUMENT_KEYS: dict[str, tuple[str, ...]] = {
+    "passport": (
+        "step.doc.passport",
+        "step.doc.passport_copy",
+        "step.doc.passport_visa",
+        "step.doc.id_or_passport",
+    ),
+}
+PASSPORT_VISA = "step.doc.passport_visa"
+SAME_DOCUMENT = {key: group for group, keys in SAME_DOCUMENT_KEYS.items() for key in keys}
 MAX_SOURCES = 12
 SOURCE_TITLE_WORDS = 8
 SHORT_TITLE_WORDS = 12
@@ -97,6 +109,9 @@ class ResultView:
     disclaimer: str
     assessed_on: date
     dated_steps: tuple[StepView, ...] = field(default=())
+    advice_note: str = ""
+    about: tuple[str, ...] = field(default=())
+    today: date | None = None
 
     @property
     def first_steps(self) -> tuple[StepView, ...]:
@@ -147,7 +162,10 @@ def _basis_line(message: Message, lang: Lang) -> str | None:
         return None
     kind, given, needed = compared
     side = "above" if given >= needed else "below"
-    return text(lang, f"result.basis.{kind}_{side}", given=eur(given, lang), needed=eur(needed, lang))
+    gap = eur(round(abs(needed - given), 2), lang)
+    return text(
+        lang, f"result.basis.{kind}_{side}", given=eur(given, lang), needed=eur(needed, lang), gap=gap
+    )
 
 
 def _routes_basis(route: RouteResult, lang: Lang) -> list[str]:
@@ -187,32 +205,60 @@ def _route_name(route: RouteResult, lang: Lang) -> str:
     return text(lang, f"outcome.route.{route.code}")
 
 
+def closest_route(assessment: Assessment) -> RouteResult | None:
+    """When no route is met: the route the person came closest to, one whose conditions they miss
+    by an amount the engine measured (a student's means short of the minimum)."""
+    if not assessment.routes or assessment.routes[0].code != NO_ROUTE:
+        return None
+    return next(
+        (
+            route
+            for route in assessment.routes[1:]
+            if route.status == "not_met" and any(_comparison(reason) for reason in route.reasons)
+        ),
+        None,
+    )
+
+
+def _housing_only(assessment: Assessment) -> bool:
+    """True when the family goes to an adviser only because the housing is unsure."""
+    family = assessment.family
+    return (
+        family.outcome == "FAM_REVIEW"
+        and bool(assessment.review)
+        and all(item.reason.key == HOUSING_UNSURE for item in assessment.review)
+    )
+
+
 def _verdict(assessment: Assessment, lang: Lang) -> list[str]:
     lines: list[str] = []
     family = assessment.family.outcome != "FAM_NONE"
+    closest = closest_route(assessment)
     if assessment.routes:
         best = assessment.routes[0]
-        if best.code == NO_ROUTE:
+        if closest is not None:
+            lines.append(text(lang, "result.verdict.closest", route=_route_name(closest, lang)))
+        elif best.code == NO_ROUTE:
             if not family:  # someone who only asks about their family needs no route line
                 lines.append(text(lang, "result.verdict.no_route"))
         else:
             lines.append(text(lang, f"result.verdict.route.{best.status}", route=_route_name(best, lang)))
     if family:
-        lines.append(
-            text(
-                lang,
-                "result.verdict.family",
-                outcome=text(lang, f"result.family.{assessment.family.outcome}"),
-            )
-        )
+        outcome = text(lang, f"result.family.{assessment.family.outcome}")
+        if _housing_only(assessment):
+            outcome = text(lang, "result.family.housing_only")
+        lines.append(text(lang, "result.verdict.family", outcome=outcome))
     return lines
 
 
 def _when(step: NextStep, today: date, lang: Lang) -> str | None:
+    """When to do a step, said from today: a date already passed says to do it now."""
     if step.due is None:
         return None
     if step.due < today:
-        return text(lang, "result.when.passed", due_date=step.due.isoformat())
+        return text(
+            lang, f"result.when.passed_{step.timing_kind or 'deadline'}", due_date=step.due.isoformat()
+        )
     return text(lang, f"result.when.{step.timing_kind or 'deadline'}", due_date=step.due.isoformat())
 
 
@@ -224,8 +270,7 @@ def _fee(step: NextStep, lang: Lang) -> str | None:
     return None
 
 
-def _steps(assessment: Assessment, lang: Lang) -> list[StepView]:
-    today = assessment.assessed_on or assessment.reference_date
+def _steps(assessment: Assessment, lang: Lang, today: date) -> list[StepView]:
     return [
         StepView(
             number=index,
@@ -239,6 +284,23 @@ def _steps(assessment: Assessment, lang: Lang) -> list[StepView]:
         )
         for index, step in enumerate(assessment.next_steps, start=1)
     ]
+
+
+def checklist(assessment: Assessment, lang: Lang) -> list[str]:
+    """Every document of the next steps, once: several forms of the same paper (a passport, its
+    copy, the passport with its visa) become one line of the checklist."""
+    keys = {doc.key for step in assessment.next_steps for doc in step.documents}
+    lines = []
+    for step in assessment.next_steps:
+        for doc in step.documents:
+            group = SAME_DOCUMENT.get(doc.key)
+            same = keys & set(SAME_DOCUMENT_KEYS[group]) if group is not None else set()
+            if len(same) > 1:
+                variant = "_visa" if PASSPORT_VISA in same else ""
+                lines.append(text(lang, f"result.checklist.{group}{variant}"))
+            else:
+                lines.append(say(doc, lang))
+    return unique(lines)
 
 
 def shorten(title: str, words: int = SHORT_TITLE_WORDS) -> str:
@@ -352,28 +414,53 @@ def _site(url: str) -> str:
     return f"{site} – {title}"
 
 
-def public_version(rules_version: str) -> str:
-    """The rules version without its build digest ('2026.06-v1+4837985f' → '2026.06-v1')."""
-    return rules_version.split("+", 1)[0]
+def about_lines(answers: Answers | None, lang: Lang) -> list[str]:
+    """Whose situation a result describes, in a few plain lines (for the PDF): nationality, what the
+    person wants to do in Belgium and who would come with them. Empty without the answers."""
+    if answers is None:
+        return []
+    lines = []
+    if answers.nationalities:
+        names = ", ".join(country_name(code, lang) for code in answers.nationalities)
+        lines.append(text(lang, "result.about.nationality", countries=names))
+    if answers.purposes:
+        purposes = ", ".join(text(lang, f"question.purposes.option.{p}").lower() for p in answers.purposes)
+        lines.append(text(lang, "result.about.purposes", purposes=purposes))
+    if answers.members:
+        who = ", ".join(text(lang, f"outcome.relation.{m.relation}") for m in answers.members)
+        lines.append(text(lang, "result.about.family", members=who))
+    return lines
 
 
-def build_view(assessment: Assessment, lang: Lang) -> ResultView:
-    """The person-facing result of ``assessment`` in ``lang``."""
+def build_view(
+    assessment: Assessment, lang: Lang, *, today: date | None = None, answers: Answers | None = None
+) -> ResultView:
+    """The person-facing result of ``assessment`` in ``lang``; the steps' dates are said from
+    ``today`` (by default the day of the result), and ``answers`` say whose result it is."""
+    assessed = assessment.assessed_on or assessment.reference_date
+    day = today or assessed
     best = assessment.routes[0] if assessment.routes else None
+    closest = closest_route(assessment)
+    explained = closest or best
     members, shared = _members(assessment.family, lang)
     family_lines = unique([*_family_lines(assessment.family, lang), *shared])
     basis = unique(
         [
-            *(_routes_basis(best, lang)[:1] if best else []),
+            *(_routes_basis(explained, lang)[:1] if explained else []),
             *[line for r in assessment.family.reasons if (line := _basis_line(r, lang))][:1],
         ]
     )
     why = unique(
-        (_basis_line(reason, lang) or say(reason, lang)) for reason in (best.reasons if best else [])
+        (_basis_line(reason, lang) or say(reason, lang))
+        for reason in (explained.reasons if explained else [])
     )
     why += unique(
-        text(lang, f"result.warning.{w}") for w in (best.warnings if best else []) if w != "AMOUNT_TO_CONFIRM"
+        text(lang, f"result.warning.{w}")
+        for w in (explained.warnings if explained else [])
+        if w != "AMOUNT_TO_CONFIRM"
     )
+    if _housing_only(assessment):
+        family_lines.append(text(lang, "result.family.housing_hint"))
     others = [
         text(lang, f"result.other.{route.status}", route=_route_name(route, lang))
         for route in assessment.routes[1:]
@@ -385,19 +472,13 @@ def build_view(assessment: Assessment, lang: Lang) -> ResultView:
     if assessment.missing:
         fields = ", ".join(text(lang, f"outcome.field.{name}") for name in assessment.missing)
         missing = text(lang, "outcome.missing", fields=fields)
-    steps = _steps(assessment, lang)
-    footer = text(
-        lang,
-        "result.footer",
-        on_date=(assessment.assessed_on or assessment.reference_date).isoformat(),
-        version=public_version(assessment.rules_version),
-    )
+    steps = _steps(assessment, lang, day)
     return ResultView(
         lang=lang,
         verdict=tuple(_verdict(assessment, lang)),
         basis=tuple(basis),
         steps=tuple(steps),
-        documents=tuple(unique(doc for step in steps for doc in step.documents)),
+        documents=tuple(checklist(assessment, lang)),
         why=tuple(why),
         staleness=tuple(_staleness(assessment, lang)),
         other_routes=tuple(unique(others)),
@@ -407,8 +488,11 @@ def build_view(assessment: Assessment, lang: Lang) -> ResultView:
         notices=tuple(unique(say(notice, lang) for notice in assessment.notices)),
         sources=tuple(_sources(assessment, lang)),
         missing=missing,
-        footer=footer,
+        footer=text(lang, "result.footer", on_date=assessed.isoformat()),
         disclaimer=text(lang, "outcome.disclaimer"),
-        assessed_on=assessment.assessed_on or assessment.reference_date,
+        assessed_on=assessed,
         dated_steps=tuple(step for step in steps if step.due is not None),
+        advice_note=text(lang, "result.not_advice"),
+        about=tuple(about_lines(answers, lang)),
+        today=day,
     )

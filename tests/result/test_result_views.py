@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -203,9 +204,95 @@ def test_no_internal_code_in_any_person_facing_sentence(lang: Lang) -> None:
 
 def test_a_students_means_are_not_called_a_salary() -> None:
     view = build_view(assessment("student"), "en")
+    gap = _eur(262, "en")
     assert view.basis == (
-        text("en", "result.basis.means_below", given=_eur(800, "en"), needed=_eur(1062, "en")),
+        text("en", "result.basis.means_below", given=_eur(800, "en"), needed=_eur(1062, "en"), gap=gap),
     )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_student_short_of_the_means_is_told_the_route_and_the_shortfall(lang: Lang) -> None:
+    """Issue 25 item 6: not "no route found yet", but the student route and the 262 € missing."""
+    from bot.engine import Answers
+
+    short = assess(Answers(**{**PERSONAS["student"], "academic_year": "2026-2027"}), on=TODAY)
+    assert short.routes[0].code == "NO_ROUTE"
+    view = build_view(short, lang)
+    route = text(lang, "outcome.route.STUDENT")
+    assert view.verdict[0] == text(lang, "result.verdict.closest", route=route)
+    assert text(lang, "result.verdict.no_route") not in view.verdict
+    first = plain(render_view("telegram", "first", view, limit=TELEGRAM_LIMIT))
+    assert _eur(262, lang) in first and _eur(1062, lang) in first, first
+    why = plain(render_view("telegram", "why", view, limit=TELEGRAM_LIMIT))
+    assert _eur(262, lang) in why
+    assert text(lang, "route.reason.no_route") not in why
+
+
+def _family_with(**changes: object) -> Assessment:
+    from bot.engine import Answers
+
+    answers = {**PERSONAS["the same worker with a spouse and two children"], **changes}
+    return assess(Answers(**answers), on=TODAY)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_family_sent_to_an_adviser_only_for_housing_is_told_so(lang: Lang) -> None:
+    """Issue 25 item 6: confirming the housing would change the outcome, and the person is told."""
+    unsure = _family_with(housing_ok="unsure")
+    assert unsure.family.outcome == "FAM_REVIEW" and _family_with().family.outcome != "FAM_REVIEW"
+    view = build_view(unsure, lang)
+    outcome = text(lang, "result.family.housing_only")
+    assert text(lang, "result.verdict.family", outcome=outcome) in view.verdict
+    assert text(lang, "result.family.housing_hint") in view.family
+    assert text(lang, "result.family.housing_hint") in plain(render_view("telegram", "why", view))
+    both = build_view(_family_with(housing_ok="unsure", red_flags=True), lang)
+    assert text(lang, "result.family.housing_hint") not in both.family, (
+        "not when something else needs an adviser too"
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_dates_are_said_from_today_and_a_passed_date_says_do_it_now(lang: Lang) -> None:
+    result = assessment("the same worker with a spouse and two children")
+    later = date(2027, 6, 1)
+    view = build_view(result, lang, today=later)
+    passed = [step for step in view.steps if step.due is not None and step.due < later]
+    coming = [step for step in view.steps if step.due is not None and step.due >= later]
+    assert passed and coming
+    for step in passed:
+        kinds = {text(lang, f"result.when.passed_{k}", due_date=step.due.isoformat()) for k in KINDS}
+        assert step.when in kinds
+    for step in coming:
+        kinds = {text(lang, f"result.when.{k}", due_date=step.due.isoformat()) for k in KINDS}
+        assert step.when in kinds
+    on_the_day = build_view(result, lang)
+    assert len([s for s in on_the_day.steps if s.when and s.when.startswith(NOW[lang])]) < len(passed)
+
+
+KINDS = ("deadline", "indicative")
+NOW = {"fr": "maintenant", "nl": "nu", "en": "now"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_version_string_anywhere_a_person_looks(lang: Lang) -> None:
+    result = assessment("single worker with a job offer")
+    version = result.rules_version.split("+")[0]
+    for where, shown in every_text(result, lang).items():
+        assert version not in shown and "2026.06" not in shown, where
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_step_is_on_one_of_the_pages(lang: Lang) -> None:
+    from bot.result import render_pages
+
+    view = build_view(assessment("the same worker with a spouse and two children"), lang)
+    pages = render_pages("telegram", "steps", view, limit=1500)
+    assert len(pages) > 1 and all(len(page) <= 1500 for page in pages)
+    shown = "\n".join(plain(page) for page in pages)
+    for step in view.steps:
+        assert step.title in shown and (step.detail is None or step.detail in shown)
+        assert step.fee is None or step.fee in shown
+    assert text(lang, "result.truncated") not in shown
 
 
 def test_short_step_titles_drop_asides_and_keep_the_action() -> None:

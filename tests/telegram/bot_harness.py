@@ -153,6 +153,15 @@ def button_data(message: SentMessage, label: str) -> str:
     raise KeyError(f"no button {label!r} in {message.buttons!r}")
 
 
+ANSWER_PREFIX = "g1|"
+
+
+def live_question_copies(chat: Chat) -> list[SentMessage]:
+    """The messages in the chat whose buttons still answer the dialogue (the current question, or
+    the result's own options): there is never more than one."""
+    return [m for m in chat.messages if any((data or "").startswith(ANSWER_PREFIX) for _, data in m.buttons)]
+
+
 class Chat:
     """One user talking to the bot; every call waits until the bot has answered.
 

@@ -14,7 +14,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.telegram.handlers import UNKNOWN_HTTP_ERROR, surely_not_sent
+from bot.telegram.delivery import UNKNOWN_HTTP_ERROR, surely_not_sent
 from bot.telegram.transport import AiohttpRequest, NotConnected, TransportError
 
 Serve = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
