@@ -29,11 +29,13 @@ from bot.engine import (
     RouteResult,
     source_register,
 )
-from bot.i18n import BABEL_LOCALES, Lang, country_name, money, number, text
+from bot.i18n import BABEL_LOCALES, Lang, catalog, country_name, money, number, text
 
 FIRST_STEPS = 3
 NO_ROUTE = "NO_ROUTE"
 HOUSING_UNSURE = "family.member.housing_unsure"
+YOU_PREFIX = "result.you."
+SPONSOR_KEYS = frozenset({"family.sponsor.you", "family.sponsor.derived"})
 SAME_DOCUMENT_KEYS: dict[str, tuple[str, ...]] = {
     "passport": (
         "step.doc.passport",
@@ -119,13 +121,23 @@ class ResultView:
         return self.steps[:FIRST_STEPS]
 
 
-def say(message: Message, lang: Lang) -> str:
-    """A message from the engine as a person reads it: internal identifiers become plain names."""
+def say(message: Message, lang: Lang, *, to_sponsor: bool = False) -> str:
+    """A message from the engine as a person reads it: internal identifiers become plain names;
+    ``to_sponsor``: the person is the sponsor, so a sentence about "the sponsor" is said to them
+    ("your right") when ``result.you.<key>`` words it so."""
     params: dict[str, ParamValue] = {}
     for name, value in message.params.items():
         template = _ID_PARAMS.get(name)
         params[name] = text(lang, template.format(value)) if template and isinstance(value, str) else value
+    personal = f"{YOU_PREFIX}{message.key}"
+    if to_sponsor and personal in catalog(lang):
+        return text(lang, personal, **params)
     return text(lang, message.key, **params)
+
+
+def is_sponsor(assessment: Assessment) -> bool:
+    """True when the person using the bot is the family's sponsor."""
+    return any(reason.key in SPONSOR_KEYS for reason in assessment.family.reasons)
 
 
 def eur(amount: float, lang: Lang) -> str:
@@ -364,12 +376,12 @@ def _who(members: list[MemberResult], lang: Lang) -> str:
     return text(lang, "result.members.list", names=", ".join(names))
 
 
-def _family_lines(family: FamilyResult, lang: Lang) -> list[str]:
+def _family_lines(family: FamilyResult, lang: Lang, *, to_sponsor: bool) -> list[str]:
     if family.outcome == "FAM_NONE":
         return []
     lines = []
     for reason in family.reasons:
-        lines.append(_basis_line(reason, lang) or say(reason, lang))
+        lines.append(_basis_line(reason, lang) or say(reason, lang, to_sponsor=to_sponsor))
     return unique(lines)
 
 
@@ -395,10 +407,10 @@ def _sources(assessment: Assessment, lang: Lang) -> list[Link]:
     return links
 
 
-def _review_line(item: Review, lang: Lang, said: set[str]) -> str:
+def _review_line(item: Review, lang: Lang, said: set[str], *, to_sponsor: bool) -> str:
     """What an adviser must check; its reason only when the result has not already said it."""
     title = text(lang, f"review.{item.code}.title")
-    reason = say(item.reason, lang)
+    reason = say(item.reason, lang, to_sponsor=to_sponsor)
     return title if reason in said else text(lang, "result.review_line", title=title, reason=reason)
 
 
@@ -424,10 +436,15 @@ def about_lines(answers: Answers | None, lang: Lang) -> list[str]:
         names = ", ".join(country_name(code, lang) for code in answers.nationalities)
         lines.append(text(lang, "result.about.nationality", countries=names))
     if answers.purposes:
-        purposes = ", ".join(text(lang, f"question.purposes.option.{p}").lower() for p in answers.purposes)
+        purposes = "; ".join(text(lang, f"question.purposes.option.{p}") for p in answers.purposes)
         lines.append(text(lang, "result.about.purposes", purposes=purposes))
     if answers.members:
-        who = ", ".join(text(lang, f"outcome.relation.{m.relation}") for m in answers.members)
+        relations: list[str] = [member.relation for member in answers.members]
+        who = ", ".join(
+            text(lang, f"outcome.relation.{relation}")
+            + (f" ({relations.count(relation)})" if relations.count(relation) > 1 else "")
+            for relation in unique(relations)
+        )
         lines.append(text(lang, "result.about.family", members=who))
     return lines
 
@@ -443,7 +460,8 @@ def build_view(
     closest = closest_route(assessment)
     explained = closest or best
     members, shared = _members(assessment.family, lang)
-    family_lines = unique([*_family_lines(assessment.family, lang), *shared])
+    to_sponsor = is_sponsor(assessment)
+    family_lines = unique([*_family_lines(assessment.family, lang, to_sponsor=to_sponsor), *shared])
     basis = unique(
         [
             *(_routes_basis(explained, lang)[:1] if explained else []),
@@ -467,7 +485,7 @@ def build_view(
         if route.status != "not_met"
     ]
     said = {*why, *family_lines, *(reason for group in members for reason in group.reasons)}
-    reviews = [_review_line(item, lang, said) for item in assessment.review]
+    reviews = [_review_line(item, lang, said, to_sponsor=to_sponsor) for item in assessment.review]
     missing = None
     if assessment.missing:
         fields = ", ".join(text(lang, f"outcome.field.{name}") for name in assessment.missing)

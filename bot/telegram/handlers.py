@@ -157,7 +157,13 @@ class Handlers:
         step = service.open_session(self.dialogue, stored, lang)
         if step.new_session or stored is None:
             await self.ctx.store.new_session(CHANNEL, user_key(user), lang=lang)
+            await self._retire_result(update)  # a new interview: the earlier result no longer answers
         await self._commit(update, step, incoming=message.text, notice=notice)
+
+    async def _retire_result(self, update: Update) -> None:
+        chat = update.effective_chat
+        if chat is not None:
+            await self.delivery.retire_result(chat.get_bot(), chat.id)
 
     async def dialogue_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/back, /restart (asks first), /language, /summary, /help."""
@@ -462,11 +468,9 @@ class Handlers:
         """Restart confirmed: every earlier session of the person is erased (answers, conversation,
         results, reminders, shares), the old result's buttons stop answering, and the interview
         starts again (an employer's invite, when one opened the session, is offered again)."""
-        chat = press.update.effective_chat
         invite = press.stored.invite_token if press.stored else None
         await self.ctx.store.erase_user(CHANNEL, user_key(press.user))
-        if chat is not None:
-            await self.delivery.retire_result(chat.get_bot(), chat.id)
+        await self._retire_result(press.update)
         step = service.handle(self.dialogue, state, Command("restart"), press.lang)
         await self.ctx.store.new_session(
             CHANNEL, user_key(press.user), lang=step.turn.state.lang, invite_token=invite
@@ -484,8 +488,8 @@ class Handlers:
         if user is None:
             return
         await self.ctx.store.erase_user(CHANNEL, user_key(user))
+        await self._retire_result(update)
         if chat is not None:
-            await self.delivery.retire_result(chat.get_bot(), chat.id)
             self.delivery.forget_chat(chat.id)
         await self.ctx.store.record_update(update.update_id)  # the id only: nothing personal is kept
         await self.delivery.deliver(update, [OutgoingMessage(escape(text(lang, "telegram.deleted")))])

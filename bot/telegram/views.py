@@ -28,7 +28,6 @@ _TAG = re.compile(r"</?[a-z]+[^>]*>")
 SHORT_LABEL = 18
 MAX_LABEL = 30
 SHORT_PREFIX = "telegram.short."
-SELECTED_KEY = "dialogue.option.selected"
 HELP_KINDS = frozenset({"help"})
 HELP_COMMANDS_KEY = "dialogue.help.commands"
 WELCOME_KEY = "dialogue.welcome"
@@ -90,16 +89,19 @@ Outgoing = OutgoingMessage | OutgoingDocument
 
 
 def short_label(label: Message, lang: Lang) -> str:
-    """An option's button label: its short form from ``telegram.short.<option key>`` when the full
-    wording is too long for a phone (the full wording is then listed in the message)."""
-    key = label.key
-    ticked = key == SELECTED_KEY and isinstance(label.params.get("label_key"), str)
-    if ticked:
-        key = str(label.params["label_key"])
-    short = catalog(lang).get(f"{SHORT_PREFIX}{key}")
-    if short is None:
-        return render(label, lang)
-    return text(lang, SELECTED_KEY, label_key=f"{SHORT_PREFIX}{key}") if ticked else short
+    """An option's button label: its short form ``telegram.short.<key>`` when the full wording is
+    too long for a phone (the full wording is then listed in the message); a label built from
+    others ("✓ {label_key}", "Change: {label_key}") uses their short forms too."""
+    messages = catalog(lang)
+
+    def shorter(key: str) -> str:
+        return f"{SHORT_PREFIX}{key}" if f"{SHORT_PREFIX}{key}" in messages else key
+
+    params = {
+        name: shorter(value) if name.endswith("_key") and isinstance(value, str) else value
+        for name, value in label.params.items()
+    }
+    return text(lang, shorter(label.key), **params)
 
 
 def button_label(index: int, label: str) -> str:

@@ -306,3 +306,26 @@ def test_short_step_titles_drop_asides_and_keep_the_action() -> None:
     )
     assert shorten(" ".join(["mot"] * 20)).endswith("…")
     assert len(shorten(" ".join(["mot"] * 20)).split()) == 12
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_sponsor_is_spoken_to_not_about(lang: Lang) -> None:
+    """Issue 23 item 10: the EU citizen using the bot reads "you", never "the EU citizen will…"."""
+    view = build_view(assessment("EU citizen with a non-EU spouse"), lang)
+    said = " ".join([*view.family, *view.reviews])
+    sponsor = {"fr": "du regroupant", "nl": "van de referentiepersoon", "en": "the sponsor's"}[lang]
+    assert sponsor not in said, said
+    assert text(lang, "result.you.family.income.eu_sponsor") in view.family
+    other = build_view(_family_with(), lang)  # the worker is the sponsor too
+    assert text(lang, "result.you.family.rule_set.RS-T3", right_date="2027-02-01") in other.family
+    assert "C'est vous le regroupant" not in " ".join(other.family)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_open_ended_contract_is_said_in_words(lang: Lang) -> None:
+    from flows.display import summary_lines
+    from flows.questions import QUESTIONS
+
+    [line] = summary_lines(QUESTIONS["contract_months"], {"contract_months": 0}, with_label=True)
+    shown = text(lang, line.key, **line.params)
+    assert shown.endswith(text(lang, "question.contract_months.open_ended")) and "0" not in shown
