@@ -151,11 +151,12 @@ class Handlers:
                 await self.ctx.store.new_session(
                     CHANNEL, user_key(user), lang=lang, invite_token=invite.token
                 )
+                await self._retire_result(update)
                 await self._commit(update, step, incoming=message.text, invite=invite.token)
                 return
             notice = text(lang, "telegram.invite_invalid")
         step = service.open_session(self.dialogue, stored, lang)
-        if step.new_session or stored is None:
+        if step.new_session:
             await self.ctx.store.new_session(CHANNEL, user_key(user), lang=lang)
             await self._retire_result(update)  # a new interview: the earlier result no longer answers
         await self._commit(update, step, incoming=message.text, notice=notice)
@@ -261,7 +262,9 @@ class Handlers:
             await drop_keyboard(chat.get_bot(), chat.id, press.message_id)
         state = service.saved_state(press.stored)
         if not confirm.yes:
-            prompt = self.delivery.prompt_messages(state, press.stored) if state else []
+            # the question is asked again; a result stays where it is, its buttons live
+            asking = state is not None and state.current != RESULT
+            prompt = self.delivery.prompt_messages(state, press.stored) if state and asking else []
             kept = OutgoingMessage(escape(text(press.lang, "telegram.confirm.kept")))
             await self.delivery.reply(press.update, merge_short([kept, *prompt]), press.lang)
             return

@@ -209,3 +209,66 @@ async def test_a_student_short_of_the_means_is_told_the_shortfall(
         assert gap in why.text and text(lang, "route.reason.no_route") not in why.text
         assert_nothing_internal(person_sees(chat, emu))
         assert_labels_fit(chat)
+
+
+def first_answer_button(message: SentMessage) -> str | None:
+    """The callback data of an answer button the message carried when it was first sent."""
+    for markup in [*(old for _, old in message.history), message.reply_markup]:
+        for row in (markup or {}).get("inline_keyboard", []):
+            for button in row:
+                if str(button.get("callback_data", "")).startswith("g1|"):
+                    return str(button["callback_data"])
+    return None
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_a_stale_press_after_every_answer_gets_the_question_once(
+    emu: BotApiEmulator, tmp_path: Path, lang: Lang
+) -> None:
+    """After each answer, the button just answered is pressed again (a double tap, a slow client):
+    a short notice and the current question, never a second live copy, nothing changed."""
+    from flows.interpret import choices
+    from flows.questions import QUESTIONS
+    from flows.session import PREFILL, RESULT, SUMMARY
+    from tests.telegram.test_result_and_layout import EU_WORKER
+
+    async with running_bot(emu, tmp_path) as settings:
+        user = 5400 + LANGS.index(lang)
+        chat = Chat(emu, FakeUser(user, language_code=lang), settings)
+        await chat.send("/start")
+        for _ in range(40):
+            state = current_state(settings.db_path, user)
+            assert state is not None
+            if state.current == RESULT:
+                break
+            asked = chat.last_with_buttons()
+            if state.current in (SUMMARY, PREFILL):
+                label = text(
+                    lang, "dialogue.summary.confirm" if state.current == SUMMARY else "dialogue.answer.yes"
+                )
+                await chat.press(label)
+            else:
+                question = QUESTIONS[state.current]
+                value = EU_WORKER[state.current]
+                labels = {option.value: text(lang, option.key) for option in choices(question)}
+                if question.kind == "multi_choice":
+                    for item in value:
+                        await chat.press(labels[item])
+                    await chat.press(text(lang, "dialogue.option.done"))
+                elif isinstance(value, str) and value in labels:
+                    await chat.press(labels[value])
+                else:
+                    assert isinstance(value, str)
+                    await chat.send(value)
+            moved = current_state(settings.db_path, user)
+            assert moved is not None and moved.version != state.version
+            stale_data = first_answer_button(asked)
+            assert stale_data is not None, "every question came with buttons"
+            replies = await chat.press_data(asked, stale_data)
+            assert replies[0].text.startswith(text(lang, "telegram.stale_button")), replies[0].text
+            assert len(live_question_copies(chat)) == 1, "one live copy of the question"
+            after = current_state(settings.db_path, user)
+            assert after is not None and after.version == moved.version, "the stale press changed nothing"
+        assert current_state(settings.db_path, user).current == RESULT  # type: ignore[union-attr]
+        assert_nothing_internal(person_sees(chat, emu))
+        assert_labels_fit(chat)
