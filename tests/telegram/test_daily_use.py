@@ -272,3 +272,34 @@ async def test_a_stale_press_after_every_answer_gets_the_question_once(
         assert current_state(settings.db_path, user).current == RESULT  # type: ignore[union-attr]
         assert_nothing_internal(person_sees(chat, emu))
         assert_labels_fit(chat)
+
+
+@pytest.mark.parametrize("index", range(6))
+async def test_each_persona_plays_through_with_nothing_internal_and_nothing_dangling(
+    emu: BotApiEmulator, tmp_path: Path, index: int
+) -> None:
+    """The six personas of the interview, each in one of the three languages: every detail view,
+    a forged press on the result and /help, with no code, version, count or cut label anywhere."""
+    from tests.flows.personas import PERSONAS
+
+    persona, lang = PERSONAS[index], LANGS[index % len(LANGS)]
+    async with running_bot(emu, tmp_path) as settings:
+        user = 5500 + index
+        chat = Chat(emu, FakeUser(user, language_code=lang), settings)
+        await chat.send("/start")
+        await play(chat, settings.db_path, persona.script)
+        first = result_of(chat, lang)
+        for name in ("steps", "documents", "why"):
+            label = text(lang, f"result.button.{name}")
+            if any(shown == label for shown, _ in first.buttons):
+                replies = await chat.press(label, first)
+                assert replies and all(reply.text for reply in replies), f"{name}: an answer"
+        notice, again = await chat.press_data(first, "zz|forged")
+        assert notice.text == text(lang, "telegram.stale_button")
+        assert again.text.startswith(text(lang, "result.title")) and first.buttons == []
+        assert live_question_copies(chat) == [again]
+        helped = await chat.send("/help")
+        assert not any(m.text.startswith(text(lang, "result.title")) for m in helped)
+        assert again.buttons, "/help leaves the result's buttons"
+        assert_nothing_internal(person_sees(chat, emu))
+        assert_labels_fit(chat)
