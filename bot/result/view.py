@@ -355,12 +355,17 @@ def _members(family: FamilyResult, lang: Lang) -> tuple[list[MemberGroup], list[
             outcome_text += " " + text(lang, "outcome.eligible_from", from_date=dates[0].isoformat())
         out.append(
             MemberGroup(
-                who=_who(members, lang),
+                who=capitalised(_who(members, lang)),
                 outcome=outcome_text,
                 reasons=tuple(r for r in reasons if r not in shared),
             )
         )
     return out, unique(in_order)
+
+
+def capitalised(phrase: str) -> str:
+    """A phrase that starts a line ("both children" → "Both children")."""
+    return phrase[:1].upper() + phrase[1:]
 
 
 def _who(members: list[MemberResult], lang: Lang) -> str:

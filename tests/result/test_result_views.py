@@ -130,7 +130,8 @@ def test_identical_family_members_are_said_once(lang: Lang) -> None:
     view = build_view(assessment("the same worker with a spouse and two children"), lang)
     whos = [group.who for group in view.members]
     assert len(whos) == 2, "the spouse, then both children together"
-    assert text(lang, "result.members.both", relations=text(lang, "result.relations.child_minor")) in whos
+    both = text(lang, "result.members.both", relations=text(lang, "result.relations.child_minor"))
+    assert both[:1].upper() + both[1:] in whos, "said once, as a line starts"
     why = plain(render_view("telegram", "why", view, limit=TELEGRAM_LIMIT))
     for line in [*view.family, *(r for g in view.members for r in g.reasons)]:
         assert why.count(line) == 1, f"said more than once: {line}"
