@@ -16,8 +16,11 @@ from pypdf import PdfReader
 from bot.documents import calendar_file, pdf_file
 from bot.engine import Assessment, assess
 from bot.i18n import LANGS, Lang, catalog, text
-from bot.result import VIEWS, build_view, render_view
+from bot.result import VIEWS, build_view, render_pages, render_view
 from bot.telegram.formatting import TELEGRAM_LIMIT
+from bot.telegram.links import ResultLinks
+from bot.telegram.views import PAGE_LIMIT, messages_for
+from flows.dialogue import Reply
 from tests.engine.strategies import answers as any_answers
 from tests.result.personas import PERSONAS, TODAY, assessment
 
@@ -64,6 +67,13 @@ def every_text(result: Assessment, lang: Lang) -> dict[str, str]:
     view = build_view(result, lang)
     texts = {f"telegram {name}": render_view("telegram", name, view, limit=TELEGRAM_LIMIT) for name in VIEWS}
     texts |= {f"console {name}": render_view("console", name, view) for name in VIEWS}
+    for name in ("steps", "documents"):
+        for number, page in enumerate(render_pages("telegram", name, view, limit=PAGE_LIMIT), 1):
+            texts[f"telegram {name} page {number}"] = page
+    reply = Reply(kind="result", messages=[], assessment=result)
+    [first] = messages_for([reply], lang, 1, links=ResultLinks(b"key", "1", 1, invited=True), adviser=True)
+    assert first.keyboard is not None
+    texts["buttons"] = "\n".join(label for row in first.keyboard.rows for label, _ in row)
     texts["pdf"] = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf_file(view))).pages)
     ics = calendar_file(view)
     if ics is not None:
