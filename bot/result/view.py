@@ -164,7 +164,8 @@ def _comparison(message: Message) -> tuple[str, float, float] | None:
     for kind, names in (("salary", _SALARY), ("income", _INCOME)):
         pair = _amount_pair(message, names)
         if pair is not None:
-            return ("means" if _MEANS in message.key else kind), *pair
+            means = _MEANS in message.key or _MEANS in str(message.params.get("basis_key", ""))
+            return ("means" if means else kind), *pair
     return None
 
 

@@ -232,8 +232,12 @@ def test_a_student_short_of_the_means_is_told_the_route_and_the_shortfall(lang: 
     route = text(lang, "outcome.route.STUDENT")
     assert view.verdict[0] == text(lang, "result.verdict.closest", route=route)
     assert text(lang, "result.verdict.no_route") not in view.verdict
+    means = text(
+        lang, "result.basis.means_below", given=_eur(800, lang), needed=_eur(1062, lang), gap=_eur(262, lang)
+    )
+    assert view.basis == (means,), "means, not a salary"
     first = plain(render_view("telegram", "first", view, limit=TELEGRAM_LIMIT))
-    assert _eur(262, lang) in first and _eur(1062, lang) in first, first
+    assert means in first, first
     why = plain(render_view("telegram", "why", view, limit=TELEGRAM_LIMIT))
     assert _eur(262, lang) in why
     assert text(lang, "route.reason.no_route") not in why

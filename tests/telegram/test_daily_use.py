@@ -204,7 +204,8 @@ async def test_a_student_short_of_the_means_is_told_the_shortfall(
         assert text(lang, "result.verdict.closest", route=route) in first.text
         assert text(lang, "result.verdict.no_route") not in first.text
         gap = eur(262, lang)
-        assert gap in first.text, first.text
+        means = text(lang, "result.basis.means_below", given=eur(800, lang), needed=eur(1062, lang), gap=gap)
+        assert means in first.text, first.text
         [why] = await chat.press(text(lang, "result.button.why"), first)
         assert gap in why.text and text(lang, "route.reason.no_route") not in why.text
         assert_nothing_internal(person_sees(chat, emu))
