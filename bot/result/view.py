@@ -27,6 +27,7 @@ from bot.engine import (
     ParamValue,
     Review,
     RouteResult,
+    ThresholdUse,
     source_register,
 )
 from bot.i18n import BABEL_LOCALES, Lang, catalog, country_name, money, number, text
@@ -185,23 +186,23 @@ def _routes_basis(route: RouteResult, lang: Lang) -> list[str]:
     return [line for reason in route.reasons if (line := _basis_line(reason, lang))]
 
 
-def _staleness(assessment: Assessment, lang: Lang) -> list[str]:
-    """One plain sentence per amount that may be out of date, with how far the person is from it."""
-    out: list[str] = []
-    best = assessment.routes[0] if assessment.routes else None
-    uses = [*(best.thresholds if best else []), *assessment.family.thresholds]
-    reasons = [*(best.reasons if best else []), *assessment.family.reasons]
-    comparisons = [c for reason in reasons if (c := _comparison(reason))]
+def _staleness(
+    assessment: Assessment, lang: Lang, uses: list[ThresholdUse], reasons: list[Message]
+) -> list[tuple[Message, str]]:
+    """One plain sentence per amount that may be out of date, with how far the person is from it:
+    (the reason comparing the person's figure with that amount, the sentence)."""
+    out: list[tuple[Message, str]] = []
+    compared = [(reason, c) for reason in reasons if (c := _comparison(reason))]
     year = assessment.reference_date.year
     seen: set[float] = set()
     for use in uses:
         if not use.stale or use.amount is None or use.valid_from is None or use.amount in seen:
             continue
-        match = next((c for c in comparisons if abs(c[2] - use.amount) < 0.01), None)
+        match = next(((r, c) for r, c in compared if abs(c[2] - use.amount) < 0.01), None)
         if match is None:
             continue
         seen.add(use.amount)
-        _, given, needed = match
+        reason, (_, given, needed) = match
         side = "above" if given >= needed else "below"
         amount = eur(use.amount, lang)
         if use.valid_from.year < year:
@@ -210,7 +211,18 @@ def _staleness(assessment: Assessment, lang: Lang) -> list[str]:
             )
         else:
             stale = text(lang, "result.stale_update", amount=amount, from_date=use.valid_from.isoformat())
-        out.append(f"{stale} {text(lang, f'result.stale_{side}', percent=_percent(given, needed, lang))}")
+        percent = _percent(given, needed, lang)
+        out.append((reason, f"{stale} {text(lang, f'result.stale_{side}', percent=percent)}"))
+    return out
+
+
+def _after_its_amount(lines: list[str], notes: list[tuple[Message, str]], lang: Lang) -> list[str]:
+    """``lines`` with each note on a stale amount right after the line comparing with that amount."""
+    out = list(lines)
+    for reason, note in notes:
+        compared = _basis_line(reason, lang)
+        at = out.index(compared) + 1 if compared in out else len(out)
+        out.insert(at, note)
     return out
 
 
@@ -339,12 +351,12 @@ def unique(items: Iterable[str]) -> list[str]:
     return out
 
 
-def _members(family: FamilyResult, lang: Lang) -> tuple[list[MemberGroup], list[str]]:
+def _members(family: FamilyResult, lang: Lang, *, to_sponsor: bool) -> tuple[list[MemberGroup], list[str]]:
     """Members with identical outcome and reasons are grouped ("both children"); the reasons every
     group shares are returned apart, to be said once for the whole family."""
     groups: dict[tuple[str, tuple[str, ...]], list[MemberResult]] = {}
     for member in family.members:
-        reasons = tuple(unique(say(reason, lang) for reason in member.reasons))
+        reasons = tuple(unique(say(reason, lang, to_sponsor=to_sponsor) for reason in member.reasons))
         groups.setdefault((member.outcome, reasons), []).append(member)
     shared = set.intersection(*(set(key[1]) for key in groups)) if len(groups) > 1 else set()
     in_order = [r for key in groups for r in key[1] if r in shared]
@@ -465,8 +477,10 @@ def build_view(
     best = assessment.routes[0] if assessment.routes else None
     closest = closest_route(assessment)
     explained = closest or best
-    members, shared = _members(assessment.family, lang)
+    if explained is not None and explained.code == NO_ROUTE and assessment.family.outcome != "FAM_NONE":
+        explained = None  # asking only about the family: no "no route" line (as in the verdict)
     to_sponsor = is_sponsor(assessment)
+    members, shared = _members(assessment.family, lang, to_sponsor=to_sponsor)
     family_lines = unique([*_family_lines(assessment.family, lang, to_sponsor=to_sponsor), *shared])
     basis = unique(
         [
@@ -483,6 +497,10 @@ def build_view(
         for w in (explained.warnings if explained else [])
         if w != "AMOUNT_TO_CONFIRM"
     )
+    family = assessment.family
+    route_notes = _staleness(assessment, lang, best.thresholds, best.reasons) if best else []
+    family_notes = _staleness(assessment, lang, family.thresholds, family.reasons)
+    family_lines = _after_its_amount(family_lines, family_notes, lang)
     if _housing_only(assessment):
         family_lines.append(text(lang, "result.family.housing_hint"))
     others = [
@@ -504,7 +522,7 @@ def build_view(
         steps=tuple(steps),
         documents=tuple(checklist(assessment, lang)),
         why=tuple(why),
-        staleness=tuple(_staleness(assessment, lang)),
+        staleness=tuple(note for _, note in route_notes),
         other_routes=tuple(unique(others)),
         family=tuple(family_lines),
         members=tuple(members),

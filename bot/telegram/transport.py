@@ -5,7 +5,7 @@ time for each reply; aiohttp does the same work with C-accelerated parsing and f
 calls. Requests are sent as one JSON body (Telegram accepts ``application/json``), files as
 multipart form data.
 
-Errors are told apart for the retry policy (see :func:`bot.telegram.delivery.surely_not_sent`):
+Errors are told apart for the retry policy (see :func:`bot.telegram.handlers.surely_not_sent`):
 :class:`NotConnected` when the connection could not even be opened (nothing left this machine, so
 sending again cannot double a message), :class:`TransportError` for everything else that went wrong
 on the way (the request may have arrived), :class:`telegram.error.TimedOut` for timeouts.

@@ -344,3 +344,16 @@ def test_an_open_ended_contract_is_said_in_words(lang: Lang) -> None:
     [line] = summary_lines(QUESTIONS["contract_months"], {"contract_months": 0}, with_label=True)
     shown = text(lang, line.key, **line.params)
     assert shown.endswith(text(lang, "question.contract_months.open_ended")) and "0" not in shown
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_stale_family_amount_is_said_right_after_the_income_line(lang: Lang) -> None:
+    """Issue 23 item 3: the note on a stale amount follows the line that uses that amount."""
+    view = build_view(assessment("single-permit holder in Belgium bringing a partner"), lang)
+    [note] = [line for line in view.family if "2025" in line and "%" in line]
+    income = view.family[view.family.index(note) - 1]
+    assert _eur(2131.28, lang) in note and _eur(2131.28, lang) in income and _eur(2600, lang) in income
+    assert note not in view.staleness and note not in view.why, "said once, in its place"
+    family = build_view(assessment("the same worker with a spouse and two children"), lang)
+    [salary_note] = family.staleness
+    assert _eur(4748, lang) in salary_note and salary_note not in family.family
