@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from telegram import User
 
 from bot.i18n import LANGS, Lang, normalise_lang
+from bot.privacy import Controller
 from bot.store import AsyncSessionStore
 from flows.dialogue import Dialogue
 
@@ -18,7 +19,7 @@ OPERATOR_LANG: Lang = "en"
 class BotContext:
     """What the handlers share: the dialogue, the store, the retention period, the hand-off
     configuration (the operators' chat, who may answer there, and the review console's address)
-    and the key that signs the result's buttons."""
+    the key that signs the result's buttons, and who answers for the data (for /privacy)."""
 
     dialogue: Dialogue
     store: AsyncSessionStore
@@ -27,6 +28,7 @@ class BotContext:
     operator_ids: tuple[int, ...] = ()
     review_base_url: str | None = None
     result_key: bytes = field(default=b"", repr=False)
+    controller: Controller = field(default_factory=Controller)
 
     @property
     def adviser_enabled(self) -> bool:
