@@ -454,7 +454,7 @@ def about_lines(answers: Answers | None, lang: Lang) -> list[str]:
         names = ", ".join(country_name(code, lang) for code in answers.nationalities)
         lines.append(text(lang, "result.about.nationality", countries=names))
     if answers.purposes:
-        purposes = "; ".join(text(lang, f"question.purposes.option.{p}") for p in answers.purposes)
+        purposes = " · ".join(text(lang, f"question.purposes.option.{p}") for p in answers.purposes)
         lines.append(text(lang, "result.about.purposes", purposes=purposes))
     if answers.members:
         relations: list[str] = [member.relation for member in answers.members]
