@@ -7,7 +7,8 @@ from bot.engine import msg
 from flows import navigation as nav
 from flows.interpret import DONE, check_multi, choices, fold_label, read_text, stored_value, yes_or_no
 from flows.machine import Position, current_ref
-from flows.questions import QUESTIONS, Question, question_for_field
+from flows.question_types import Question
+from flows.questions import QUESTIONS, question_for_field
 from flows.replies import CHOICE_KINDS, language_reply, prompt, question_reply, section_reply, summary_reply
 from flows.session import PREFILL, RESULT, SUMMARY
 from flows.turns import (

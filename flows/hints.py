@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.engine import Message, msg
-from flows.questions import YEAR, Question
+from flows.question_types import YEAR, Question
 
 # How far ahead a date may go for the question to be about the future (start, application).
 FUTURE_REACH_DAYS = YEAR

@@ -14,7 +14,7 @@ from typing import Any
 from bot.engine import msg
 from bot.i18n import LANGS, Lang, text
 from flows import parsing
-from flows.questions import VALUE_OF_OPTION, Choice, Question
+from flows.question_types import VALUE_OF_OPTION, Choice, Question
 
 SKIP = "__none__"
 DONE = "__done__"

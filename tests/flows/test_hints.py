@@ -11,7 +11,8 @@ from bot.i18n import render
 from flows.dialogue import Dialogue
 from flows.hints import hint
 from flows.interpret import read_text
-from flows.questions import QUESTIONS, Question
+from flows.question_types import Question
+from flows.questions import QUESTIONS
 from tests.flows.personas import BRUSSELS_ENGINEER
 from tests.flows.scripts import Conversation
 
