@@ -42,6 +42,7 @@ from flows.conditions import (
     family,
     family_joining,
     family_listed,
+    family_timing_asked,
     graduate,
     graduate_in_belgium,
     graduated_abroad,
@@ -52,6 +53,7 @@ from flows.conditions import (
     income_source_unknown,
     income_test,
     intra_group_transfer,
+    joining_at_once,
     long_term_block,
     long_term_only,
     may_live_with_sponsor,
@@ -78,6 +80,7 @@ from flows.conditions import (
 from flows.encoders import (
     FAMILY_CHECKS,
     LIST_ANSWERS,
+    ONE_BY_ONE,
     RELATIONS,
     check_dates_count,
     date_family,
@@ -145,6 +148,7 @@ MEMBERS = Group(
             validation=PAST_MONTH_OK,
             samples=("2020-05-20",),
             only_if_it_matters=True,
+            joining_text=True,
         ),
         ask(
             "member_resident_with_sponsor",
@@ -494,6 +498,17 @@ BLOCK_F: tuple[Step, ...] = (
         shown=False,
     ),
     ask(
+        "family_who_joining",
+        "multi_choice",
+        "_family_who",
+        condition=joining_at_once,
+        options=choices("family_who_joining", (*RELATIONS, ONE_BY_ONE)),
+        exclusive=frozenset({ONE_BY_ONE}),
+        members_update=list_family,
+        words_of="member_relation",
+        shown=False,
+    ),
+    ask(
         "family_dobs",
         "dates",
         "_family_dobs",
@@ -503,6 +518,7 @@ BLOCK_F: tuple[Step, ...] = (
         check=check_dates_count,
         samples=(["1991-06-15", "2018-04-03"],),
         shown=False,
+        joining_text=True,
     ),
     ask(
         "family_nationality",
@@ -512,6 +528,7 @@ BLOCK_F: tuple[Step, ...] = (
         members_update=same_nationality,
         only_if_it_matters=True,
         shown=False,
+        joining_text=True,
     ),
     MEMBERS,
     ask(
@@ -549,6 +566,14 @@ BLOCK_F: tuple[Step, ...] = (
         samples=("2025-11-15",),
         only_if_it_matters=True,
         joining_text=True,
+    ),
+    ask(
+        "family_timing",
+        "choice",
+        condition=family_timing_asked,
+        options=choices("family_timing", ("together", "within_window", "later")),
+        only_if_it_matters=True,
+        assumed="together",
     ),
     ask(
         "family_application_date",

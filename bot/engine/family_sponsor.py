@@ -12,7 +12,7 @@ from bot.engine.assessment import RouteCode, RouteResult, RuleSet
 from bot.engine.cards import LIMITED_STAY_CARDS, UNLIMITED_STAY_CARDS
 from bot.engine.context import Findings
 from bot.engine.cutoff import near_cutoff
-from bot.engine.derive import nat_group
+from bot.engine.derive import implied_sponsor_type, nat_group
 from bot.engine.family_rules import REFORM_DAY, TRANSITION_END_DAY, SponsorGroup
 from bot.engine.message import Message, msg
 
@@ -113,7 +113,7 @@ def _derived_type(answers: Answers, route: RouteResult | None) -> SponsorType | 
         return "tcn_unlimited"
     if answers.card_type in LIMITED_STAY_CARDS or stay in ("worker", "limited"):
         return "tcn_limited"
-    return None
+    return implied_sponsor_type(answers.nationalities, answers.card_type, answers.purposes)
 
 
 def _respondent_category(answers: Answers, route: RouteResult | None, findings: Findings) -> Category | None:

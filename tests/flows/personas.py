@@ -20,6 +20,7 @@ class Persona:
     target: int
     before: int  # questions asked on main before issue 12
     reached: int | None = None
+    passes_over: bool = True  # some question is passed over (False: every question asked matters)
 
     @property
     def at_most(self) -> int:
@@ -72,6 +73,7 @@ ENGINEER_WITH_FAMILY: Script = {
     "member_resident_with_sponsor@2": "no",
     "member_more@2": "no",
     "family_application_date": "01/10/2026",
+    "family_timing": "together",
     "sponsor_net_income": "3900",
     "income_source": "employment",
     "family_checks": ["housing", "insurance"],
@@ -150,13 +152,35 @@ SINGLE_PERMIT_PARTNER: Script = {
     "family_legally_resident": "no",
 }
 
+# An American joining her husband, a researcher in Leuven, with their son (issue 20).
+JOINING_RESEARCHER: Script = {
+    "nationalities": "United States",
+    "current_location": "abroad",
+    "purposes": ["join_family"],
+    "sponsor_type": "tcn_limited",
+    "family_who_joining": ["spouse", "child_minor"],
+    "family_dobs": "10/02/1989, 05/05/2017",
+    "family_nationality": "yes",
+    "member_relation_start_date@0": "12/06/2015",
+    "sponsor_category": "researcher",
+    "sponsor_dob": "03/03/1987",
+    "sponsor_right_date": "01/10/2025",
+    "worker_visa_date": "15/09/2025",
+    "family_application_date": "01/04/2026",
+    "sponsor_net_income": "3800",
+    "family_checks": ["housing", "insurance"],
+}
+
 PERSONAS: tuple[Persona, ...] = (
     Persona("single worker with a job offer", BRUSSELS_ENGINEER, target=10, before=12),
-    Persona("the same worker with a spouse and two children", ENGINEER_WITH_FAMILY, 15, 37),
+    # the family's timing (issue 20) is one question more: 16, the target is 15
+    Persona("the same worker with a spouse and two children", ENGINEER_WITH_FAMILY, 15, 37, reached=16),
     Persona("EU citizen with a non-EU spouse", EU_CITIZEN_WITH_SPOUSE, target=10, before=15),
     Persona("student", STUDENT, target=8, before=7),
     Persona("researcher with a hosting agreement", RESEARCHER, target=8, before=4),
     Persona(
         "single-permit holder in Belgium bringing a partner", SINGLE_PERMIT_PARTNER, target=14, before=27
     ),
+    # before issue 20 she was asked 17 questions and the result still missed 5 facts
+    Persona("joining a relative with a child", JOINING_RESEARCHER, 14, 17, reached=15, passes_over=False),
 )

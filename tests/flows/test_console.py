@@ -48,6 +48,7 @@ GHENT_ENGINEER: Script = {
     "member_resident_with_sponsor": "no",
     "member_more": "no",
     "family_application_date": "01/11/2026",
+    "family_timing": "together",
     "sponsor_net_income": "3500",
     "income_source": "employment",
     "family_checks": ["housing", "insurance"],
@@ -68,7 +69,7 @@ EXPECTED: dict[str, Any] = {
     "on_list": {"FL_MEDIUM": "no", "FL_VDAB": "no"},
     "special": ["none"],
     "start_date": date(2026, 9, 1),
-    "sponsor_type": "tcn_limited",
+    # his type as a sponsor is the engine's to derive from his route (a limited stay)
     "sponsor_dob": date(1990, 4, 12),
     # from abroad the family applies together with him: no permit date nor visa date asked
     "members": [

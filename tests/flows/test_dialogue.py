@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.engine import Assessment, assess
+from bot.engine import Assessment, assess, implied_sponsor_type, with_derived_fields
 from bot.i18n import LANGS, Lang, render
 from flows.dialogue import (
     CHANGE,
@@ -134,6 +134,7 @@ BRUSSELS_FAMILY: Script = {
     "member_dob@1": "01/03/2015",
     "member_more@1": "no",
     "family_application_date": "01/04/2026",
+    "family_timing": "together",
     "sponsor_net_income": "3500",
     "income_source": "employment",
     "family_checks": ["housing", "insurance"],
@@ -401,8 +402,9 @@ def test_family_told_at_once_then_a_member_added_changed_and_back() -> None:
     assert "family_who" in chat.asked and "member_more" not in chat.asked
     members = chat.state.answers["members"]
     assert [m["relation"] for m in members] == ["spouse", "child_minor"]
-    answers = build_answers(chat.state)
-    assert answers.sponsor_type == "tcn_limited" and answers.sponsor_dob == date(1990, 4, 12)
+    answers = with_derived_fields(build_answers(chat.state))
+    assert "sponsor_type_self" not in chat.asked and answers.sponsor_dob == date(1990, 4, 12)
+    assert implied_sponsor_type(answers.nationalities, answers.card_type, answers.purposes) == "tcn_limited"
     assert answers.members is not None and answers.members[1].dob == date(2015, 3, 1)
     chat.press("section:F")
     assert "change:members" in [o.value for o in chat.last.options]
