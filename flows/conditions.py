@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.engine import (
     SALARY_PERIOD,
+    age_matters,
     durable_proof_matters,
     implied_income_source,
     partner_rules_apply,
@@ -196,6 +197,12 @@ def bringing_family(f: Situation) -> bool:
 def family_listed(f: Situation) -> bool:
     """Who comes has been said at once (bringing family, or joining a relative)."""
     return family(f) and f.family_listed
+
+
+def family_ages_matter(f: Situation) -> bool:
+    """The dates of birth of the family listed, unless no one's age counts (the engine's
+    :func:`bot.engine.age_matters`: a spouse of an EU citizen has no age limit, rules.md WHO-EU)."""
+    return family_listed(f) and any(age_matters(relation, f.sponsor_type) for relation in f.listed)
 
 
 def family_joining(f: Situation) -> bool:

@@ -150,6 +150,11 @@ class Situation:
         return bool(set(self.answers.get("_family_who") or ()) - {"one_by_one"})
 
     @property
+    def listed(self) -> frozenset[str]:
+        """The relations ticked when the family was listed at once."""
+        return frozenset(self.answers.get("_family_who") or ()) - {"one_by_one"}
+
+    @property
     def relation(self) -> str | None:
         return self.member.get("relation")
 
@@ -196,6 +201,7 @@ FEATURES: tuple[str, ...] = (
     "applies_together",
     "start_known",
     "family_listed",
+    "listed",
     "relation",
     "resident",
     "cohabited_a_year",

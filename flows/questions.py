@@ -40,6 +40,7 @@ from flows.conditions import (
     employee_in_region,
     employee_paid_yearly,
     family,
+    family_ages_matter,
     family_joining,
     family_listed,
     family_timing_asked,
@@ -244,6 +245,7 @@ BLOCK_A: tuple[Step, ...] = (
         condition=asks_dob,
         validation=ADULT_DOB,
         samples=("1990-04-12", "2000-02-29"),
+        only_if_it_matters=True,
     ),
 )
 
@@ -512,7 +514,7 @@ BLOCK_F: tuple[Step, ...] = (
         "family_dobs",
         "dates",
         "_family_dobs",
-        condition=family_listed,
+        condition=family_ages_matter,
         validation=PAST,
         members_update=date_family,
         check=check_dates_count,
@@ -526,7 +528,6 @@ BLOCK_F: tuple[Step, ...] = (
         "_same_nationality",
         condition=family_listed,
         members_update=same_nationality,
-        only_if_it_matters=True,
         shown=False,
         joining_text=True,
     ),

@@ -85,13 +85,17 @@ MEMBER_ORDER = tuple(question.id for question in GROUPS["members"].questions)
 
 
 def fingerprint(assessment: Assessment) -> Fingerprint:
-    """What the person acts on: route and status, each member's outcome, steps and dates, reviews."""
+    """What the person acts on: route and status, each member's outcome (and whether they have a
+    right of their own as an EU national), steps and dates, reviews."""
     chosen = next((route.status for route in assessment.routes if route.code == assessment.route_code), None)
     return (
         assessment.route_code,
         chosen,
         assessment.family.outcome,
-        tuple((m.relation, m.outcome, m.eligible_from) for m in assessment.family.members),
+        # an EU national in the family has a right of their own (NAT-EU): other steps, no family visa
+        tuple(
+            (m.relation, m.outcome, m.eligible_from, "NAT-EU" in m.rules) for m in assessment.family.members
+        ),
         tuple((step.code, step.due) for step in assessment.next_steps),
         tuple(sorted(review.code for review in assessment.review)),
     )

@@ -100,6 +100,7 @@ from bot.engine.family_rules import renewal_rule_set
 from bot.engine.message import Message, ParamValue, msg
 from bot.engine.needs import (
     FamilyTiming,
+    age_matters,
     applies_with_worker,
     dependency_matters,
     derived_fields,
@@ -190,6 +191,7 @@ __all__ = [
     "add_calendar_days",
     "add_months",
     "add_working_days",
+    "age_matters",
     "applies_with_worker",
     "assess",
     "catalogue",

@@ -77,6 +77,16 @@ def partner_rules_apply(relation: str | None, sponsor_type: str | None) -> bool:
     return kind == "partner"
 
 
+def age_matters(relation: str | None, sponsor_type: str | None) -> bool:
+    """Whether a member's date of birth counts: children (18, 21), partners (21), but not the spouse
+    of an EU citizen (no minimum age, rules.md WHO-EU) nor relations whose age no rule reads."""
+    if relation in ("child_minor", "child_adult", "child_adult_disabled"):
+        return True
+    if relation == "spouse" and sponsor_type == "eu_eea_ch":
+        return False
+    return partner_rules_apply(relation, sponsor_type)
+
+
 def durable_proof_matters(relation: str | None) -> bool:
     """Registered partners prove a durable relationship (FR-PART-1, DURABLE-OLD); spouses do not."""
     return relation in REGISTERED_PARTNERS

@@ -3,9 +3,12 @@ value, with the most questions each may be asked."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flows.interpret import SKIP
+from flows.questions import iter_questions
 from tests.flows.scripts import Script
 
 
@@ -171,6 +174,27 @@ JOINING_RESEARCHER: Script = {
     "family_checks": ["housing", "insurance"],
 }
 
+# A worker with a single permit for six years who asks for a long-term stay (issue 20).
+LONG_TERM_RESIDENT: Script = {
+    "nationalities": "Morocco",
+    "current_location": "belgium",
+    "card_type": "A-single-permit",
+    "card_expiry": "31/12/2027",
+    "purposes": ["long_term_status"],
+    "dob": "03/03/1985",
+    "years_worked_be": "6",
+    "residence_postcode": "9000",
+    "legal_residence_since": "01/09/2019",
+    "worked_in_region_months": "70",
+    "family_legally_resident": "no",
+    "longest_absence_months": "1",
+    "total_absence_months": "2",
+    "net_income_month": "2600",
+    "dependants": "0",
+    "ltr_insurance_ok": "yes",
+    "ltr_red_flags": "no",
+}
+
 PERSONAS: tuple[Persona, ...] = (
     Persona("single worker with a job offer", BRUSSELS_ENGINEER, target=10, before=12),
     # the family's timing (issue 20) is one question more: 16, the target is 15
@@ -184,3 +208,24 @@ PERSONAS: tuple[Persona, ...] = (
     # before issue 20 she was asked 17 questions and the result still missed 5 facts
     Persona("joining a relative with a child", JOINING_RESEARCHER, 14, 17, reached=15, passes_over=False),
 )
+
+DONT_KNOW = (None, "unknown", "unsure")
+
+
+def unanswerable_missing(answers: Mapping[str, Any], missing: list[str]) -> list[str]:
+    """The fields a result lists as missing although a question of the interview writes them and
+    the person did not answer it "I don't know" (issue 20's invariant: the list must be empty)."""
+    wrong = []
+    for name in missing:
+        writers = [q for q in iter_questions() if name in q.fields or name in q.answered_by]
+        if name == "members":
+            said = [value for member in answers.get("members") or [] for value in member.values()]
+        elif writers:
+            said = [
+                answers[field] for q in writers for field in (*q.fields, *q.answered_by) if field in answers
+            ]
+        else:
+            continue  # no question asks it
+        if not any(value in DONT_KNOW for value in said):
+            wrong.append(name)
+    return wrong

@@ -149,14 +149,13 @@ def test_typed_interview_reaches_a_summary_then_the_engine_result() -> None:
         "nationalities": ["IN"],
         "current_location": "abroad",
         "purposes": ["employee"],
-        "dob": "1990-04-12",
         "work_postcode": "1000",
         "employer_type": "belgian_employer",
         "qualification": "higher_ed_3y_plus",
         "salary_month_base": 4200.0,
         "contract_months": 0,
         "start_date": "2026-09-01",
-    }  # the Actiris list and the special categories change nothing for this Blue Card
+    }  # his age, the Actiris list and the special categories change nothing for this Blue Card
     chat.say("yes")
     assert chat.last.kind == "result"
     expected = assess(build_answers(chat.state), on=TODAY)
@@ -256,7 +255,11 @@ def test_change_from_the_summary_asks_only_what_the_change_made_necessary() -> N
     chat.say("India")  # now a third-country national: the employee block opens
     chat.play(BRUSSELS_WORKER)
     assert chat.state.current == SUMMARY
-    assert chat.asked[0] == "dob" and "current_location" not in chat.asked and "purposes" not in chat.asked
+    assert (
+        chat.asked[0] == "work_postcode"
+        and "current_location" not in chat.asked
+        and "purposes" not in chat.asked
+    )
     chat.change("nationalities")
     chat.say("France")
     assert chat.state.current == SUMMARY
