@@ -45,6 +45,34 @@ BRUSSELS_ENGINEER: Script = {
     "start_date": "01/09/2026",
 }
 
+# The Brussels engineer paid less (4 200 € a month) and born a little earlier.
+BRUSSELS_WORKER: Script = {**BRUSSELS_ENGINEER, "dob": "12/04/1990", "salary_month_base": "4200"}
+# The same worker bringing his wife and their child.
+BRUSSELS_FAMILY: Script = {
+    **BRUSSELS_WORKER,
+    "purposes": ["employee", "bring_family"],
+    "sponsor_type_self": "tcn_limited",
+    "sponsor_right_date": "01/10/2025",
+    "worker_visa_date": "15/11/2025",
+    "family_who": ["spouse", "child_minor"],
+    "family_dobs": "01/06/1992, 01/03/2015",
+    "family_nationality": "no",
+    "member_relation@0": "spouse",
+    "member_dob@0": "01/06/1992",
+    "member_nationality": "Morocco",
+    "member_relation_start_date@0": "20/05/2020",
+    "member_resident_with_sponsor": "no",
+    "member_more@0": "yes",
+    "member_relation@1": "child_minor",
+    "member_dob@1": "01/03/2015",
+    "member_more@1": "no",
+    "family_application_date": "01/04/2026",
+    "family_timing": "together",
+    "sponsor_net_income": "3500",
+    "income_source": "employment",
+    "family_checks": ["housing", "insurance"],
+}
+
 SPOUSE: Script = {
     "member_relation@0": "spouse",
     "member_dob@0": "15/06/1991",
@@ -193,6 +221,40 @@ LONG_TERM_RESIDENT: Script = {
     "dependants": "0",
     "ltr_insurance_ok": "yes",
     "ltr_red_flags": "no",
+}
+
+# An Indian engineer hired in Ghent who brings his wife, keyed by question id and option value.
+GHENT_ENGINEER: Script = {
+    "nationalities": {"en": "India", "fr": "Inde", "nl": "Indië"},
+    "current_location": "abroad",
+    "purposes": ["employee", "bring_family"],
+    "dob": "12/04/1990",
+    "work_postcode": "9000",
+    "employer_type": "belgian_employer",
+    "qualification": "higher_ed_3y_plus",
+    "job_is_highly_qualified": "yes",
+    "salary_year": "65000",
+    "contract_months": "0",
+    "shortage_fl": "neither",
+    "special": ["none"],
+    "start_date": "01/09/2026",
+    "sponsor_type_self": "tcn_limited",
+    "sponsor_right_date": "01/10/2026",
+    "worker_visa_date": SKIP,
+    "family_who": ["spouse"],
+    "family_dobs": "01/06/1992",
+    "family_nationality": "no",
+    "member_relation": "spouse",
+    "member_dob": "01/06/1992",
+    "member_nationality": {"en": "Morocco", "fr": "Maroc", "nl": "Marokko"},
+    "member_relation_start_date": "20/05/2020",
+    "member_resident_with_sponsor": "no",
+    "member_more": "no",
+    "family_application_date": "01/11/2026",
+    "family_timing": "together",
+    "sponsor_net_income": "3500",
+    "income_source": "employment",
+    "family_checks": ["housing", "insurance"],
 }
 
 PERSONAS: tuple[Persona, ...] = (

@@ -26,6 +26,7 @@ from flows.dialogue import (
 from flows.machine import current_ref
 from flows.questions import BLOCK_OF, QUESTIONS
 from flows.session import RESULT, SUMMARY, SessionState, build_answers
+from tests.flows.personas import BRUSSELS_FAMILY, BRUSSELS_WORKER
 from tests.flows.scripts import Script, scripted_answer, typed_line
 
 TODAY = date(2026, 3, 1)
@@ -97,48 +98,6 @@ class Chat:
 
     def message_keys(self) -> list[str]:
         return [message.key for reply in self.turn.replies for message in reply.messages]
-
-
-# A worker from India coming to Brussels.
-BRUSSELS_WORKER: Script = {
-    "nationalities": "India",
-    "current_location": "abroad",
-    "purposes": ["employee"],
-    "dob": "12/04/1990",
-    "work_postcode": "1000",
-    "employer_type": "belgian_employer",
-    "qualification": "higher_ed_3y_plus",
-    "salary_month_base": "4200",
-    "contract_months": "0",
-    "shortage_bxl": "no",
-    "special": ["none"],
-    "start_date": "01/09/2026",
-}
-# The same worker bringing his wife and their child.
-BRUSSELS_FAMILY: Script = {
-    **BRUSSELS_WORKER,
-    "purposes": ["employee", "bring_family"],
-    "sponsor_type_self": "tcn_limited",
-    "sponsor_right_date": "01/10/2025",
-    "worker_visa_date": "15/11/2025",
-    "family_who": ["spouse", "child_minor"],
-    "family_dobs": "01/06/1992, 01/03/2015",
-    "family_nationality": "no",
-    "member_relation@0": "spouse",
-    "member_dob@0": "01/06/1992",
-    "member_nationality": "Morocco",
-    "member_relation_start_date@0": "20/05/2020",
-    "member_resident_with_sponsor": "no",
-    "member_more@0": "yes",
-    "member_relation@1": "child_minor",
-    "member_dob@1": "01/03/2015",
-    "member_more@1": "no",
-    "family_application_date": "01/04/2026",
-    "family_timing": "together",
-    "sponsor_net_income": "3500",
-    "income_source": "employment",
-    "family_checks": ["housing", "insurance"],
-}
 
 
 def test_typed_interview_reaches_a_summary_then_the_engine_result() -> None:
