@@ -178,6 +178,16 @@ def family(f: Situation) -> bool:
     return bool({"bring_family", "join_family"} & f.purposes)
 
 
+def renewing_family_residence(f: Situation) -> bool:
+    """Renewal questions (rules.md §3.2 RN-1…RN-4): the person renews a family residence held."""
+    return f.renews_family_residence
+
+
+def holds_limited_card_or_renews(f: Situation) -> bool:
+    """The card's expiry: a limited card, or a family card being renewed (the F card too)."""
+    return holds_limited_card(f) or f.renews_family_residence
+
+
 def long_term_only(f: Situation) -> bool:
     """EU long-term status also needs health insurance and no public-order threat (§2.13); with a
     family, the family questions ask it for everyone."""

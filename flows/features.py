@@ -21,6 +21,7 @@ from bot.engine import (
     nat_group,
     paid_a_salary,
     region_from,
+    renewal_questions_matter,
 )
 
 # Card classes that give a limited stay (rules.md §2.2 R0-3…R0-5; the grouping is the engine's).
@@ -92,6 +93,12 @@ class Situation:
     @property
     def mobility_programme(self) -> bool | None:
         return self.answers.get("mobility_programme")
+
+    @property
+    def renews_family_residence(self) -> bool:
+        """The person lives in Belgium on a family card and asks about it: a renewal (the engine's
+        predicate, rules.md §3.2 RN-1…RN-4)."""
+        return renewal_questions_matter(self.purposes, self.location, self.answers.get("card_type"))
 
     @property
     def user_is_sponsor(self) -> bool:
@@ -191,6 +198,7 @@ FEATURES: tuple[str, ...] = (
     "hosting_agreement",
     "graduated_be",
     "mobility_programme",
+    "renews_family_residence",
     "user_is_sponsor",
     "implied_sponsor_type",
     "sponsor_type",

@@ -11,7 +11,8 @@ pure (no I/O beyond its packaged data) and imports nothing outside ``bot.engine`
   applies to every answers (:func:`with_derived_fields`).
 - Facts the dialogue and the store share with the rules: card groupings (:data:`CARD_CLASS`),
   the region of the place of work (:func:`region_from`), whether a region's salary thresholds are
-  monthly or yearly (:data:`SALARY_PERIOD`), nationality groups (:func:`nat_group`).
+  monthly or yearly (:data:`SALARY_PERIOD`), nationality groups (:func:`nat_group`), and when the
+  renewal questions matter (:func:`renewal_questions_matter`).
 - Data: the dated thresholds table, the source register, the legal constants, the next-steps
   catalogue, and the engine's configurable readings.
 - Rules packs (bot/rules): the table in force (:func:`active_table`, :func:`use_table`) and the
@@ -26,6 +27,7 @@ from bot.engine.answers import (
     Answers,
     CardType,
     EmployerType,
+    GrantedUnder,
     IctRole,
     IncomeSource,
     Lang,
@@ -53,6 +55,7 @@ from bot.engine.assessment import (
     FamilyResult,
     MemberResult,
     NextStep,
+    Renewal,
     Review,
     RouteCode,
     RouteResult,
@@ -96,6 +99,7 @@ from bot.engine.derive import (
     region_of_postcode,
 )
 from bot.engine.family import evaluate_family
+from bot.engine.family_renewal import RENEWABLE_FAMILY_CARDS, renewal_questions_matter
 from bot.engine.family_rules import renewal_rule_set
 from bot.engine.message import Message, ParamValue, msg
 from bot.engine.needs import (
@@ -135,6 +139,7 @@ __all__ = [
     "LIMITED_STAY_CARDS",
     "LIMITED_STAY_PURPOSES",
     "REGIONS",
+    "RENEWABLE_FAMILY_CARDS",
     "ROUTE_CODES",
     "ROUTE_STATUSES",
     "SALARY_FIELD",
@@ -156,6 +161,7 @@ __all__ = [
     "FamilyResult",
     "FamilyTiming",
     "Findings",
+    "GrantedUnder",
     "IctRole",
     "IncomeSource",
     "Lang",
@@ -171,6 +177,7 @@ __all__ = [
     "Qualification",
     "Region",
     "Relation",
+    "Renewal",
     "Review",
     "RouteCode",
     "RouteResult",
@@ -219,6 +226,7 @@ __all__ = [
     "read_threshold_rows",
     "region_from",
     "region_of_postcode",
+    "renewal_questions_matter",
     "renewal_rule_set",
     "shift",
     "source_register",
