@@ -13,6 +13,7 @@ from bot.engine.cards import LIMITED_STAY_CARDS, UNLIMITED_STAY_CARDS
 from bot.engine.context import Findings
 from bot.engine.cutoff import is_recorded, uncertain_near_cutoff
 from bot.engine.derive import implied_sponsor_type, nat_group
+from bot.engine.family_renewal import renewal_questions_matter
 from bot.engine.family_rules import REFORM_DAY, TRANSITION_END_DAY, SponsorGroup
 from bot.engine.message import Message, msg
 
@@ -174,8 +175,9 @@ def identify_sponsor(answers: Answers, routes: list[RouteResult], findings: Find
     else:
         join_reasons.append(msg("family.sponsor.joined", type_key=f"family.sponsor_type.{sponsor_type}"))
     join_category: Category | None = answers.sponsor_category
-    if sponsor_type == "tcn_limited" and join_category is None:
-        findings.need("sponsor_category")
+    renewing = renewal_questions_matter(answers.purposes, answers.current_location, answers.card_type)
+    if sponsor_type == "tcn_limited" and join_category is None and not renewing:
+        findings.need("sponsor_category")  # the ex-officio visa (EX-2); a renewal needs no visa
     return Sponsor(
         is_respondent=False,
         type=sponsor_type,
