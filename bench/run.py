@@ -438,6 +438,14 @@ async def echo(mode: Mode, args: argparse.Namespace, workdir: Path) -> dict[str,
     return out
 
 
+def interview_ratio(results: dict[str, Any], mode: str) -> str:
+    """Whole-interview updates/s over the bare echo's, both measured in this run (issue 20)."""
+    run = results["guichet"][mode]["interviews"]
+    if "error" in run:
+        return "stalled"
+    return f"{run['per_s'] / results['echo'][mode]['saturation_echo']['per_s']:.2f}"
+
+
 def table(results: dict[str, Any]) -> str:
     """The results as a plain-text table (guichet and echo side by side per mode)."""
     g, e = results["guichet"], results["echo"]
@@ -486,6 +494,7 @@ def table(results: dict[str, Any]) -> str:
 
     row("full interviews, updates/s", lambda m: full(m, False))
     row("full interviews, interviews/s", lambda m: full(m, True))
+    row("full interviews / bare echo, same run (target >= 0.7)", lambda m: interview_ratio(results, m))
     rate = g["polling"]["latency"]["offered_per_s"]
     for p in ("p50", "p90", "p99"):
         rows.append(

@@ -7,14 +7,17 @@ it asks the engine's public predicates rather than restating the rule.
 
 from __future__ import annotations
 
-from bot.engine import SALARY_PERIOD
-from flows.features import (
-    DURABLE_PROOF,
-    DURABLE_RELATIONSHIP_SPONSORS,
-    LIMITED_STAY_CLASSES,
-    PARTNERS,
-    Situation,
+from bot.engine import (
+    SALARY_PERIOD,
+    age_matters,
+    durable_proof_matters,
+    implied_income_source,
+    partner_rules_apply,
 )
+from bot.engine import (
+    dependency_matters as engine_dependency_matters,
+)
+from flows.features import LIMITED_STAY_CLASSES, Situation
 
 
 def is_tcn(f: Situation) -> bool:
@@ -202,11 +205,24 @@ def bringing_family(f: Situation) -> bool:
 
 
 def family_listed(f: Situation) -> bool:
-    return bringing_family(f) and f.family_listed
+    """Who comes has been said at once (bringing family, or joining a relative)."""
+    return family(f) and f.family_listed
+
+
+def family_ages_matter(f: Situation) -> bool:
+    """The dates of birth of the family listed, unless no one's age counts (the engine's
+    :func:`bot.engine.age_matters`: a spouse of an EU citizen has no age limit, rules.md WHO-EU)."""
+    return family_listed(f) and any(age_matters(relation, f.sponsor_type) for relation in f.listed)
 
 
 def family_joining(f: Situation) -> bool:
     return family(f) and not f.user_is_sponsor
+
+
+def joining_at_once(f: Situation) -> bool:
+    """A person joining a relative says at once who would join (they included), like a person
+    bringing family (:func:`bringing_family`)."""
+    return family_joining(f)
 
 
 def tcn_sponsor_self(f: Situation) -> bool:
@@ -216,12 +232,12 @@ def tcn_sponsor_self(f: Situation) -> bool:
 
 
 def sponsor_has_right_date(f: Situation) -> bool:
-    """The date the sponsor's right of residence started, unless it is still to come (the family
-    applies together with the person)."""
+    """The date the sponsor's right of residence started, unless it is still to come (a person
+    coming from abroad with their family)."""
     return (
         family(f)
         and f.sponsor_type in ("tcn_limited", "tcn_unlimited", "eu_eea_ch")
-        and not f.applies_together
+        and not f.coming_with_family
     )
 
 
@@ -230,13 +246,19 @@ def limited_sponsor(f: Situation) -> bool:
 
 
 def worker_visa_issued(f: Situation) -> bool:
-    """The worker's visa date (ex-officio window), unless the family applies together with them."""
-    return limited_sponsor(f) and not f.applies_together
+    """The worker's visa date (ex-officio window), unless it is still to come (a person coming from
+    abroad with their family says instead when the family applies: :func:`family_timing_asked`)."""
+    return limited_sponsor(f) and not f.coming_with_family
+
+
+def family_timing_asked(f: Situation) -> bool:
+    """A person coming from abroad with their family: with them, within 6 months, or later."""
+    return bringing_family(f) and f.coming_with_family
 
 
 def application_date_unknown(f: Situation) -> bool:
     """The family's application date, unless it is the person's own: applying together from abroad,
-    it is taken as the start date (see :func:`flows.session.derived_answers`)."""
+    it is taken as the start date (the engine's derivation, :func:`bot.engine.derived_fields`)."""
     return family(f) and not (f.applies_together and f.start_known)
 
 
@@ -253,26 +275,30 @@ def income_test(f: Situation) -> bool:
 def income_source_unknown(f: Situation) -> bool:
     """Where the income comes from, unless the person brings family and is paid a salary (coming to
     work for an employer, or holding a single permit or a Blue Card)."""
-    return income_test(f) and not (f.user_is_sponsor and f.salaried)
+    answers = f.answers
+    implied = implied_income_source(
+        answers.get("purposes"), answers.get("card_type"), f.user_is_sponsor, answers.get("sponsor_category")
+    )
+    return income_test(f) and implied is None
 
 
 def may_live_with_sponsor(f: Situation) -> bool:
     """Whether a member already lives legally with the sponsor in Belgium: not asked of a person who
-    is abroad and brings their family (nobody lives with them in Belgium yet)."""
-    return not (f.user_is_sponsor and f.location == "abroad")
+    is abroad (they describe who comes with them: nobody lives with them in Belgium yet, and those
+    who join a relative from abroad are not living with that relative)."""
+    return f.location != "abroad"
 
 
 def partner_can_come(f: Situation) -> bool:
-    """A spouse or partner who can join; an unregistered partner only joins a Belgian or EU citizen
-    (rules.md FR-PART-3: for a third-country sponsor they are not a family member)."""
-    if f.relation == "partner_unregistered":
-        return f.sponsor_type in DURABLE_RELATIONSHIP_SPONSORS
-    return f.relation in PARTNERS
+    """A spouse or partner whom the partner rules apply to (age, relationship, waiting period); an
+    unregistered partner goes to an adviser whatever their story (the engine's
+    :func:`bot.engine.partner_rules_apply`, rules.md FR-PART-3)."""
+    return partner_rules_apply(f.relation, f.sponsor_type)
 
 
 def durable_proof(f: Situation) -> bool:
     """Partners who are not married prove a durable relationship (rules.md F6)."""
-    return partner_can_come(f) and f.relation in DURABLE_PROOF
+    return partner_can_come(f) and durable_proof_matters(f.relation)
 
 
 def short_cohabitation(f: Situation) -> bool:
@@ -284,5 +310,7 @@ def meetings_needed(f: Situation) -> bool:
 
 
 def dependency_matters(f: Situation) -> bool:
-    """Adult descendants and ascendants of Belgians / EU citizens must be dependent (FR-CH-4)."""
-    return f.relation in ("child_adult", "parent", "other") and f.sponsor_type in ("belgian", "eu_eea_ch")
+    """Whether the member depends on the sponsor changes the outcome (the engine's
+    :func:`bot.engine.dependency_matters`: adult descendants, disabled ones included, and ascendants
+    of Belgians / EU citizens, FR-CH-4; a member already living with the sponsor)."""
+    return engine_dependency_matters(f.relation, f.sponsor_type, resident=f.resident)

@@ -1,5 +1,6 @@
-"""Mermaid diagrams of the interview, one per question block, generated from the declaration in
-:mod:`flows.questions` (committed in docs/flow/; a test fails when they are out of date).
+"""Mermaid diagrams of the interview, one per question block, generated from the shared machine
+(:func:`flows.machine.machine`): the order in which ``advance`` tries the questions and the guard of
+each (committed in docs/flow/; a test fails when they are out of date).
 
 Run ``python -m flows.diagram`` to rewrite docs/flow/*.md after changing a question.
 """
@@ -7,11 +8,13 @@ Run ``python -m flows.diagram`` to rewrite docs/flow/*.md after changing a quest
 from __future__ import annotations
 
 import sys
+from functools import cache
 from pathlib import Path
 
-from flows.features import always
+from flows.machine import machine
 from flows.question_types import BlockName, Group, Question
 from flows.questions import BLOCKS
+from flows.session import PREFILL
 
 TITLES: dict[BlockName, str] = {
     "A": "Block A — about the person",
@@ -38,10 +41,22 @@ def _node(question: Question) -> str:
     return f'    {question.id}["{label}"]'
 
 
+@cache
+def guards() -> dict[str, str]:
+    """Each question's guard on the machine's ``advance`` transitions (the first pass), by name."""
+    names: dict[str, str] = {}
+    for transition in machine().events["advance"].transitions[PREFILL]:
+        dest = str(transition.dest)
+        if dest not in names:
+            names[dest] = ", ".join(getattr(c.func, "__name__", str(c.func)) for c in transition.conditions)
+    return names
+
+
 def _edge(source: str, question: Question) -> str:
-    if question.condition is always:
+    guard = guards()[question.id]
+    if guard in ("", "always"):
         return f"    {source} --> {question.id}"
-    return f"    {source} -->|if {question.condition.__name__}| {question.id}"
+    return f"    {source} -->|if {guard}| {question.id}"
 
 
 def block_diagram(name: BlockName) -> str:
@@ -75,9 +90,10 @@ def block_document(name: BlockName) -> str:
     """The Markdown page holding one block's diagram."""
     return (
         f"# {TITLES[name]}\n\n"
-        "Generated from `flows/questions.py` by `python -m flows.diagram`; do not edit by hand.\n"
-        "A question is asked only when the condition on its incoming edge holds and it is still\n"
-        "unanswered; otherwise the interview passes on to the next one.\n\n"
+        "Generated from the interview's state machine (`flows/machine.py`, built from\n"
+        "`flows/questions.py`) by `python -m flows.diagram`; do not edit by hand. From any question,\n"
+        "`advance` tries the questions in this order and takes the first whose guard holds: the\n"
+        "condition on its incoming edge, still unanswered, and (where marked) able to change the result.\n\n"
         f"```mermaid\n{block_diagram(name)}```\n"
     )
 

@@ -63,6 +63,7 @@ def decode_family_checks(scope: Mapping[str, Any]) -> list[str]:
 # --- the family at once (a person bringing family) ------------------------------------------------
 
 RELATIONS: tuple[str, ...] = get_args(Relation)
+ONE_BY_ONE = "one_by_one"  # a person joining a relative may describe each member in turn
 
 
 def _in_family_order(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -73,7 +74,10 @@ def _in_family_order(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def list_family(
     value: Any, members: list[dict[str, Any]], answers: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
-    """One member per relation ticked; members already described keep what they said."""
+    """One member per relation ticked; members already described keep what they said (with
+    :data:`ONE_BY_ONE` ticked, the person describes them one by one)."""
+    if ONE_BY_ONE in value:
+        return [dict(member) for member in members]
     kept = [dict(member) for member in members if member.get("relation") in value]
     present = {member["relation"] for member in kept}
     return _in_family_order(kept + [{"relation": r} for r in RELATIONS if r in value and r not in present])

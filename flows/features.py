@@ -12,32 +12,20 @@ from typing import Any, Literal
 from bot.engine import (
     CARD_CLASS,
     LIMITED_STAY_CARDS,
-    UNLIMITED_STAY_CARDS,
     CardClass,
     NatGroup,
     Region,
+    constants,
+    family_timing_matters,
+    implied_sponsor_type,
     nat_group,
+    paid_a_salary,
     region_from,
     renewal_questions_matter,
 )
 
 # Card classes that give a limited stay (rules.md §2.2 R0-3…R0-5; the grouping is the engine's).
 LIMITED_STAY_CLASSES: frozenset[CardClass] = frozenset(CARD_CLASS[card] for card in LIMITED_STAY_CARDS)
-PARTNERS: frozenset[str] = frozenset(
-    {"spouse", "partner_registered_equivalent", "partner_registered_other", "partner_unregistered"}
-)
-DURABLE_PROOF: frozenset[str] = PARTNERS - {"spouse"}
-# The stay a residence card gives its holder, as a family sponsor (rules.md §3.1).
-STAY_OF_CARD: dict[str, str] = {
-    **dict.fromkeys(LIMITED_STAY_CARDS, "tcn_limited"),
-    **dict.fromkeys(UNLIMITED_STAY_CARDS, "tcn_unlimited"),
-}
-# Coming for one of these gives a third-country national a limited stay (an A or H card).
-LIMITED_STAY_PURPOSES: frozenset[str] = frozenset(
-    {"employee", "self_employed", "study", "research", "job_search_after_graduation"}
-)
-# Sponsors whose unregistered partner can come on a durable relationship (rules.md FR-PART-3).
-DURABLE_RELATIONSHIP_SPONSORS: frozenset[str] = frozenset({"belgian", "eu_eea_ch"})
 YearsBand = Literal["lt2", "2to4", "ge4"]
 
 
@@ -124,16 +112,8 @@ class Situation:
         coming to work, study or do research (a limited stay, rules.md §3.1)."""
         if not self.user_is_sponsor:
             return None
-        if self.nat in ("BE", "EU"):
-            return {"BE": "belgian", "EU": "eu_eea_ch"}[self.nat]
-        if self.nat != "TCN":
-            return None
-        card = self.answers.get("card_type")
-        if card in STAY_OF_CARD:
-            return STAY_OF_CARD[card]
-        if card in (None, "none") and self.purposes & LIMITED_STAY_PURPOSES:
-            return "tcn_limited"
-        return None
+        answers = self.answers
+        return implied_sponsor_type(answers.get("nationalities"), answers.get("card_type"), self.purposes)
 
     @property
     def sponsor_type(self) -> str | None:
@@ -147,14 +127,25 @@ class Situation:
     @property
     def salaried(self) -> bool:
         """Coming to work for an employer, or holding a single permit or a Blue Card: paid a salary."""
-        return self.works_as_employee or self.card_class == "limited_work"
+        return paid_a_salary(self.purposes, self.answers.get("card_type"))
+
+    @property
+    def coming_with_family(self) -> bool:
+        """The person is abroad and brings their family: no permit of theirs is granted nor visa
+        issued yet (the engine reads those dates as still to come, rules.md §3.2 RS-T3, §3.6 EX-3),
+        and when the family applies decides the ex-officio visa (EX-4)."""
+        return family_timing_matters(self.user_is_sponsor, self.location)
+
+    @property
+    def timing(self) -> str | None:
+        """When the family applies: with the person, within 6 months of their visa, or later."""
+        return self.answers.get("family_timing")
 
     @property
     def applies_together(self) -> bool:
-        """The person is abroad and brings their family: the family applies with them, before any
-        permit of theirs is granted or any visa issued (the engine reads the dates as still to come,
-        rules.md §3.2 RS-T3 and §3.6 EX-3, EX-4)."""
-        return self.user_is_sponsor and self.location == "abroad"
+        """The family applies together with the person coming from abroad: its application date is
+        the person's start date (the engine's derivation, :func:`bot.engine.applies_with_worker`)."""
+        return self.coming_with_family and self.timing in (None, "together")
 
     @property
     def start_known(self) -> bool:
@@ -162,17 +153,28 @@ class Situation:
 
     @property
     def family_listed(self) -> bool:
-        """The person bringing family has said who would come (question ``family_who``)."""
-        return "_family_who" in self.answers
+        """The person has said at once who would come (questions ``family_who``, ``family_who_joining``)."""
+        return bool(set(self.answers.get("_family_who") or ()) - {"one_by_one"})
+
+    @property
+    def listed(self) -> frozenset[str]:
+        """The relations ticked when the family was listed at once."""
+        return frozenset(self.answers.get("_family_who") or ()) - {"one_by_one"}
 
     @property
     def relation(self) -> str | None:
         return self.member.get("relation")
 
     @property
+    def resident(self) -> bool:
+        """The member already lives legally with the sponsor in Belgium."""
+        return self.member.get("resident_with_sponsor") is True
+
+    @property
     def cohabited_a_year(self) -> bool | None:
+        """Lived together long enough to prove a durable relationship that way (rules.md P59)."""
         months = self.member.get("cohabitation_months")
-        return None if months is None else months >= 12
+        return None if months is None else months >= constants()["DURABLE_COHABITATION"].field_value("count")
 
     @property
     def common_child(self) -> bool | None:
@@ -202,10 +204,14 @@ FEATURES: tuple[str, ...] = (
     "sponsor_type",
     "works_as_employee",
     "salaried",
+    "coming_with_family",
+    "timing",
     "applies_together",
     "start_known",
     "family_listed",
+    "listed",
     "relation",
+    "resident",
     "cohabited_a_year",
     "common_child",
 )

@@ -1,21 +1,27 @@
-"""Routing: where the interview goes next, computed from the declaration in :mod:`flows.questions`,
-and one shared ``transitions`` machine that admits only the declared moves.
+"""Routing: one shared ``transitions`` machine built from the declaration in :mod:`flows.questions`,
+whose guards are the questions' conditions, so that what the machine allows is what the interview
+does (issue 20).
 
-The machine's states are the question ids plus ``prefill`` (confirm an HR invite's facts),
-``summary`` and ``result``. It is built once; a move is checked by wrapping the saved state in a throw-away
-:class:`Walker` (``add_model`` with ``initial=<saved state>``, trigger, ``remove_model``), so no
-session lives in memory between events; each distinct move's verdict is remembered.
+The states are the question ids plus ``prefill`` (confirm an HR invite's facts), ``summary`` and
+``result``. ``advance`` holds, from every question state, one transition per question in flow order
+(member questions through their group), guarded by "its condition holds, it is unanswered and its
+answer can still change the result" (:mod:`flows.relevance`), twice (the second time checked against
+every answer), then the summary: the machine takes the first whose guard passes. The other triggers
+(back, change, reopen, finish, restart) are declared moves whose target the dialogue chooses.
+One :class:`Router` model serves every session, under a lock, so no session lives in memory
+between events.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Any
 
-from transitions import Machine, MachineError
+from transitions import Machine
 
 from bot.engine import today_in_brussels
 from flows.features import Situation
@@ -28,41 +34,120 @@ QUESTION_STATES: tuple[str, ...] = tuple(QUESTIONS)
 STATES: tuple[str, ...] = (PREFILL, *QUESTION_STATES, SUMMARY, RESULT)
 TRIGGERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # trigger: (sources, destinations)
-    "advance": ((PREFILL, *QUESTION_STATES), (*QUESTION_STATES, SUMMARY)),
+    "advance": ((PREFILL, *QUESTION_STATES), (PREFILL, *QUESTION_STATES, SUMMARY)),
     "back": ((*QUESTION_STATES, SUMMARY), (PREFILL, *QUESTION_STATES)),
     "reopen": ((RESULT,), (SUMMARY,)),
     "change": ((SUMMARY, RESULT), QUESTION_STATES),
     "finish": ((SUMMARY,), (RESULT,)),
     "restart": (STATES, (PREFILL, *QUESTION_STATES)),
 }
+PASSES: tuple[bool, ...] = (False, True)  # what is known before each question, then every answer
 
 
 class IllegalMove(Exception):
     """The machine does not allow this move from the current state."""
 
 
-class Walker:
-    """The plain model the shared machine drives for the length of one event."""
+class Router:
+    """The model the shared machine drives for one ``advance``: the session, the day, and what the
+    group's guard found (the member a member question is about)."""
 
     def __init__(self) -> None:
-        self.state: str = ""
+        self.state: str = PREFILL
+        self.session = SessionState(lang="en", current=PREFILL)
+        self.day = date.today()
+        self.member_index: int | None = None
+        self._group_found: dict[bool, Position | None] = {}
 
-    @staticmethod
-    def heading_to(dest: str) -> Any:
-        def check(target: str) -> bool:
-            return target == dest
+    def prepare(self, session: SessionState, day: date) -> None:
+        self.session, self.day, self.member_index, self._group_found = session, day, None, {}
 
-        return check
+    def prefill_pending(self) -> bool:
+        return self.session.prefill_status == "pending"
+
+    def opens(self, question: Question, everything: bool) -> bool:
+        """Guard of a top-level question: its condition holds, it is unanswered and worth asking."""
+        answers = self.session.answers
+        return (
+            question.condition(Situation(answers))
+            and not question.answered_in(answers)
+            and worth_asking(question, self.session, None, self.day, everything=everything)
+        )
+
+    def group_opens(self, group: Group, question: Question, everything: bool) -> bool:
+        """Guard of a member question: the group applies and this is the first open one."""
+        if everything not in self._group_found:
+            found = None
+            if group.condition(Situation(self.session.answers)):
+                found = _group_position(group, self.session, _asker(self.day, everything=everything))
+            self._group_found[everything] = found
+        found = self._group_found[everything]
+        if found is None or found.state != question.id:
+            return False
+        self.member_index = found.member_index
+        return True
+
+
+Guard = Callable[..., bool]
+
+
+def _question_guard(question: Question, everything: bool) -> Guard:
+    def guard(router: Router) -> bool:
+        return router.opens(question, everything)
+
+    guard.__name__ = question.condition.__name__  # what the diagram shows on the edge
+    return guard
+
+
+def _member_guard(group: Group, question: Question, everything: bool) -> Guard:
+    def guard(router: Router) -> bool:
+        return router.group_opens(group, question, everything)
+
+    guard.__name__ = question.condition.__name__
+    return guard
+
+
+def _prefill_guard(router: Router) -> bool:
+    return router.prefill_pending()
+
+
+def advance_transitions() -> list[tuple[str, Guard | None]]:
+    """(destination, guard) in the order the machine tries them from any question: an invite to
+    confirm, the flow (member questions through their group), the flow again checked against every
+    answer, then the summary."""
+    out: list[tuple[str, Guard | None]] = [(PREFILL, _prefill_guard)]
+    for everything in PASSES:
+        for step in FLOW:
+            if isinstance(step, Group):
+                out += [(q.id, _member_guard(step, q, everything)) for q in (*step.questions, step.more)]
+            else:
+                out.append((step.id, _question_guard(step, everything)))
+    out.append((SUMMARY, None))
+    return out
 
 
 @cache
 def machine() -> Machine:
     """The one machine for every session (built on first use)."""
     shared = Machine(model=None, states=list(STATES), initial=PREFILL, auto_transitions=False)
+    sources, _ = TRIGGERS["advance"]
+    for dest, guard in advance_transitions():
+        shared.add_transition("advance", list(sources), dest, conditions=[guard] if guard else [])
     for trigger, (sources, dests) in TRIGGERS.items():
-        for dest in dests:
-            shared.add_transition(trigger, list(sources), dest, conditions=[Walker.heading_to(dest)])
+        if trigger != "advance":
+            for dest in dests:
+                shared.add_transition(trigger, list(sources), dest)
     return shared
+
+
+_ROUTER = Router()
+_ROUTER_LOCK = threading.Lock()
+
+
+@cache
+def _router_added() -> bool:
+    machine().add_model(_ROUTER, initial=PREFILL)
+    return True
 
 
 def move(current: str, trigger: str, target: str) -> str:
@@ -74,24 +159,11 @@ def move(current: str, trigger: str, target: str) -> str:
 
 @cache
 def is_declared_move(current: str, trigger: str, target: str) -> bool:
-    """Whether the shared machine takes ``trigger`` from ``current`` to ``target``.
-
-    The machine is fixed once built and its transitions have no side effects, so the answer for a
-    given move never changes: each distinct move is run through the machine once, then remembered
-    (``add_model`` visits every state, which made it most of a turn's dialogue time).
-    """
+    """Whether the shared machine has a ``trigger`` transition from ``current`` to ``target``."""
     shared = machine()
-    if current not in shared.states:
+    if current not in shared.states or target not in shared.states or trigger not in shared.events:
         return False
-    walker = Walker()
-    shared.add_model(walker, initial=current)
-    try:
-        moved = walker.trigger(trigger, target=target)  # type: ignore[attr-defined]
-    except (MachineError, AttributeError):
-        return False
-    finally:
-        shared.remove_model(walker)
-    return bool(moved) and walker.state == target
+    return bool(shared.get_transitions(trigger, current, target))
 
 
 # --- where next ---------------------------------------------------------------------------------
@@ -157,21 +229,22 @@ def _group_position(group: Group, state: SessionState, asks: Asks) -> Position |
 
 
 def next_position(state: SessionState, today: date | None = None) -> Position:
-    """The first question whose condition holds, that is unanswered and whose answer can still
-    change the result (:mod:`flows.relevance`, as of ``today``); else the summary.
+    """Where ``advance`` leads: the shared machine takes its first transition whose guard holds
+    (the first question whose condition holds, that is unanswered and whose answer can still change
+    the result as of ``today``; else the summary).
 
     A question passed over because nothing known before it made it matter is checked once more,
     against every answer, before the summary: a later answer (a young spouse, say) may make it
     matter after all, and it is then asked.
     """
-    if state.prefill_status == "pending":
-        return Position(PREFILL)
     day = today or today_in_brussels()
-    for everything in (False, True):
-        found = _first_open(state, _asker(day, everything=everything))
-        if found is not None:
-            return found
-    return Position(SUMMARY)
+    source = state.current if state.current in TRIGGERS["advance"][0] else PREFILL
+    with _ROUTER_LOCK:
+        _router_added()
+        _ROUTER.prepare(state, day)
+        machine().set_state(source, model=_ROUTER)
+        _ROUTER.advance(router=_ROUTER)  # type: ignore[attr-defined]
+        return Position(_ROUTER.state, _ROUTER.member_index if _ROUTER.state in MEMBER_QUESTIONS else None)
 
 
 def _asker(day: date, *, everything: bool) -> Asks:
@@ -179,19 +252,6 @@ def _asker(day: date, *, everything: bool) -> Asks:
         return worth_asking(question, state, index, day, everything=everything)
 
     return asks
-
-
-def _first_open(state: SessionState, asks: Asks) -> Position | None:
-    facts = Situation(state.answers)
-    for step in FLOW:
-        if isinstance(step, Group):
-            if step.condition(facts):
-                found = _group_position(step, state, asks)
-                if found is not None:
-                    return found
-        elif step.condition(facts) and not step.answered_in(state.answers) and asks(step, state, None):
-            return Position(step.id)
-    return None
 
 
 def is_live(position: Position, state: SessionState) -> bool:

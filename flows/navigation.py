@@ -40,7 +40,9 @@ def answer(
         state.answers.update(writes)
         turn.new_answers += list(writes.items()) + [(name, None) for name in replaced]
         if question.members_update is not None:
-            state.answers["members"] = question.members_update(value, state.members, state.answers)
+            members = question.members_update(value, state.members, state.answers)
+            if members or "members" in state.answers:  # none listed: the group describes them in turn
+                state.answers["members"] = members
             turn.new_answers.append(("members", [dict(member) for member in state.members]))
     state.history = [entry for entry in state.history if entry != ref] + [ref]
     turn.new_answers += [(name, None) for name in prune(state)]

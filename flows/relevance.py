@@ -85,13 +85,17 @@ MEMBER_ORDER = tuple(question.id for question in GROUPS["members"].questions)
 
 
 def fingerprint(assessment: Assessment) -> Fingerprint:
-    """What the person acts on: route and status, each member's outcome, steps and dates, reviews."""
+    """What the person acts on: route and status, each member's outcome (and whether they have a
+    right of their own as an EU national), steps and dates, reviews."""
     chosen = next((route.status for route in assessment.routes if route.code == assessment.route_code), None)
     return (
         assessment.route_code,
         chosen,
         assessment.family.outcome,
-        tuple((m.relation, m.outcome, m.eligible_from) for m in assessment.family.members),
+        # an EU national in the family has a right of their own (NAT-EU): other steps, no family visa
+        tuple(
+            (m.relation, m.outcome, m.eligible_from, "NAT-EU" in m.rules) for m in assessment.family.members
+        ),
         tuple((step.code, step.due) for step in assessment.next_steps),
         tuple(sorted(review.code for review in assessment.review)),
     )
@@ -143,13 +147,36 @@ def typical_spouse(known: dict[str, Any], today: date) -> dict[str, Any]:
 
 
 def known_now(question: Question, state: SessionState, member_index: int | None) -> dict[str, Any]:
-    """Every answer given so far (for the last check before the summary)."""
+    """Every answer given so far (for the last check before the summary). The member questions
+    passed over (but this one) are taken as answered with their first sample, so that facts the
+    engine needs together are not each passed over because another is unknown."""
     known = _copy(state.answers)
     if question.id in MEMBER_QUESTIONS and member_index is not None:
         members = known.setdefault("members", [])
         while len(members) <= member_index:
             members.append({})
+    if "members" in known:
+        probed = _member_fields_written(question, known)
+        for index, member in enumerate(known["members"]):
+            for other in GROUPS["members"].questions:
+                if (other is question and index == member_index) or not other.only_if_it_matters:
+                    continue
+                if other.field in probed:
+                    continue
+                if not other.answered_in(member) and other.condition(Situation(known, member)):
+                    samples = other.sample_values()
+                    if samples and samples[0] is not None:
+                        member.update(other.writes(samples[0]))
     return known
+
+
+def _member_fields_written(question: Question, known: dict[str, Any]) -> frozenset[str]:
+    """The member fields a question describing the family at once writes (for its first sample)."""
+    samples = question.sample_values()
+    if question.members_update is None or not samples:
+        return frozenset()
+    members = question.members_update(samples[0], _copy({"m": known["members"]})["m"], known)
+    return frozenset(name for member in members for name in member)
 
 
 def _probe_values(question: Question, today: date) -> list[Any]:
@@ -184,24 +211,29 @@ def _with(known: dict[str, Any], question: Question, value: Any, member_index: i
     else:
         answers.update(question.writes(value))
         if question.members_update is not None:
-            answers["members"] = question.members_update(value, answers.get("members") or [], answers)
+            members = question.members_update(value, answers.get("members") or [], answers)
+            if members or "members" in answers:
+                answers["members"] = members
     return answers
 
 
-def _result(answers: dict[str, Any], lang: Lang, today: date) -> Fingerprint | None:
+def _result(answers: dict[str, Any], lang: Lang, today: date, needs: bool) -> Fingerprint | None:
     state = SessionState(lang=lang, current="summary", answers=answers)
     try:
-        return fingerprint(assess(build_answers(state), on=today))
+        assessment = assess(build_answers(state), on=today)
     except (ValidationError, ValueError):
         return None
+    return (*fingerprint(assessment), tuple(assessment.missing) if needs else ())
 
 
 @lru_cache(maxsize=4096)
-def _matters(qid: str, known_json: str, member_index: int | None, today: date) -> bool:
+def _matters(qid: str, known_json: str, member_index: int | None, today: date, needs: bool) -> bool:
+    """Whether some answer to the question changes the result (with ``needs``: or what the engine
+    says it still needs, so that a field it cannot decide without is asked)."""
     question = QUESTIONS[qid]
     known = json.loads(known_json)
     results = {
-        _result(_with(known, question, value, member_index), "en", today)
+        _result(_with(known, question, value, member_index), "en", today, needs)
         for value in [UNKNOWN, *_probe_values(question, today)]
     }
     return len(results) > 1 or None in results
@@ -216,11 +248,12 @@ def worth_asking(
     everything: bool = False,
 ) -> bool:
     """True unless the question is declared ``only_if_it_matters`` and no answer to it would change
-    the result, given what is known before it (with ``everything``: given every answer so far)."""
+    the result, given what is known before it (with ``everything``: given every answer so far, and
+    also when the engine would otherwise list its field as missing: issue 20's invariant)."""
     if not question.only_if_it_matters or question.kind not in PROBED_KINDS:
         return True
     if everything:
         known = known_now(question, state, member_index)
     else:
         known = known_before(question, state, member_index, today)
-    return _matters(question.id, json.dumps(known, sort_keys=True), member_index, today)
+    return _matters(question.id, json.dumps(known, sort_keys=True), member_index, today, everything)

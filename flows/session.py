@@ -85,28 +85,10 @@ def nest(flat: dict[str, Any]) -> dict[str, Any]:
 
 
 def derived_answers(answers: dict[str, Any], lang: Lang) -> dict[str, Any]:
-    """Answer fields implied by others, never asked (rules.md §1 minimality).
-
-    ``sponsor_type`` of a person bringing family when what they said tells it (Belgian or EU
-    citizen, their card, coming to work or study); ``sponsor_dob`` = own date of birth when the
-    person is the sponsor; ``income_source`` = a salary when they come to work for an employer or
-    hold a single permit or a Blue Card; ``family_application_date`` = the start date when the
-    family applies together with a person coming from abroad; ``lang`` from the conversation.
-    """
-    from flows.features import Situation  # local: the features import nothing from here
-
-    facts = Situation(answers)
-    derived: dict[str, Any] = {"lang": lang}
-    if facts.user_is_sponsor:
-        if "sponsor_type" not in answers and facts.sponsor_type:
-            derived["sponsor_type"] = facts.sponsor_type
-        if "sponsor_dob" not in answers and answers.get("dob"):
-            derived["sponsor_dob"] = answers["dob"]
-        if "income_source" not in answers and facts.salaried:
-            derived["income_source"] = "employment"
-        if "family_application_date" not in answers and facts.applies_together and facts.start_known:
-            derived["family_application_date"] = answers["start_date"]
-    return derived
+    """Answer fields the conversation itself gives: ``lang``. Fields implied by other answers
+    (the sponsor's type and date of birth, the income source, the family's application date) are
+    derived by the engine in every assessment (:func:`bot.engine.derived_fields`)."""
+    return {"lang": lang}
 
 
 def build_answers(state: SessionState) -> Answers:

@@ -5,6 +5,10 @@ pure (no I/O beyond its packaged data) and imports nothing outside ``bot.engine`
 
 - Entry point: :func:`assess` (and :func:`today_in_brussels`, its default day).
 - The contract: :class:`Answers` and its field types in; :class:`Assessment` and its parts out.
+- What the engine needs (:mod:`bot.engine.needs`): the predicates the interview asks before it puts
+  a question (:func:`dependency_matters`, :func:`partner_rules_apply`, :func:`implied_sponsor_type`,
+  :func:`implied_income_source`, :func:`family_timing_matters`) and the derivations :func:`assess`
+  applies to every answers (:func:`with_derived_fields`).
 - Facts the dialogue and the store share with the rules: card groupings (:data:`CARD_CLASS`),
   the region of the place of work (:func:`region_from`), whether a region's salary thresholds are
   monthly or yearly (:data:`SALARY_PERIOD`), nationality groups (:func:`nat_group`), and when the
@@ -82,12 +86,14 @@ from bot.engine.constants import Constant, constants
 from bot.engine.context import Context, Findings
 from bot.engine.cutoff import near_cutoff
 from bot.engine.derive import (
+    LIMITED_STAY_PURPOSES,
     REGIONS,
     SALARY_FIELD,
     SALARY_PERIOD,
     NatGroup,
     SalaryPeriod,
     add_months,
+    implied_sponsor_type,
     nat_group,
     region_from,
     region_of_postcode,
@@ -96,6 +102,19 @@ from bot.engine.family import evaluate_family
 from bot.engine.family_renewal import RENEWABLE_FAMILY_CARDS, renewal_questions_matter
 from bot.engine.family_rules import renewal_rule_set
 from bot.engine.message import Message, ParamValue, msg
+from bot.engine.needs import (
+    FamilyTiming,
+    age_matters,
+    applies_with_worker,
+    dependency_matters,
+    derived_fields,
+    durable_proof_matters,
+    family_timing_matters,
+    implied_income_source,
+    paid_a_salary,
+    partner_rules_apply,
+    with_derived_fields,
+)
 from bot.engine.next_steps import Catalogue, catalogue, catalogue_problems, plan_next_steps
 from bot.engine.routes_lists import match_functions
 from bot.engine.sources import Source, TableError, packaged_text, read_sources, source_register
@@ -118,6 +137,7 @@ __all__ = [
     "EU_FAMILY_CARDS",
     "FAMILY_OUTCOME_ORDER",
     "LIMITED_STAY_CARDS",
+    "LIMITED_STAY_PURPOSES",
     "REGIONS",
     "RENEWABLE_FAMILY_CARDS",
     "ROUTE_CODES",
@@ -139,6 +159,7 @@ __all__ = [
     "EngineConfig",
     "FamilyOutcome",
     "FamilyResult",
+    "FamilyTiming",
     "Findings",
     "GrantedUnder",
     "IctRole",
@@ -177,11 +198,19 @@ __all__ = [
     "add_calendar_days",
     "add_months",
     "add_working_days",
+    "age_matters",
+    "applies_with_worker",
     "assess",
     "catalogue",
     "catalogue_problems",
     "constants",
+    "dependency_matters",
+    "derived_fields",
+    "durable_proof_matters",
     "evaluate_family",
+    "family_timing_matters",
+    "implied_income_source",
+    "implied_sponsor_type",
     "is_public_holiday",
     "is_working_day",
     "match_functions",
@@ -190,6 +219,8 @@ __all__ = [
     "near_cutoff",
     "next_first_of_january",
     "packaged_text",
+    "paid_a_salary",
+    "partner_rules_apply",
     "plan_next_steps",
     "read_sources",
     "read_threshold_rows",
@@ -203,4 +234,5 @@ __all__ = [
     "today_in_brussels",
     "use_table",
     "window_before",
+    "with_derived_fields",
 ]

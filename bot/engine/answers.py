@@ -216,6 +216,8 @@ class Answers(BaseModel):
     worker_visa_date: date | None = None
     members: list[Member] | None = Field(default=None, max_length=20)
     family_application_date: date | None = None
+    # a person coming from abroad: the family applies with them, within 6 months of their visa, or later
+    family_timing: Literal["together", "within_window", "later"] | None = None
     sponsor_net_income: Money | None = None
     income_source: IncomeSource | None = None
     housing_ok: YesNoUnsure | None = None

@@ -12,6 +12,7 @@ from bot.engine.config import DEFAULT_CONFIG, EngineConfig
 from bot.engine.context import Context, Findings
 from bot.engine.derive import reference_date, work_region
 from bot.engine.family import evaluate_family
+from bot.engine.needs import with_derived_fields
 from bot.engine.next_steps import plan_next_steps
 from bot.engine.refusal import check_refusal
 from bot.engine.routes import evaluate_routes
@@ -53,6 +54,7 @@ def assess(
     table: ThresholdTable | None = None,
 ) -> Assessment:
     """Decide routes, family reunification and next steps for ``answers`` as of ``on``."""
+    answers = with_derived_fields(answers)  # the same facts from every channel (bot.engine.needs)
     day = on or today_in_brussels()
     ctx = Context.for_day(day, reference_date(answers, day), config=config, table=table or active_table())
     findings = Findings()

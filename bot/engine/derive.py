@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import calendar
 import tomllib
+from collections.abc import Iterable
 from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any, Literal, get_args
 
-from bot.engine.answers import Answers, Region
+from bot.engine.answers import Answers, Purpose, Region, SponsorType
+from bot.engine.cards import LIMITED_STAY_CARDS, UNLIMITED_STAY_CARDS
 
 NatGroup = Literal["BE", "EU", "TCN"]
 SalaryPeriod = Literal["month", "year"]
@@ -19,6 +21,15 @@ REGIONS: tuple[Region, ...] = get_args(Region)
 # rules.md §2.4–2.6. The German-speaking Community decides case by case (no salary is asked).
 SALARY_PERIOD: dict[Region, SalaryPeriod] = {"BXL": "month", "FL": "year", "WAL": "year"}
 SALARY_FIELD: dict[SalaryPeriod, str] = {"month": "salary_month_base", "year": "salary_year"}
+# Coming for one of these gives a third-country national a limited stay (an A or H card, §3.1).
+LIMITED_STAY_PURPOSES: frozenset[Purpose] = frozenset(
+    {"employee", "self_employed", "study", "research", "job_search_after_graduation"}
+)
+# The stay a residence card gives its holder, as a family sponsor (rules.md §3.1).
+STAY_OF_CARD: dict[str, SponsorType] = {
+    **dict.fromkeys(LIMITED_STAY_CARDS, "tcn_limited"),
+    **dict.fromkeys(UNLIMITED_STAY_CARDS, "tcn_unlimited"),
+}
 
 
 @cache
@@ -47,6 +58,27 @@ def in_list(nationalities: list[str] | str | None, name: str) -> bool:
         return False
     codes = {nationalities} if isinstance(nationalities, str) else set(nationalities)
     return bool(codes & country_list(name))
+
+
+def implied_sponsor_type(
+    nationalities: Iterable[str] | None, card_type: str | None, purposes: Iterable[str] | None
+) -> SponsorType | None:
+    """The type of a person who brings family, when what they said already tells it: Belgian or EU
+    citizen, a residence card giving a limited or an unlimited stay, or a third-country national
+    without a card coming to work, study or do research (a limited stay, rules.md §3.1)."""
+    codes = list(nationalities or ())
+    if not codes:
+        return None
+    group = nat_group(codes)
+    if group == "BE":
+        return "belgian"
+    if group == "EU":
+        return "eu_eea_ch"
+    if card_type in STAY_OF_CARD:
+        return STAY_OF_CARD[card_type]
+    if card_type in (None, "none") and set(purposes or ()) & LIMITED_STAY_PURPOSES:
+        return "tcn_limited"
+    return None
 
 
 def region_of_postcode(postcode: str) -> Region | None:

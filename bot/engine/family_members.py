@@ -449,7 +449,11 @@ def _ex4_window(case: FamilyCase, draft: MemberDraft) -> bool:
         draft.note("EX-4", "family.exofficio.window_passed", deadline_date=deadline.isoformat())
         return False
     if case.sponsor.is_respondent and not case.sponsor.in_belgium:
-        draft.note("EX-4", "family.exofficio.together", months=EXOFFICIO_WINDOW_MONTHS)
+        if case.answers.family_timing == "later":
+            draft.note("EX-4", "family.exofficio.later", months=EXOFFICIO_WINDOW_MONTHS)
+            return False
+        key = "within_window" if case.answers.family_timing == "within_window" else "together"
+        draft.note("EX-4", f"family.exofficio.{key}", months=EXOFFICIO_WINDOW_MONTHS)
         return True
     if not case.sponsor.is_respondent:
         case.findings.need("worker_visa_date")

@@ -12,7 +12,8 @@ from bot.engine.assessment import RouteCode, RouteResult, RuleSet
 from bot.engine.cards import LIMITED_STAY_CARDS, UNLIMITED_STAY_CARDS
 from bot.engine.context import Findings
 from bot.engine.cutoff import is_recorded, uncertain_near_cutoff
-from bot.engine.derive import nat_group
+from bot.engine.derive import implied_sponsor_type, nat_group
+from bot.engine.family_renewal import renewal_questions_matter
 from bot.engine.family_rules import REFORM_DAY, TRANSITION_END_DAY, SponsorGroup
 from bot.engine.message import Message, msg
 
@@ -113,7 +114,7 @@ def _derived_type(answers: Answers, route: RouteResult | None) -> SponsorType | 
         return "tcn_unlimited"
     if answers.card_type in LIMITED_STAY_CARDS or stay in ("worker", "limited"):
         return "tcn_limited"
-    return None
+    return implied_sponsor_type(answers.nationalities, answers.card_type, answers.purposes)
 
 
 def _respondent_category(answers: Answers, route: RouteResult | None, findings: Findings) -> Category | None:
@@ -174,8 +175,9 @@ def identify_sponsor(answers: Answers, routes: list[RouteResult], findings: Find
     else:
         join_reasons.append(msg("family.sponsor.joined", type_key=f"family.sponsor_type.{sponsor_type}"))
     join_category: Category | None = answers.sponsor_category
-    if sponsor_type == "tcn_limited" and join_category is None:
-        findings.need("sponsor_category")
+    renewing = renewal_questions_matter(answers.purposes, answers.current_location, answers.card_type)
+    if sponsor_type == "tcn_limited" and join_category is None and not renewing:
+        findings.need("sponsor_category")  # the ex-officio visa (EX-2); a renewal needs no visa
     return Sponsor(
         is_respondent=False,
         type=sponsor_type,

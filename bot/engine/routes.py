@@ -32,12 +32,26 @@ PURPOSE_BLOCKS: tuple[tuple[Purpose, Callable[[Answers, Context], list[RouteDraf
 def evaluate_routes(answers: Answers, ctx: Context, findings: Findings) -> list[RouteResult]:
     """Every route considered, best first; routes[0] is the answer (NO_ROUTE when none holds)."""
     drafts = best_per_code(route_drafts(answers, ctx, findings))
-    results = sorted((draft.finish(findings) for draft in drafts), key=route_order)
+    results = sorted((draft.finish(findings) for draft in drafts), key=_preferring_purpose(answers))
     if not any(result.status in ("eligible", "review") for result in results):
         none = RouteDraft("NO_ROUTE", "R0-12", status="review")
         none.because("route.reason.family_only" if _family_only(answers) else "route.reason.no_route")
         results.insert(0, none.finish(findings))
     return results
+
+
+def _preferring_purpose(answers: Answers) -> Callable[[RouteResult], tuple[int, int, int]]:
+    """The route order, except that the person's purpose leads: a person who asked for a long-term
+    stay and qualifies for EU long-term residence gets it as the verdict, before the unlimited
+    single permit (issue 20)."""
+    wants_long_term = answers.has("long_term_status")
+
+    def key(result: RouteResult) -> tuple[int, int, int]:
+        status, index = route_order(result)
+        leads = wants_long_term and result.code == "LTR" and result.status == "eligible"
+        return status, 0 if leads else 1, index
+
+    return key
 
 
 def _family_only(answers: Answers) -> bool:

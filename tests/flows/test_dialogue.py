@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.engine import Assessment, assess
+from bot.engine import Assessment, assess, implied_sponsor_type, with_derived_fields
 from bot.i18n import LANGS, Lang, render
 from flows.dialogue import (
     CHANGE,
@@ -26,6 +26,7 @@ from flows.dialogue import (
 from flows.machine import current_ref
 from flows.questions import BLOCK_OF, QUESTIONS
 from flows.session import RESULT, SUMMARY, SessionState, build_answers
+from tests.flows.personas import BRUSSELS_FAMILY, BRUSSELS_WORKER
 from tests.flows.scripts import Script, scripted_answer, typed_line
 
 TODAY = date(2026, 3, 1)
@@ -99,47 +100,6 @@ class Chat:
         return [message.key for reply in self.turn.replies for message in reply.messages]
 
 
-# A worker from India coming to Brussels.
-BRUSSELS_WORKER: Script = {
-    "nationalities": "India",
-    "current_location": "abroad",
-    "purposes": ["employee"],
-    "dob": "12/04/1990",
-    "work_postcode": "1000",
-    "employer_type": "belgian_employer",
-    "qualification": "higher_ed_3y_plus",
-    "salary_month_base": "4200",
-    "contract_months": "0",
-    "shortage_bxl": "no",
-    "special": ["none"],
-    "start_date": "01/09/2026",
-}
-# The same worker bringing his wife and their child.
-BRUSSELS_FAMILY: Script = {
-    **BRUSSELS_WORKER,
-    "purposes": ["employee", "bring_family"],
-    "sponsor_type_self": "tcn_limited",
-    "sponsor_right_date": "01/10/2025",
-    "worker_visa_date": "15/11/2025",
-    "family_who": ["spouse", "child_minor"],
-    "family_dobs": "01/06/1992, 01/03/2015",
-    "family_nationality": "no",
-    "member_relation@0": "spouse",
-    "member_dob@0": "01/06/1992",
-    "member_nationality": "Morocco",
-    "member_relation_start_date@0": "20/05/2020",
-    "member_resident_with_sponsor": "no",
-    "member_more@0": "yes",
-    "member_relation@1": "child_minor",
-    "member_dob@1": "01/03/2015",
-    "member_more@1": "no",
-    "family_application_date": "01/04/2026",
-    "sponsor_net_income": "3500",
-    "income_source": "employment",
-    "family_checks": ["housing", "insurance"],
-}
-
-
 def test_typed_interview_reaches_a_summary_then_the_engine_result() -> None:
     chat = Chat()
     chat.play(BRUSSELS_WORKER, typing=True)
@@ -148,14 +108,13 @@ def test_typed_interview_reaches_a_summary_then_the_engine_result() -> None:
         "nationalities": ["IN"],
         "current_location": "abroad",
         "purposes": ["employee"],
-        "dob": "1990-04-12",
         "work_postcode": "1000",
         "employer_type": "belgian_employer",
         "qualification": "higher_ed_3y_plus",
         "salary_month_base": 4200.0,
         "contract_months": 0,
         "start_date": "2026-09-01",
-    }  # the Actiris list and the special categories change nothing for this Blue Card
+    }  # his age, the Actiris list and the special categories change nothing for this Blue Card
     chat.say("yes")
     assert chat.last.kind == "result"
     expected = assess(build_answers(chat.state), on=TODAY)
@@ -255,7 +214,11 @@ def test_change_from_the_summary_asks_only_what_the_change_made_necessary() -> N
     chat.say("India")  # now a third-country national: the employee block opens
     chat.play(BRUSSELS_WORKER)
     assert chat.state.current == SUMMARY
-    assert chat.asked[0] == "dob" and "current_location" not in chat.asked and "purposes" not in chat.asked
+    assert (
+        chat.asked[0] == "work_postcode"
+        and "current_location" not in chat.asked
+        and "purposes" not in chat.asked
+    )
     chat.change("nationalities")
     chat.say("France")
     assert chat.state.current == SUMMARY
@@ -401,8 +364,9 @@ def test_family_told_at_once_then_a_member_added_changed_and_back() -> None:
     assert "family_who" in chat.asked and "member_more" not in chat.asked
     members = chat.state.answers["members"]
     assert [m["relation"] for m in members] == ["spouse", "child_minor"]
-    answers = build_answers(chat.state)
-    assert answers.sponsor_type == "tcn_limited" and answers.sponsor_dob == date(1990, 4, 12)
+    answers = with_derived_fields(build_answers(chat.state))
+    assert "sponsor_type_self" not in chat.asked and answers.sponsor_dob == date(1990, 4, 12)
+    assert implied_sponsor_type(answers.nationalities, answers.card_type, answers.purposes) == "tcn_limited"
     assert answers.members is not None and answers.members[1].dob == date(2015, 3, 1)
     chat.press("section:F")
     assert "change:members" in [o.value for o in chat.last.options]

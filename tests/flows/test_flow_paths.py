@@ -38,6 +38,7 @@ from flows.machine import applies
 from flows.question_types import Group, Question
 from flows.questions import FLOW, GROUPS, MEMBER_QUESTIONS, QUESTIONS
 from flows.session import RESULT, SUMMARY, SessionState, build_answers
+from tests.flows.personas import unanswerable_missing
 from tests.flows.test_personas import persona_counts
 
 TODAY = date(2026, 3, 1)
@@ -88,6 +89,7 @@ class Walk:
         self.outcomes: Counter[str] = Counter()
         self.asked: Counter[str] = Counter()
         self.options_taken: set[tuple[str, str]] = set()
+        self.unasked: list[tuple[list[str], list[str]]] = []  # (path, fields missing but askable)
 
     def run(self) -> None:
         turn = self.dialogue.start("en")
@@ -149,6 +151,9 @@ class Walk:
         build_answers(result.state)  # the answers the engine saw are valid Answers
         self.walked += 1
         self.outcomes[reply.assessment.route_code] += 1
+        wrong = unanswerable_missing(result.state.answers, reply.assessment.missing)
+        if wrong:
+            self.unasked.append((refs, wrong))
 
 
 def _ref(state: SessionState) -> str:
@@ -183,6 +188,12 @@ def test_every_path_ends_in_an_assessment(walked: Walk) -> None:
     assert len(walked.counted) >= 1_000
     assert walked.walked >= 100
     assert walked.paths >= 1_000_000
+
+
+def test_no_path_ends_missing_a_field_the_interview_could_have_asked(walked: Walk) -> None:
+    """Issue 20's invariant: where the engine cannot decide without a field, the field is asked
+    (unless the person answered "I don't know")."""
+    assert walked.unasked[:3] == []
 
 
 def test_every_question_is_reachable(walked: Walk) -> None:

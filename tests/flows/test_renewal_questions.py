@@ -22,7 +22,11 @@ RENEWING: dict[str, Any] = {
     "card_expiry": "2027-03-01",
     "purposes": ["join_family"],
     "sponsor_type": "tcn_limited",
+    "family_who_joining": ["one_by_one"],  # the family described one by one (issue 20)
     "member_relation": "spouse",
+    "sponsor_dob": "1988-01-01",
+    "member_dob": "1990-01-01",  # asked before the summary: the engine needs the age (issue 20)
+    "member_nationality": "MA",  # asked: an EU national would have a right of their own (issue 20)
     "member_resident_with_sponsor": False,
     "member_more": False,
     "residence_granted_on": "2025-10-01",

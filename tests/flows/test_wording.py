@@ -70,6 +70,7 @@ def test_a_person_joining_a_relative_is_asked_about_their_relative(lang: Lang) -
         "sponsor_dob": "01/01/1985",
         "sponsor_right_date": "01/01/2020",
         "member_resident_with_sponsor": "no",
+        "family_who_joining": ["one_by_one"],  # described one by one
     }
     chat = (
         Conversation(Dialogue(today=date(2026, 3, 1)), lang).start().play(joining, until="member_relation@0")
@@ -77,6 +78,12 @@ def test_a_person_joining_a_relative_is_asked_about_their_relative(lang: Lang) -
     assert chat.turn is not None
     keys = [m.key for m in chat.turn.replies[-1].messages]
     assert "question.member_relation.text_joining" in keys
+    at_once = {key: value for key, value in joining.items() if key != "family_who_joining"}
+    listing = Conversation(Dialogue(today=date(2026, 3, 1)), lang).start()
+    listing.play(at_once, until="family_who_joining")
+    assert listing.turn is not None
+    keys = [m.key for m in listing.turn.replies[-1].messages]
+    assert "question.family_who_joining.text" in keys  # "who would join your relative?"
     bringing = Conversation(Dialogue(today=date(2026, 3, 1)), lang).start()
     bringing.play(ENGINEER_WITH_FAMILY, until="family_who")
     assert bringing.turn is not None

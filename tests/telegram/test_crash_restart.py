@@ -171,7 +171,7 @@ async def sigkill_mid_conversations(emu: BotApiEmulator, tmp_path: Path, mode: M
                 assert stored is not None
                 fields = [a.field for a in store.get_answers(stored.id)]
                 assert len(fields) == len(set(fields)), f"user {user.id}: duplicated answers {fields}"
-                assert {"nationalities", "dob", "salary_month_base"} <= set(fields)
+                assert {"nationalities", "work_postcode", "salary_month_base"} <= set(fields)
                 incoming = [
                     line.update_id for line in store.get_transcript(stored.id) if line.direction == "in"
                 ]
