@@ -383,7 +383,7 @@ def _academic_year_of_month(text: str) -> Parsed[str]:
     if not months:
         first, second = f"{year - 1}-{year}", f"{year}-{year + 1}"
         return Parsed(
-            error=msg("parse.academic_year.ambiguous", first=first, second=second),
+            error=msg("parse.academic_year.ambiguous", first=first, second=second, example=first),
             alternatives=(first, second),
         )
     start = year if months[0] >= ACADEMIC_YEAR_FIRST_MONTH else year - 1

@@ -179,3 +179,11 @@ def test_option_words_give_an_option_a_choice_or_an_error(typed: str, lang: Lang
     assert result.value is None or result.value in options
     assert set(result.alternatives) <= options
     assert result.error is None or all(result.error.key in keys for keys in ALL_KEYS)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_year_alone_at_the_academic_year_asks_with_an_example(lang: Lang) -> None:
+    """'2001' may be 2000-2001 or 2001-2002: the question names both and gives an example."""
+    result = parse_academic_year("2001", lang)
+    _check(result)
+    assert result.alternatives == ("2000-2001", "2001-2002")
