@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.engine import Source, ThresholdRow, active_table
 from bot.i18n import Lang
-from bot.operators.labels import RulesLabels
+from bot.operators.labels import RulesLabels, plain_title
 from bot.rules.pack import RulesPack
 from bot.rules.registry import pack_in_force
 from bot.rules.stale import StaleAmount, StaleList, stale_amounts, stale_lists
@@ -46,6 +46,7 @@ class SourceLink:
     id: str
     title: str | None
     href: str | None
+    lang: Lang = "en"  # the register's titles are written in English
 
     @classmethod
     def of(cls, source_id: str, register: dict[str, Source]) -> SourceLink:
@@ -53,11 +54,8 @@ class SourceLink:
         source = register.get(source_id)
         if source is None:
             return cls(source_id, None, None)
-        title = (
-            source.summary
-            if len(source.summary) <= TITLE_LENGTH
-            else source.summary[: TITLE_LENGTH - 1] + "…"
-        )
+        plain = plain_title(source.summary)
+        title = plain if len(plain) <= TITLE_LENGTH else plain[: TITLE_LENGTH - 1] + "…"
         href = source.reference if source.reference.startswith(("https://", "http://")) else None
         return cls(source_id, title, href)
 

@@ -1,0 +1,49 @@
+"""What a person reads on a console page: the visible text and the attributes shown on screen
+(placeholder, alt, aria-label), without tooltips (``title``), people's own words (``bdi`` / ``.user-text``:
+answers, messages, names) and commands to type (``code.cmd``)."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+SHOWN_ATTRIBUTES = ("placeholder", "alt", "aria-label")
+VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
+SKIPPED = frozenset({"head", "script", "style", "bdi", "textarea"})
+
+
+class _Reader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.stack: list[bool] = []  # per open element: is its content skipped
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        skipped = self.skipping or tag in SKIPPED
+        classes = (values.get("class") or "").split()
+        skipped = skipped or "user-text" in classes or (tag == "code" and "cmd" in classes)
+        if not skipped:
+            self.parts += [values[name] or "" for name in SHOWN_ATTRIBUTES if values.get(name)]
+        if tag not in VOID:
+            self.stack.append(skipped)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in VOID and self.stack:
+            self.stack.pop()
+
+    @property
+    def skipping(self) -> bool:
+        return bool(self.stack) and self.stack[-1]
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def shown_text(html: str) -> str:
+    """The page's text as read on screen, spaces collapsed."""
+    reader = _Reader()
+    reader.feed(html)
+    return " ".join(" ".join(reader.parts).split())
