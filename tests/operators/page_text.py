@@ -1,6 +1,8 @@
 """What a person reads on a console page: the visible text and the attributes shown on screen
 (placeholder, alt, aria-label), without tooltips (``title``), people's own words (``bdi`` / ``.user-text``:
-answers, messages, names) and commands to type (``code.cmd``)."""
+answers, messages, names), commands and tokens to type or compare (``code.cmd``, ``code.token``), and
+text quoted with its own language (``lang="en"``: a source's title from the register, the reply as the
+person read it in the chat)."""
 
 from __future__ import annotations
 
@@ -23,7 +25,9 @@ class _Reader(HTMLParser):
         values = dict(attrs)
         skipped = self.skipping or tag in SKIPPED
         classes = (values.get("class") or "").split()
-        skipped = skipped or "user-text" in classes or (tag == "code" and "cmd" in classes)
+        quoted = tag != "html" and bool(values.get("lang"))  # a source's title, the chat's own reply
+        skipped = skipped or quoted or "user-text" in classes
+        skipped = skipped or (tag == "code" and bool({"cmd", "token"} & set(classes)))
         if not skipped:
             self.parts += [values[name] or "" for name in SHOWN_ATTRIBUTES if values.get(name)]
         if tag not in VOID:
