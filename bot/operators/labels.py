@@ -302,7 +302,7 @@ def _detail_part(part: str, lang: Lang) -> str:
         elif name == "queue":
             return text(lang, "console.nav.queue")
         label = _known(lang, f"console.audit.filter.{name}") or _known(lang, f"console.filters.{name}")
-        return text(lang, "console.audit.filter_value", label=label or name, value=value)
+        return text(lang, "console.label_value", label=label or name, value=value)
     return part
 
 
