@@ -36,33 +36,34 @@ def _known(lang: Lang, key: str) -> str | None:
     return catalog(lang).get(key)
 
 
+def _coded(lang: Lang, prefix: str, code: str | None) -> str:
+    """The label ``<prefix>.<code>``; the code itself when it has none, '—' for no code."""
+    return (_known(lang, f"{prefix}.{code}") or code) if code else "—"
+
+
 def region_label(code: str | None, lang: Lang) -> str:
     """'BXL' → 'Brussels-Capital' (the names the interview uses)."""
-    if not code:
-        return "—"
-    return _known(lang, f"dialogue.region.{code}") or code
+    return _coded(lang, "dialogue.region", code)
 
 
 def lang_label(code: str | None, lang: Lang) -> str:
     """'fr' → 'Français' (each language named in its own words, as in the language menu)."""
-    if not code:
-        return "—"
-    return _known(lang, f"console.lang.{code}") or code
+    return _coded(lang, "console.lang", code)
 
 
 def channel_label(channel: str, lang: Lang) -> str:
     """Where the conversation took place ('telegram' → 'Telegram')."""
-    return _known(lang, f"console.channel.{channel}") or channel
+    return _coded(lang, "console.channel", channel)
 
 
 def rule_set_label(rule_set: str, lang: Lang) -> str:
     """The family-reunification rules applied ('NEW' → 'rules in force since 18 August 2025')."""
-    return _known(lang, f"console.rule_set.{rule_set}") or rule_set
+    return _coded(lang, "console.rule_set", rule_set)
 
 
 def warning_label(code: str, lang: Lang) -> str:
     """A route's warning ('AMOUNT_TO_CONFIRM' → 'the amount may have been updated…')."""
-    return _known(lang, f"outcome.warning.{code}") or code
+    return _coded(lang, "outcome.warning", code)
 
 
 def confidence_label(code: str, lang: Lang) -> str:
@@ -101,16 +102,12 @@ def plain_title(title: str) -> str:
 
 def route_label(code: str | None, lang: Lang) -> str:
     """'HQ' → 'Highly qualified worker' (the code itself when it has no label)."""
-    if not code:
-        return "—"
-    return _known(lang, f"console.route.{code}") or code
+    return _coded(lang, "console.route", code)
 
 
 def family_label(outcome: str | None, lang: Lang) -> str:
     """'FAM_NONE' → 'No family to join'."""
-    if not outcome:
-        return "—"
-    return _known(lang, f"console.family.{outcome}") or outcome
+    return _coded(lang, "console.family", outcome)
 
 
 def status_label(status: str, lang: Lang) -> str:

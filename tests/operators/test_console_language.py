@@ -28,7 +28,8 @@ with warnings.catch_warnings():
 
 BROWSER = {"fr": "fr-BE,fr;q=0.9,en;q=0.5", "nl": "nl-BE,nl;q=0.8,en-GB;q=0.6", "en": "en-GB,en;q=0.9"}
 KEY = re.compile(r"\b(?:console|question|outcome|review|threshold|dialogue|family|route|result)\.[\w.]+")
-SNAKE = re.compile(r"\b(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b")  # FAM_REVIEW, salary_year
+# FAM_REVIEW, BXL_ATHLETE, salary_year (one case throughout: a random invite token is not a code)
+SNAKE = re.compile(r"\b(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b")
 REVIEW_CODE = re.compile(r"\bRV-\d+\b")
 # Words the issue found in the French console, and any word of the English console wording that the
 # language's own messages never use.
