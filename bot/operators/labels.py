@@ -309,3 +309,12 @@ def audit_detail(detail: str | None, lang: Lang) -> str:
     if not detail:
         return ""
     return ", ".join(_detail_part(part, lang) for part in detail.split(", "))
+
+
+def worded_error(lang: Lang, key: str, params: dict[str, str]) -> str:
+    """A refusal of bad input, naming the parameter as the page labels it ('since' → 'Active from')."""
+    name = params.get("name")
+    if name:
+        label = _known(lang, f"console.filters.{name}") or _known(lang, f"console.audit.{name}")
+        params = {**params, "name": label or name}
+    return text(lang, key, **params)

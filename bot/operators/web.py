@@ -340,7 +340,9 @@ class Console:
 
     def bad_request(self, request: Request, error: BadRequest) -> Response:
         session: ConsoleSession | None = request.scope.get("console_session")
-        message = text(normalise_lang(session.lang if session else None), error.key, **error.params)
+        message = labels.worded_error(
+            normalise_lang(session.lang if session else None), error.key, error.params
+        )
         return PlainTextResponse(message, status_code=400)
 
     def current(self, request: Request) -> ConsoleSession | None:
@@ -558,7 +560,9 @@ class Console:
             due=due_for_update(self.config.db_path, self.config.today()),
             result=result,
             filters=filters,
-            error=None if error is None else text(normalise_lang(session.lang), error.key, **error.params),
+            error=None
+            if error is None
+            else labels.worded_error(normalise_lang(session.lang), error.key, error.params),
             queue=queue,
             erased=erased or None,
             query=urlencode(query),

@@ -119,6 +119,8 @@ def rendered(
             ):
                 shown[name] = client.get(f"/{name}").text
             shown["missing"] = client.get("/sessions/999999").text
+            shown["bad-filter"] = client.get("/sessions?since=2026-13-01&route=NOPE").text
+            shown["bad-days"] = client.get("/queue?since=2026-03-02&until=2026-03-01").text
             for seed, session_id in seeded.items():
                 shown[f"session-{seed}"] = client.get(f"/sessions/{session_id}").text
             client.post("/logout", data={"csrf": csrf})
@@ -142,7 +144,7 @@ def test_every_page_is_rendered_in_its_language(
     rendered: dict[Lang, dict[str, str]], caplog: pytest.LogCaptureFixture
 ) -> None:
     for lang, pages in rendered.items():
-        assert len(pages) == 19, sorted(pages)
+        assert len(pages) == 21, sorted(pages)
         for name, html in pages.items():
             assert f'<html lang="{lang}">' in html, (lang, name)
     assert [r.getMessage() for r in caplog.records if "missing message" in r.getMessage()] == []
