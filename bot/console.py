@@ -4,11 +4,18 @@ Every turn is saved in the store *before* its reply is printed, so a crash never
 something the store does not know; a saved in-progress session is resumed on start (decided by
 :mod:`bot.service`, as on Telegram). Control words come from :mod:`flows.control`; once the result
 is shown, "steps", "documents", "why", "pdf" and "calendar" (in each language) open its views,
-the PDF and the calendar file being written to ``output_dir``.
+the PDF and the calendar file being written to ``output_dir``. On a terminal, typing has line
+editing and history (readline) and what is printed is wrapped to the terminal's width.
 """
 
 from __future__ import annotations
 
+import contextlib
+import re
+import shutil
+import sys
+import tempfile
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +35,50 @@ from flows.session import RESULT
 CHANNEL = "console"
 HELP_COMMANDS_KEY = "dialogue.help.commands"
 WELCOME_KEY = "dialogue.welcome"
+MIN_WIDTH = 20
+# What a wrapped line's continuation is indented under: leading spaces and a list marker ("  3. ",
+# "- ", "• ", "☐ ").
+_HANGING = re.compile(r"\s*(?:\d+[.)]|[-•*☐✓▪→])?\s*")
+
+
+def wrap_block(block: str, width: int) -> str:
+    """``block`` with every line longer than ``width`` wrapped at spaces, continuation lines indented
+    under the text of a list item; words longer than the width (a link) are kept whole."""
+    lines: list[str] = []
+    for line in block.splitlines():
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        match = _HANGING.match(line)
+        hang = " " * min(match.end() if match else 0, width // 2)
+        lines += textwrap.wrap(
+            line,
+            width,
+            subsequent_indent=hang,
+            break_long_words=False,
+            break_on_hyphens=False,
+        ) or [line]
+    return "\n".join(lines)
+
+
+def terminal_input() -> Callable[[str], str]:
+    """``input`` with line editing and history (readline) when standard input is a terminal (the
+    arrow keys move in the line instead of landing in the answer)."""
+    if sys.stdin.isatty():
+        with contextlib.suppress(ImportError):  # no readline on some platforms: plain input then
+            import readline  # noqa: F401  (importing it is what gives input() line editing)
+    return input
+
+
+def terminal_output() -> Callable[[str], None]:
+    """``print``, wrapping each block to the terminal's current width when standard output is one."""
+    if not sys.stdout.isatty():
+        return print
+
+    def show(block: str) -> None:
+        print(wrap_block(block, max(MIN_WIDTH, shutil.get_terminal_size().columns - 1)))
+
+    return show
 
 
 @dataclass(frozen=True)
@@ -135,11 +186,12 @@ def run_console(
     today: date | None = None,
     output_dir: Path | None = None,
 ) -> int:
-    """Run the interview in the terminal until "quit" or end of input; returns the exit code."""
+    """Run the interview in the terminal until "quit" or end of input; returns the exit code. The
+    PDF and the calendar file go to ``output_dir`` (a temporary folder when none is given)."""
     dialogue = Dialogue(today=today)
     saved = store.load_state(CHANNEL, user_key)
     speaking: Lang = lang or "en"
-    folder = output_dir or Path.cwd()
+    folder = output_dir or Path(tempfile.gettempdir()) / "guichet-downloads"
     try:
         if saved is None or saved.status != IN_PROGRESS or not saved.state:
             chosen = lang or _ask_language(input_fn, output_fn)

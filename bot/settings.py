@@ -23,6 +23,8 @@ _BOT_USERNAME = re.compile(r"[A-Za-z0-9_]{5,32}")
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 Mode = Literal["polling", "webhook"]
+LogFormat = Literal["json", "text"]
+DOWNLOADS_DIR = "downloads"
 
 
 class Settings(BaseSettings):
@@ -64,11 +66,29 @@ class Settings(BaseSettings):
     bot_username: str | None = Field(default=None, validation_alias="GUICHET_BOT_USERNAME")
     review_base_url: str | None = Field(default=None, validation_alias="GUICHET_REVIEW_URL")
     reminder_every_s: float = Field(default=30.0, gt=0, validation_alias="GUICHET_REMINDER_EVERY_S")
+    # A deployment (the Docker image sets it): `guichet run` without a token fails instead of
+    # starting the console conversation.
+    require_token: bool = Field(default=False, validation_alias="GUICHET_REQUIRE_TOKEN")
+    log_format: LogFormat = Field(default="json", validation_alias="GUICHET_LOG_FORMAT")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", validation_alias="GUICHET_LOG_LEVEL"
+    )
+    # An HTTP health endpoint (GET /healthz) beside the bot, in either mode; off when no port is set.
+    health_listen: str = Field(default="127.0.0.1", validation_alias="GUICHET_HEALTH_LISTEN")
+    health_port: int | None = Field(default=None, ge=1, le=65535, validation_alias="GUICHET_HEALTH_PORT")
+    # Who is responsible for the data (the controller, GDPR art. 13), told by /privacy.
+    controller_name: str | None = Field(default=None, validation_alias="GUICHET_CONTROLLER_NAME")
+    controller_contact: str | None = Field(default=None, validation_alias="GUICHET_CONTROLLER_CONTACT")
 
     @property
     def db_path(self) -> Path:
         """The SQLite file: ``GUICHET_DB_PATH``, else ``<data dir>/guichet.sqlite3``."""
         return self.db_path_override or self.data_dir / DB_FILE_NAME
+
+    @property
+    def downloads_dir(self) -> Path:
+        """Where the terminal console writes the PDF and the calendar file it is asked for."""
+        return self.data_dir / DOWNLOADS_DIR
 
     @field_validator("operator_ids", mode="before")
     @classmethod
@@ -87,10 +107,30 @@ class Settings(BaseSettings):
                 raise ValueError("a Telegram bot username has 5–32 characters of A-Z, a-z, 0-9 and _")
         return value
 
-    @field_validator("telegram_bot_token", "webhook_secret", "webhook_url", mode="before")
+    @field_validator("log_format", "log_level", mode="before")
+    @classmethod
+    def _any_case(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            return value.upper() if value.lower() in ("debug", "info", "warning", "error") else value.lower()
+        return value
+
+    @field_validator(
+        "telegram_bot_token",
+        "webhook_secret",
+        "webhook_url",
+        "health_port",
+        "operator_chat_id",
+        "review_base_url",
+        "controller_name",
+        "controller_contact",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
-        return None if isinstance(value, str) and not value.strip() else value
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
 
     @model_validator(mode="after")
     def _check_webhook(self) -> Settings:

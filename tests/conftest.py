@@ -19,8 +19,24 @@ def _tally_area(request: pytest.FixtureRequest) -> Iterator[None]:
     TALLY_AREA[0] = "other"
 
 
+BROWSER_SKIP = "Chromium not found"
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """The robustness figures: updates sent through the running bot and faults injected."""
+    """The robustness figures: updates sent through the running bot and faults injected; and a
+    plain warning when the browser tests were skipped for want of Chromium."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple) and BROWSER_SKIP in str(report.longrepr[2])
+    ]
+    if skipped:
+        terminalreporter.write_line(
+            f"WARNING: {len(skipped)} browser tests of the review console were SKIPPED: {BROWSER_SKIP} "
+            "(install it with: bash tests/operators/ensure_chromium.sh)",
+            yellow=True,
+            bold=True,
+        )
     for area in sorted({area for area, _ in TALLY}):
         kinds = ("updates injected", "faults injected")
         figures = ", ".join(f"{TALLY[area, what]:,} {what}" for what in kinds)

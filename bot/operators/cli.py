@@ -237,8 +237,10 @@ def _review(args: argparse.Namespace, io: _Io) -> int:
             f"refusing to serve on {args.host} over plain HTTP: put the console behind HTTPS and pass "
             "--secure-cookie, or listen on 127.0.0.1"
         )
+    from bot.logs import configure_logging
     from bot.settings import get_settings
 
+    configure_logging(get_settings().log_format, get_settings().log_level)
     config = ConsoleConfig(
         db_path=_db_path(args),
         secret_key=secrets.token_urlsafe(32),  # a restart logs everyone out
@@ -257,6 +259,7 @@ def _review(args: argparse.Namespace, io: _Io) -> int:
         proxy_headers=bool(args.trusted_proxy),
         forwarded_allow_ips=",".join(args.trusted_proxy) or None,
         access_log=False,  # URLs carry search words: keep them out of the logs
+        log_config=None,  # guichet's own log format (bot.logs), not uvicorn's
     )
     return EXIT_OK
 

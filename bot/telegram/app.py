@@ -26,8 +26,10 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.engine import today_in_brussels
-from bot.health import beat
+from bot.health import beat, bot_check, serve_health
 from bot.i18n import LANGS, text
+from bot.logs import configure_logging
+from bot.privacy import Controller
 from bot.reminders.notices import notice_rules_change
 from bot.reminders.scheduler import ReminderScheduler
 from bot.rules.live import follow_rules
@@ -98,6 +100,7 @@ def build_application(
             operator_ids=settings.operator_ids,
             review_base_url=settings.review_base_url,
             result_key=signing_key(settings.telegram_bot_token.get_secret_value()),
+            controller=Controller(settings.controller_name, settings.controller_contact),
         )
     )
     private = filters.ChatType.PRIVATE
@@ -253,7 +256,8 @@ async def poll_updates(
             try:
                 await written  # committed: the next getUpdates may confirm the batch
             except Exception as error:  # not stored, so not confirmed: fetched again, recognised then
-                log.error("inbox write failed (%s); retrying in %.0f s", type(error).__name__, backoff)
+                name = type(error).__name__
+                log.error("inbox write failed (%s); retrying in %.0f s", name, backoff, exc_info=error)
                 await _sleep_or_stop(stop, backoff)
                 backoff = min(backoff * 2, 30.0)
                 continue
@@ -311,7 +315,7 @@ async def purge_daily(
             removed = await store.purge_older_than(retention_days)
             log.info("retention purge: %d rows older than %d days deleted", removed, retention_days)
         except Exception as exc:  # a failed purge must not stop the bot; it is retried next time
-            log.error("retention purge failed: %s", type(exc).__name__)
+            log.error("retention purge failed: %s", type(exc).__name__, exc_info=exc)
         await _sleep_or_stop(stop, every_s)
 
 
@@ -339,6 +343,7 @@ async def serve(
         async with app:
             await app.start()
             beats = asyncio.create_task(_heartbeat(settings, stop))
+            probes = asyncio.create_task(serve_health(settings, stop))
             purges = asyncio.create_task(purge_daily(store, settings.retention_days, stop))
             reminders = asyncio.create_task(_send_reminders(app, settings, store, stop, reminder_clock))
             retries: asyncio.Task[None] | None = None
@@ -355,6 +360,10 @@ async def serve(
                 # Stopped before leaving the context, so a failure above is the error raised, not
                 # python-telegram-bot's "This Application is still running!".
                 beats.cancel()
+                if not stop.is_set():  # else it is closing its port: let it finish
+                    probes.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await probes
                 purges.cancel()
                 await _stop_reminders(reminders, stop)
                 if retries is not None:
@@ -406,7 +415,9 @@ async def _serve_webhook(
     secret = settings.webhook_secret.get_secret_value()
     url_path = urlsplit(settings.webhook_url).path.rstrip("/").rsplit("/", 1)[-1]  # a proxy may add a prefix
     server = WebhookServer(
-        webhook_app(url_path, secret, app.bot, lanes.process), settings.webhook_listen, settings.webhook_port
+        webhook_app(url_path, secret, app.bot, lanes.process, bot_check(settings)),
+        settings.webhook_listen,
+        settings.webhook_port,
     )
     await server.start()
     try:
@@ -425,8 +436,7 @@ async def _serve_webhook(
 
 def run_bot(settings: Settings) -> int:
     """`guichet run` with a token: serve until SIGINT/SIGTERM."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    quiet_logging()
+    configure_logging(settings.log_format, settings.log_level)
 
     async def main() -> None:
         stop = asyncio.Event()

@@ -22,6 +22,7 @@ from bot import service
 from bot.documents import calendar_file, pdf_file
 from bot.engine import Assessment
 from bot.i18n import LANGS, Lang, normalise_lang, text
+from bot.privacy import Controller, privacy_notice
 from bot.result import build_view
 from bot.store import AsyncSessionStore, DuplicateUpdateError, StoredSession, UpdateCheck
 from bot.telegram.callback import NAV_ADVISER, NAV_BACK, NAV_LANGUAGE, decode, question_tag
@@ -87,6 +88,7 @@ class BotContext:
     operator_ids: tuple[int, ...] = ()
     review_base_url: str | None = None
     result_key: bytes = field(default=b"", repr=False)
+    controller: Controller = field(default_factory=Controller)
 
     @property
     def adviser_enabled(self) -> bool:
@@ -251,8 +253,12 @@ class Handlers:
             await message.reply_text(text(lang, "telegram.group_chat"))
 
     async def privacy(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/privacy: what is kept, for how long, and how to delete it."""
-        await self._notice(update, "telegram.privacy", days=self.ctx.retention_days)
+        """/privacy: what is kept, who can read it, for how long, who is responsible, how to delete it."""
+        if update.effective_message is None or await self._skip(update):
+            return
+        lang = await self._current_lang(update)
+        notice = privacy_notice(lang, self.ctx.retention_days, self.ctx.controller)
+        await self._reply(update, [OutgoingMessage(escape(notice))], lang)
 
     async def delete(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/delete: asks for confirmation; "yes" erases the user's sessions, answers, transcript and
@@ -292,7 +298,7 @@ class Handlers:
         """Log a short line without personal data and tell the user their place is kept."""
         error = context.error
         update_id = update.update_id if isinstance(update, Update) else None
-        log.error("update %s failed: %s", update_id, type(error).__name__)
+        log.error("update %s failed: %s", update_id, type(error).__name__, exc_info=error)
         if (
             isinstance(update, Update)
             and update.effective_message is not None

@@ -13,6 +13,7 @@ import contextlib
 import hmac
 import json
 import logging
+import socket
 from collections.abc import Awaitable, Callable, Iterator
 
 import uvicorn
@@ -22,6 +23,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 from telegram import Bot, Update
 
+from bot.health import Check, health_route
+
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY_BYTES = 1_000_000
 
@@ -29,10 +32,15 @@ log = logging.getLogger(__name__)
 
 
 def webhook_app(
-    url_path: str, secret: str, bot: Bot, handle: Callable[[Update], Awaitable[None]]
+    url_path: str,
+    secret: str,
+    bot: Bot,
+    handle: Callable[[Update], Awaitable[None]],
+    health: Check | None = None,
 ) -> Starlette:
     """A Starlette app with one route, ``POST /<url_path>``, that checks Telegram's secret header
-    (403 otherwise), parses the update (400 if it is not one) and answers 200 after ``handle``."""
+    (403 otherwise), parses the update (400 if it is not one) and answers 200 after ``handle``; with
+    ``health``, also ``GET /healthz`` (:func:`bot.health.health_route`)."""
 
     async def receive(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -52,7 +60,10 @@ def webhook_app(
         await handle(update)
         return Response(status_code=200)
 
-    return Starlette(routes=[Route(f"/{url_path.strip('/')}", receive, methods=["POST"])])
+    routes = [Route(f"/{url_path.strip('/')}", receive, methods=["POST"])]
+    if health is not None:
+        routes.append(health_route(health))
+    return Starlette(routes=routes)
 
 
 class _EmbeddedServer(uvicorn.Server):
@@ -71,17 +82,20 @@ class WebhookServer:
             app, host=listen, port=port, log_level="warning", access_log=False, lifespan="off"
         )
         self._server = _EmbeddedServer(config)
+        self._listen, self._port = listen, port
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        """Start serving; returns once the port is listening (OSError if it could not be opened)."""
-        self._task = asyncio.create_task(self._server.serve())
+        """Start serving; returns once the port is listening (OSError if it could not be opened).
+
+        The socket is opened here, not by uvicorn, which would exit the process (SystemExit) when
+        the port is taken."""
+        family = socket.AF_INET6 if ":" in self._listen else socket.AF_INET
+        listening = socket.create_server((self._listen, self._port), family=family, backlog=2048)
+        self._task = asyncio.create_task(self._server.serve(sockets=[listening]))
         while not self._server.started:
             if self._task.done():
-                try:
-                    self._task.result()
-                except SystemExit as exit_:  # uvicorn exits when it cannot bind
-                    raise OSError("the webhook server could not listen") from exit_
+                listening.close()
                 raise OSError("the webhook server stopped while starting")
             await asyncio.sleep(0.01)
 

@@ -287,7 +287,7 @@ def test_every_route_but_the_login_form_is_guarded(db_path: Path) -> None:
         for route in app.routes
         if isinstance(route, Route)
     }
-    assert routes - {"/login"} == set(guarded_paths(1)) - {"/sessions/export.json"}
+    assert routes - {"/login", "/healthz"} == set(guarded_paths(1)) - {"/sessions/export.json"}
 
 
 def test_an_async_handler_is_guarded_and_reaches_the_store_through_db(

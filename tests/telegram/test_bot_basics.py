@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.i18n import text
+from bot.privacy import Controller, privacy_notice
 from bot.store import SessionStore
 from bot.telegram.app import COMMANDS
 from tests.telegram.bot_harness import Chat, running_bot
@@ -55,7 +56,8 @@ async def test_privacy_then_delete_erases_everything(emu: BotApiEmulator, tmp_pa
         files = [settings.db_path, Path(f"{settings.db_path}-wal"), Path(f"{settings.db_path}-shm")]
         assert any(b"Oezbekistan" in f.read_bytes() for f in files if f.exists())
         replies = await chat.send("/privacy")
-        assert replies[0].text == text("nl", "telegram.privacy", days=settings.retention_days)
+        notice = privacy_notice("nl", settings.retention_days, Controller())
+        assert replies[0].text == notice and "verwerkingsverantwoordelijke" in notice
         replies = await chat.send("/delete")
         assert replies[0].text == text("nl", "telegram.confirm.delete"), "asks before erasing"
         assert any(b"Oezbekistan" in f.read_bytes() for f in files if f.exists()), "nothing erased yet"
