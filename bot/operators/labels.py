@@ -312,8 +312,12 @@ def audit_detail(detail: str | None, lang: Lang) -> str:
 
 
 def worded_error(lang: Lang, key: str, params: dict[str, str]) -> str:
-    """A refusal of bad input, naming the parameter as the page labels it ('since' → 'Active from')."""
+    """A refusal of bad input, naming the parameter (and a filter's choices) as the page words them
+    ('since' → 'Active from', 'BXL' → 'Brussels-Capital')."""
     name = params.get("name")
+    if name in _FILTER_VALUES and "choices" in params:  # the choices as the filter's menu words them
+        words = (_FILTER_VALUES[name](choice, lang) for choice in params["choices"].split(", "))
+        params = {**params, "choices": ", ".join(words)}
     if name:
         label = _known(lang, f"console.filters.{name}") or _known(lang, f"console.audit.{name}")
         params = {**params, "name": label or name}

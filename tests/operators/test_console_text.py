@@ -7,7 +7,14 @@ import pytest
 from starlette.requests import Request
 
 from bot.i18n import LANGS, catalog, plural, plural_category
-from bot.operators.labels import audit_detail, confidence_label, plain_title, rule_set_label, value_label
+from bot.operators.labels import (
+    audit_detail,
+    confidence_label,
+    plain_title,
+    rule_set_label,
+    value_label,
+    worded_error,
+)
 from bot.operators.web import browser_lang
 
 
@@ -88,3 +95,13 @@ def _request(query: str = "", accept: str | None = None) -> Request:
 )
 def test_the_log_in_page_follows_the_browsers_language(accept: str | None, query: str, lang: str) -> None:
     assert browser_lang(_request(query, accept)) == lang
+
+
+def test_a_refused_filter_is_named_as_the_page_names_it() -> None:
+    assert worded_error("fr", "console.error.date", {"name": "since", "value": "2026-13-01"}) == (
+        "Active du : une date écrite AAAA-MM-JJ, pas « 2026-13-01 »."
+    )
+    refused = worded_error(
+        "nl", "console.error.choice", {"name": "region", "value": "X", "choices": "BXL, FL"}
+    )
+    assert refused == "Gewest: “X” is niet een van Brussels Hoofdstedelijk Gewest, Vlaanderen."
