@@ -29,6 +29,8 @@ def assessment_to_contract(assessment: Assessment, lang: Lang) -> dict[str, Any]
     _reasons(data["family"], assessment.family.reasons, lang)
     for node, member in zip(data["family"]["members"], assessment.family.members, strict=True):
         _reasons(node, member.reasons, lang)
+    if assessment.family.renewal is not None:
+        _reasons(data["family"]["renewal"], assessment.family.renewal.reasons, lang)
     data["review"] = [
         {"code": item.code, "reason": render(item.reason, lang), **_key(item.reason)}
         for item in assessment.review

@@ -96,6 +96,10 @@ def format_param(name: str, value: ParamValue, lang: Lang) -> str:
             return value
     if name.endswith("_key") and isinstance(value, str):
         return text(lang, value)
+    if name.endswith("_keys") and isinstance(value, str):  # several keys, comma-separated
+        return ", ".join(text(lang, key) for key in value.split(",") if key)
+    if name.endswith("_dates") and isinstance(value, str):  # several ISO dates, comma-separated
+        return ", ".join(long_date(date.fromisoformat(day), lang) for day in value.split(",") if day)
     if name.endswith("_countries") and isinstance(value, str):
         return ", ".join(country_name(code, lang) for code in value.split(",") if code)
     if isinstance(value, float):

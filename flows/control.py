@@ -5,6 +5,10 @@
 "help" in a French session). The words are data: ``locales/<lang>/control.toml``, one list per
 command, folded like every other matched word (lower case, no accents). A typed "/word" that is not
 a command is reported as unknown rather than taken as an answer.
+
+"Why?" at a question ("pourquoi", "waarom vraagt u dat", "why do you ask") is not an answer: the
+dialogue explains the question (its ``question.<id>.help`` text) and asks it again. Those phrases
+are ``control.why_asked`` in each language.
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ from functools import cache
 from typing import Literal, get_args
 
 from bot.i18n import LANGS, catalog
-from flows.dialogue import Command, CommandName
 from flows.interpret import fold_label
+from flows.turns import Command, CommandName
 
 ControlName = Literal[
     "back",
@@ -79,6 +83,22 @@ def control_words() -> dict[str, ControlName]:
                 if words.setdefault(folded, name) != name:
                     raise ControlWordClash(f"{folded!r} means both {words[folded]} and {name}")
     return words
+
+
+@cache
+def why_phrases() -> frozenset[str]:
+    """Every "why is this asked?" phrase of every language, folded."""
+    return frozenset(
+        folded
+        for lang in LANGS
+        for phrase in catalog(lang).get("control.why_asked", "").split("|")
+        if (folded := fold_label(phrase))
+    )
+
+
+def asks_why(typed: str) -> bool:
+    """Whether the person asks why the question is asked rather than answering it."""
+    return fold_label(typed) in why_phrases()
 
 
 def _slash(typed: str) -> Control | UnknownCommand:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from flows.questions import BLOCKS, BlockName, Group, Question, always
+from flows.features import always
+from flows.question_types import BlockName, Group, Question
+from flows.questions import BLOCKS
 
 TITLES: dict[BlockName, str] = {
     "A": "Block A — about the person",

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from bot.engine import msg
 from flows import navigation as nav
+from flows.control import asks_why
 from flows.interpret import DONE, check_multi, choices, fold_label, read_text, stored_value, yes_or_no
 from flows.machine import Position, current_ref
-from flows.questions import QUESTIONS, Question, question_for_field
+from flows.question_types import Question
+from flows.questions import QUESTIONS, question_for_field
 from flows.replies import CHOICE_KINDS, language_reply, prompt, question_reply, section_reply, summary_reply
 from flows.session import PREFILL, RESULT, SUMMARY
 from flows.turns import (
@@ -122,6 +124,8 @@ def _on_pending_text(services: Services, turn: Turn, question: Question, words: 
 def on_text(services: Services, turn: Turn, words: str) -> None:
     """Typed text: an answer to the question, or a choice at the invite / summary."""
     state = turn.state
+    if state.current != RESULT and asks_why(words):  # "pourquoi ?", "waarom?": explained, asked again
+        return on_help(services, turn)
     if state.current == PREFILL:
         option = yes_or_no(words, state.lang)
         if option is None:

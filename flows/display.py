@@ -6,7 +6,8 @@ from typing import Any
 
 from bot.engine import Message, msg
 from flows.machine import applies
-from flows.questions import FLOW, GROUPS, Group, Question, question_for_field
+from flows.question_types import Group, Question
+from flows.questions import FLOW, GROUPS, question_for_field
 from flows.session import SessionState
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.engine import Message, msg
-from flows.questions import YEAR, Question
+from flows.parsing.wordlists import option_facts
+from flows.question_types import YEAR, Question
 
 # How far ahead a date may go for the question to be about the future (start, application).
 FUTURE_REACH_DAYS = YEAR
@@ -49,6 +50,13 @@ def _date_hint(question: Question, today: date) -> Message:
     rule = question.validation
     if is_about_the_future(question):
         example = _future_example(today)
+        if question.id in option_facts().get("dates", {}).get("month_allowed", ()):  # "mars 2027" is enough
+            return msg(
+                "dialogue.hint.date_asap_month" if rule.asap else "dialogue.hint.date_future_month",
+                example=numeric(example),
+                month_key=f"dialogue.month.m{example.month:02d}",
+                year=str(example.year),
+            )
         key = "dialogue.hint.date_asap" if rule.asap else "dialogue.hint.date_future"
         return msg(key, example=numeric(example))
     example = _past_example(question, today)

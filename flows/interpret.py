@@ -14,9 +14,12 @@ from typing import Any
 from bot.engine import msg
 from bot.i18n import LANGS, Lang, text
 from flows import parsing
-from flows.questions import VALUE_OF_OPTION, Choice, Question
+from flows.question_types import VALUE_OF_OPTION, Choice, Question
+from flows.questions import QUESTIONS
 
 SKIP = "__none__"
+MIN_LABEL_PART = 4
+"""A part of a label shorter than this is no answer ('so', 'the' start or appear in many labels)."""
 DONE = "__done__"
 _SEPARATORS = re.compile(r"\s*(?:[,;/+&]|\bet\b|\ben\b|\band\b)\s*")
 
@@ -85,17 +88,19 @@ def stored_value(question: Question, option_value: str) -> Any:
 def match_option(question: Question, words: str, lang: Lang) -> str | None:
     """The option value the user meant: its number, its label, its value, a unique label part, or
     the option their own words name (word lists of flows.parsing)."""
-    option = match_label(question, words, lang)
+    option = match_label(question, words, lang, partly=False)
     if option is not None:
         return option
     worded = parsing.parse_option_words(question.words_of or question.id, words, lang)
-    return (
-        worded.value if worded.ok and worded.value in {choice.value for choice in choices(question)} else None
-    )
+    if worded.ok and worded.value in {choice.value for choice in choices(question)}:
+        return str(worded.value)
+    return match_label(question, words, lang)
 
 
-def match_label(question: Question, words: str, lang: Lang) -> str | None:
-    """The option value the user meant: its number, its label, its value, or a unique label part."""
+def match_label(question: Question, words: str, lang: Lang, *, partly: bool = True) -> str | None:
+    """The option value the user meant: its number, its label, its value, or (``partly``) a unique
+    label part. A label part is tried after the word lists ("no degree" starts the label "No degree,
+    but 3 years of IT experience", yet means "none")."""
     wanted = fold_label(words)
     if not wanted:
         return None
@@ -106,6 +111,8 @@ def match_label(question: Question, words: str, lang: Lang) -> str | None:
     for value, label in labels.items():
         if wanted in (label, fold_label(value)):
             return value
+    if not partly or len(wanted) < MIN_LABEL_PART:
+        return None
     partial = [
         value for value, label in labels.items() if wanted in label.split() or label.startswith(wanted)
     ]
@@ -115,22 +122,73 @@ def match_label(question: Question, words: str, lang: Lang) -> str | None:
 def read_choice(question: Question, words: str, lang: Lang) -> Reading | None:
     """One option from typed words: its label or number, else the person's own words ("ma femme",
     "je sais pas"), said back; several options the words may mean become ``alternatives``."""
-    option = match_label(question, words, lang)
+    option = match_label(question, words, lang, partly=False)
     if option is not None:
         return Reading(value=stored_value(question, option))
     offered = {choice.value for choice in choices(question)}
     worded = parsing.parse_option_words(question.words_of or question.id, words, lang)
     candidates = [value for value in worded.alternatives if value in offered]
     if len(candidates) > 1:
+        aged = parsing.parse_several_options(question.words_of or question.id, words, lang, question.id)
+        if aged.ok and aged.value is not None and len(aged.value) == 1 and aged.value[0] in candidates:
+            return _said_option(question, aged.value[0])  # "mon fils de 12 ans": a child under 18
         return Reading(error=worded.error or msg("dialogue.error.which_one"), alternatives=tuple(candidates))
     if len(candidates) == 1 or (worded.ok and worded.value in offered):
         chosen = candidates[0] if candidates else str(worded.value)
-        return Reading(value=stored_value(question, chosen), understood=worded.understood)
-    if question.kind in ("yes_no", "yes_no_unsure"):
-        parsed = parsing.parse_yes_no(words, lang, allow_unsure=question.kind == "yes_no_unsure")
+        understood = worded.understood
+        if understood is not None and understood.key == "parse.understood.option":
+            return _said_option(question, chosen)
+        return Reading(value=stored_value(question, chosen), understood=understood)
+    option = match_label(question, words, lang)
+    if option is not None:  # a part of its label ("Bruxelles" for "Bruxelles-Capitale"): said back
+        return _said_option(question, option)
+    if question.kind in ("yes_no", "yes_no_unsure") or {"yes", "no"} <= offered:
+        parsed = parsing.parse_yes_no(words, lang, allow_unsure=question.kind != "yes_no")
         if parsed.ok and parsed.value is not None and str(parsed.value) in offered:
             return Reading(value=stored_value(question, str(parsed.value)), understood=parsed.understood)
     return None
+
+
+@cache
+def _converted() -> frozenset[str]:
+    """Questions where an amount for the other period is converted and confirmed (options.toml)."""
+    return frozenset(parsing.option_facts().get("money", {}).get("convert_period", ()))
+
+
+@cache
+def _date_facts() -> dict[str, Any]:
+    facts: dict[str, Any] = parsing.option_facts().get("dates", {})
+    return facts
+
+
+def _same_as(question: Question, words: str, answers: Mapping[str, Any]) -> Reading | None:
+    """ "At the same time as me" at a question whose answer may be another's (the family's
+    application date: the person's start date), said back; None when it is not that."""
+    other = _date_facts().get("same_as", {}).get(question.id)
+    if other is None or not parsing.means_same_time(words) or not answers.get(other):
+        return None
+    value = answers[other]
+    return Reading(value=value, understood=msg("parse.understood.same_as", value_date=str(value)))
+
+
+def _relation_rank(relations: str, part: str, lang: Lang) -> int | None:
+    """The place in the family order of the one relation a part of the answer names, if any."""
+    hits, _ = parsing.find_hits(relations, part, lang)
+    names = parsing.named(hits, relations)
+    if len(names) != 1:
+        return None
+    group = parsing.group_of(relations, names[0])
+    value = str(group["values"][0]) if group else names[0]
+    order = QUESTIONS[relations].option_values()
+    return order.index(value) if value in order else None
+
+
+def _said_option(question: Question, value: str) -> Reading:
+    """An option read from words, said back with its own label."""
+    key = next(choice.key for choice in choices(question) if choice.value == value)
+    return Reading(
+        value=stored_value(question, value), understood=msg("parse.understood.option", option_key=key)
+    )
 
 
 def _bounds(question: Question, today: date) -> tuple[date | None, date | None]:
@@ -152,17 +210,39 @@ def _from_parsed(parsed: Any, convert: Any = lambda value: value) -> Reading:
 
 
 def read_multi(question: Question, words: str, lang: Lang) -> Reading:
-    """Several options at once: "1, 3", "employee, study" (any of , ; / + and/et/en)."""
-    values: list[str] = []
-    for part in _SEPARATORS.split(words.strip()):
-        if not part:
-            continue
-        value = match_option(question, part, lang)
-        if value is None:
-            return Reading(error=msg("dialogue.error.choose_several"))
-        if value not in values:
-            values.append(value)
-    return check_multi(question, values)
+    """Several options at once: "1, 3", "employee, study" (any of , ; / + and/et/en), or named
+    anywhere in a sentence ("ma femme et nos deux enfants, une fille de 15 ans"), said back."""
+    parts = [part for part in _SEPARATORS.split(words.strip()) if part]
+    exact = [match_label(question, part, lang, partly=False) for part in parts]
+    if parts and all(value is not None for value in exact):
+        return check_multi(question, list(dict.fromkeys(str(value) for value in exact)))
+    sentence = _read_multi_sentence(question, words, lang)
+    if sentence.ok or sentence.alternatives:
+        return sentence
+    values = [match_option(question, part, lang) for part in parts]
+    if not parts or any(value is None for value in values):
+        return Reading(error=msg("dialogue.error.choose_several"))
+    reading = check_multi(question, list(dict.fromkeys(str(value) for value in values)))
+    if reading.ok and isinstance(reading.value, list):
+        keys = ",".join(question.option_key(value) for value in reading.value)
+        return Reading(value=reading.value, understood=msg("parse.understood.options", options_keys=keys))
+    return reading
+
+
+def _read_multi_sentence(question: Question, words: str, lang: Lang) -> Reading:
+    worded = parsing.parse_several_options(question.words_of or question.id, words, lang, question.id)
+    known = set(question.option_values())
+    if worded.alternatives:
+        readings = [check_multi(question, list(values)) for values in worded.alternatives]
+        if all(reading.ok for reading in readings):
+            return Reading(
+                error=worded.error or msg("dialogue.error.which_one"),
+                alternatives=tuple(reading.value for reading in readings),
+            )
+    if not worded.ok or worded.value is None or not set(worded.value) <= known:
+        return Reading(error=msg("dialogue.error.choose_several"))
+    reading = check_multi(question, list(worded.value))
+    return Reading(value=reading.value, understood=worded.understood) if reading.ok else reading
 
 
 def check_multi(question: Question, values: list[str]) -> Reading:
@@ -183,7 +263,7 @@ def read_text(
 ) -> Reading:
     """The value typed for ``question``, or the error to show (with an example) and re-ask; a
     question's own ``check`` (given the ``answers`` so far) may still refuse a well-read value."""
-    reading = _read(question, words, lang, today)
+    reading = _same_as(question, words, answers or {}) or _read(question, words, lang, today)
     if reading.ok and question.check is not None:
         error = question.check(reading.value, answers or {})
         if error is not None:
@@ -212,14 +292,16 @@ def _read(question: Question, words: str, lang: Lang, today: date) -> Reading:
                 latest=latest,
                 today=today,
                 asap=rule.asap,
-                day_optional=rule.day_optional,
+                day_optional=rule.day_optional or question.id in _date_facts().get("month_allowed", ()),
             ),
             lambda day: day.isoformat(),
         )
     if kind == "dates":
         earliest, latest = _bounds(question, today)
+        relations = _date_facts().get("by_relation", {}).get(question.id)
+        rank = (lambda part: _relation_rank(relations, part, lang)) if relations else None
         return _from_parsed(
-            parsing.parse_dates(words, lang, earliest=earliest, latest=latest, today=today),
+            parsing.parse_dates(words, lang, earliest=earliest, latest=latest, today=today, rank=rank),
             lambda days: [day.isoformat() for day in days],
         )
     if kind == "money":
@@ -229,7 +311,7 @@ def _read(question: Question, words: str, lang: Lang, today: date) -> Reading:
             period=rule.period,
             minimum=rule.minimum if rule.minimum is not None else 0,
             maximum=rule.maximum if rule.maximum is not None else 100_000_000,
-            other_period="confirm" if rule.convert_period else "refuse",
+            other_period="confirm" if rule.convert_period or question.id in _converted() else "refuse",
         )
         if not money.ok or money.value is None:
             return Reading(error=money.error or msg("dialogue.error.unreadable"))

@@ -18,7 +18,9 @@ from typing import Any
 from transitions import Machine, MachineError
 
 from bot.engine import today_in_brussels
-from flows.questions import FLOW, GROUPS, MEMBER_QUESTIONS, QUESTIONS, Group, Question, Situation
+from flows.features import Situation
+from flows.question_types import Group, Question
+from flows.questions import FLOW, GROUPS, MEMBER_QUESTIONS, QUESTIONS
 from flows.relevance import worth_asking
 from flows.session import PREFILL, RESULT, SUMMARY, SessionState
 

@@ -9,7 +9,8 @@ from bot.engine import Message, msg
 from bot.i18n import Lang
 from flows.interpret import parse_language
 from flows.machine import Position, current_ref, is_live, move, next_position, prune
-from flows.questions import GROUPS, MEMBER_QUESTIONS, QUESTIONS, Question, question_for_field
+from flows.question_types import Question
+from flows.questions import GROUPS, MEMBER_QUESTIONS, QUESTIONS, question_for_field
 from flows.replies import language_reply, prompt, question_reply, result_reply, summary_reply
 from flows.session import RESULT, SUMMARY, SessionState
 from flows.turns import MEMBERS_REF, Reply, Services, Turn, info

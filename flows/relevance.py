@@ -26,18 +26,10 @@ from pydantic import ValidationError
 
 from bot.engine import Assessment, assess
 from bot.i18n import Lang
-from flows.questions import (
-    ASSUME_TODAY,
-    FLOW,
-    GROUPS,
-    MEMBER_QUESTIONS,
-    QUESTIONS,
-    Group,
-    Question,
-    Situation,
-    family,
-    iter_questions,
-)
+from flows.conditions import family
+from flows.features import Situation
+from flows.question_types import ASSUME_TODAY, Group, Question
+from flows.questions import FLOW, GROUPS, MEMBER_QUESTIONS, QUESTIONS, iter_questions
 from flows.session import SessionState, build_answers
 
 PROBED_KINDS = (

@@ -11,10 +11,12 @@ from pydantic import ValidationError
 from bot.engine import Message, msg
 from bot.i18n import LANGS
 from flows.display import answered_questions, fact_lines, summary_lines
+from flows.features import Situation
 from flows.hints import hint
 from flows.interpret import DONE, choices
 from flows.machine import current_ref
-from flows.questions import BLOCK_OF, GROUPS, MEMBER_QUESTIONS, QUESTIONS, BlockName, Question, Situation
+from flows.question_types import BlockName, Question
+from flows.questions import BLOCK_OF, GROUPS, MEMBER_QUESTIONS, QUESTIONS
 from flows.session import RESULT, SUMMARY, SessionState, build_answers
 from flows.turns import CHANGE, CONFIRM, LANGUAGE, MEMBERS_REF, PICK, SECTION, Option, Reply, Services
 

@@ -93,7 +93,7 @@ def derived_answers(answers: dict[str, Any], lang: Lang) -> dict[str, Any]:
     hold a single permit or a Blue Card; ``family_application_date`` = the start date when the
     family applies together with a person coming from abroad; ``lang`` from the conversation.
     """
-    from flows.questions import Situation  # local: questions imports nothing from here
+    from flows.features import Situation  # local: the features import nothing from here
 
     facts = Situation(answers)
     derived: dict[str, Any] = {"lang": lang}

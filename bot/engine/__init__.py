@@ -7,7 +7,8 @@ pure (no I/O beyond its packaged data) and imports nothing outside ``bot.engine`
 - The contract: :class:`Answers` and its field types in; :class:`Assessment` and its parts out.
 - Facts the dialogue and the store share with the rules: card groupings (:data:`CARD_CLASS`),
   the region of the place of work (:func:`region_from`), whether a region's salary thresholds are
-  monthly or yearly (:data:`SALARY_PERIOD`), nationality groups (:func:`nat_group`).
+  monthly or yearly (:data:`SALARY_PERIOD`), nationality groups (:func:`nat_group`), and when the
+  renewal questions matter (:func:`renewal_questions_matter`).
 - Data: the dated thresholds table, the source register, the legal constants, the next-steps
   catalogue, and the engine's configurable readings.
 - Rules packs (bot/rules): the table in force (:func:`active_table`, :func:`use_table`) and the
@@ -22,6 +23,7 @@ from bot.engine.answers import (
     Answers,
     CardType,
     EmployerType,
+    GrantedUnder,
     IctRole,
     IncomeSource,
     Lang,
@@ -49,6 +51,7 @@ from bot.engine.assessment import (
     FamilyResult,
     MemberResult,
     NextStep,
+    Renewal,
     Review,
     RouteCode,
     RouteResult,
@@ -90,6 +93,7 @@ from bot.engine.derive import (
     region_of_postcode,
 )
 from bot.engine.family import evaluate_family
+from bot.engine.family_renewal import RENEWABLE_FAMILY_CARDS, renewal_questions_matter
 from bot.engine.family_rules import renewal_rule_set
 from bot.engine.message import Message, ParamValue, msg
 from bot.engine.next_steps import Catalogue, catalogue, catalogue_problems, plan_next_steps
@@ -115,6 +119,7 @@ __all__ = [
     "FAMILY_OUTCOME_ORDER",
     "LIMITED_STAY_CARDS",
     "REGIONS",
+    "RENEWABLE_FAMILY_CARDS",
     "ROUTE_CODES",
     "ROUTE_STATUSES",
     "SALARY_FIELD",
@@ -135,6 +140,7 @@ __all__ = [
     "FamilyOutcome",
     "FamilyResult",
     "Findings",
+    "GrantedUnder",
     "IctRole",
     "IncomeSource",
     "Lang",
@@ -150,6 +156,7 @@ __all__ = [
     "Qualification",
     "Region",
     "Relation",
+    "Renewal",
     "Review",
     "RouteCode",
     "RouteResult",
@@ -188,6 +195,7 @@ __all__ = [
     "read_threshold_rows",
     "region_from",
     "region_of_postcode",
+    "renewal_questions_matter",
     "renewal_rule_set",
     "shift",
     "source_register",

@@ -69,6 +69,8 @@ Special = Literal[
     "none",
 ]
 IctRole = Literal["manager", "specialist", "trainee"]
+# Under which family-reunification rules a residence was granted (RN-2 / RN-3); unsure = not known
+GrantedUnder = Literal["OLD", "NEW", "unsure"]
 ShortageList = Literal["FL_MEDIUM", "FL_VDAB", "ACTIRIS", "FOREM"]
 ListAnswer = Literal["yes", "no", "unknown"]
 MeansType = Literal["blocked_account", "annex32_sponsor", "scholarship", "own_income"]
@@ -140,6 +142,11 @@ class Member(BaseModel):
     meetings_count: int | None = Field(default=None, ge=0, le=10_000)
     meetings_days_total: int | None = Field(default=None, ge=0, le=100_000)
     common_child: bool | None = None
+    # Renewals (RN-1…RN-4): a member already in Belgium on a family card, described by the sponsor
+    card_type: CardType | None = None
+    card_expiry: date | None = None
+    residence_granted_on: date | None = None
+    residence_rule_set: GrantedUnder | None = None
 
     @field_validator("nationality")
     @classmethod
@@ -214,6 +221,10 @@ class Answers(BaseModel):
     housing_ok: YesNoUnsure | None = None
     insurance_ok: YesNoUnsure | None = None
     red_flags: bool | None = None
+    # Renewals (RN-1…RN-4): the family member's residence already granted (the person's own card:
+    # ``card_type`` and ``card_expiry``); since when, and under which rules it was granted
+    residence_granted_on: date | None = None
+    residence_rule_set: GrantedUnder | None = None
 
     @field_validator("nationalities")
     @classmethod

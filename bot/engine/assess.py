@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 
 from bot.engine.answers import Answers
 from bot.engine.assessment import Assessment, FamilyResult, RouteResult
+from bot.engine.citations import rank_sources
 from bot.engine.config import DEFAULT_CONFIG, EngineConfig
 from bot.engine.context import Context, Findings
-from bot.engine.derive import reference_date
+from bot.engine.derive import reference_date, work_region
 from bot.engine.family import evaluate_family
 from bot.engine.next_steps import plan_next_steps
 from bot.engine.refusal import check_refusal
@@ -39,6 +40,11 @@ def explain_open_review(routes: list[RouteResult], family: FamilyResult, finding
         findings.review("RV-20", "review.reason.no_route_identified")
 
 
+def source_region(answers: Answers) -> str | None:
+    """The region the person's sources must concern: the business's, else the workplace's."""
+    return answers.se_region or work_region(answers)
+
+
 def assess(
     answers: Answers,
     on: date | None = None,
@@ -55,6 +61,7 @@ def assess(
     family = evaluate_family(answers, ctx, findings, routes)
     explain_open_review(routes, family, findings)
     steps = plan_next_steps(answers, ctx, routes, family)
+    sources, person_sources = rank_sources(routes, family, steps, source_region(answers))
     return Assessment(
         rules_version=ctx.table.version,
         reference_date=ctx.ref_date,
@@ -66,4 +73,6 @@ def assess(
         next_steps=steps,
         missing=findings.missing,
         notices=findings.notices,
+        sources=sources,
+        person_sources=person_sources,
     )

@@ -102,6 +102,20 @@ class MemberResult(_Model):
     sources: list[str] = Field(default_factory=list)
 
 
+class Renewal(_Model):
+    """The renewal of a family member's residence already granted (RN-1…RN-4, rules.md §3.2)."""
+
+    rule: str | None  # RN-1…RN-4; None when the dates do not settle it
+    rule_set: RuleSet | None
+    who: Literal["person", "member"] = "person"  # the person's own card, or a member's (bring_family)
+    card: str | None = None  # the card held (e.g. A-family-reunification)
+    granted_on: date | None = None
+    expiry: date | None = None
+    window_opens: date | None = None  # the commune renewal window: 60th…
+    window_closes: date | None = None  # …to 30th day before expiry
+    reasons: list[Message] = Field(default_factory=list)
+
+
 class FamilyResult(_Model):
     """Family reunification: the whole family's outcome and each member's."""
 
@@ -114,6 +128,7 @@ class FamilyResult(_Model):
     members: list[MemberResult] = Field(default_factory=list)
     reasons: list[Message] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
+    renewal: Renewal | None = None  # set when the person renews a family residence already held
 
 
 class NextStep(_Model):
@@ -130,6 +145,19 @@ class NextStep(_Model):
     sources: list[str] = Field(default_factory=list)
 
 
+class SourceLink(_Model):
+    """A source the result rests on, ranked by authority (issue 22): its address, its title in each
+    language (from the source register), the day it was last checked and whether a person may
+    see it (blogs, agencies, party sites and mirrors are for operators only)."""
+
+    id: str
+    authority: str
+    url: str | None = None
+    titles: dict[str, str] = Field(default_factory=dict)
+    checked: date | None = None
+    shown_to_person: bool = False
+
+
 class Assessment(_Model):
     """The engine's answer for one set of answers on one reference date."""
 
@@ -144,3 +172,6 @@ class Assessment(_Model):
     next_steps: list[NextStep] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
     notices: list[Message] = Field(default_factory=list)
+    # every source cited, best authority first, marked (operators); the few a person sees
+    sources: list[SourceLink] = Field(default_factory=list)
+    person_sources: list[SourceLink] = Field(default_factory=list)

@@ -13,14 +13,17 @@ from bot.engine.assessment import (
     FAMILY_OUTCOME_ORDER,
     FamilyOutcome,
     FamilyResult,
+    Renewal,
     RouteResult,
     ThresholdUse,
 )
 from bot.engine.context import Context, Findings
+from bot.engine.cutoff import is_recorded
 from bot.engine.derive import add_months
 from bot.engine.family_income import Household, IncomeVerdict, assess_income
 from bot.engine.family_members import FamilyCase, MemberDraft, finish_conditions, start_relation
-from bot.engine.family_rules import REFORM_DAY, UNLIMITED_STAY_MONTHS_FOR_EXEMPTION, sources_of
+from bot.engine.family_renewal import decide_renewal, renewal_day, renewal_facts
+from bot.engine.family_rules import UNLIMITED_STAY_MONTHS_FOR_EXEMPTION, sources_of
 from bot.engine.family_sponsor import LISTED_CATEGORIES, Sponsor, choose_rule_set, identify_sponsor
 from bot.engine.message import Message, msg
 
@@ -79,24 +82,43 @@ def _family_outcome(drafts: list[MemberDraft]) -> FamilyOutcome:
     return min(outcomes, key=FAMILY_OUTCOME_ORDER.index)
 
 
+def _renewal_outcome(income: IncomeVerdict) -> FamilyOutcome:
+    """A renewal described without the member list (the person renews their own card): the income
+    condition decides between a renewal to file (the Immigration Office decides on the extension,
+    FAM_OE) and one an adviser checks first."""
+    return "FAM_OE" if income.status in ("ok", "not_applicable") else "FAM_REVIEW"
+
+
 def evaluate_family(
     answers: Answers, ctx: Context, findings: Findings, routes: list[RouteResult]
 ) -> FamilyResult:
     """The family's outcome (least favourable member first) and each member's."""
-    if not (answers.has("bring_family") or answers.has("join_family")) or not answers.members:
+    facts = renewal_facts(answers)
+    renewing = facts is not None
+    if not (answers.has("bring_family") or answers.has("join_family")) or not (answers.members or renewing):
         return FamilyResult()
     day = answers.family_application_date or ctx.ref_date
-    if answers.family_application_date is None:
-        findings.need("family_application_date")
     sponsor = identify_sponsor(answers, routes, findings)
-    decision = choose_rule_set(sponsor, day, ctx.on, findings)
+    renewal: Renewal | None = None
+    if facts is not None:  # RN-1…RN-4: the rule set of the first grant, filed at the commune
+        renewal, decision = decide_renewal(answers, ctx, sponsor, findings, facts)
+        day = renewal_day(answers, ctx, facts)
+    else:
+        if answers.family_application_date is None:
+            findings.need("family_application_date")
+        application_recorded = is_recorded(ctx.on, answers.family_application_date)
+        decision = choose_rule_set(sponsor, day, ctx.on, findings, application_recorded=application_recorded)
     rule_set = decision.rule_set or ("NEW" if sponsor.group is not None else None)
     reasons: list[Message] = [*sponsor.reasons, decision.reason]
     family_rules = [decision.rule] if decision.rule else []
 
-    base_case = FamilyCase(answers, findings, sponsor, rule_set, day)
-    drafts = [start_relation(base_case, member) for member in answers.members]
+    base_case = FamilyCase(answers, findings, sponsor, rule_set, day, on=ctx.on, renewing=renewing)
+    drafts = [start_relation(base_case, member) for member in answers.members or []]
     household = household_of(drafts)
+    if renewing and not drafts:  # the person renewing is the one family member the income covers
+        household = Household(
+            dependants=1, non_minor_dependants=1, applicants=1, only_minor_children_apply=False
+        )
     income = IncomeVerdict("not_applicable")
     if rule_set is not None and sponsor.group is not None:
         income = assess_income(
@@ -114,16 +136,10 @@ def evaluate_family(
     gross_ok, gross_rows = _gross_exofficio(answers, ctx, sponsor, day)
     if answers.red_flags:
         findings.review("RV-13", "family.review.red_flags")
-    if (
-        answers.has("join_family")
-        and not answers.has("bring_family")
-        and answers.card_type == "A-family-reunification"
-        and ctx.on >= REFORM_DAY
-    ):
-        findings.review("RV-17", "family.review.renewal")
-        reasons.append(msg("family.renewal"))
 
-    case = FamilyCase(answers, findings, sponsor, rule_set, day, income, gross_ok)
+    case = FamilyCase(
+        answers, findings, sponsor, rule_set, day, income, gross_ok, on=ctx.on, renewing=renewing
+    )
     for draft in drafts:
         finish_conditions(case, draft)
     members = [draft.result() for draft in drafts if not draft.resident]  # residents are not joining
@@ -133,11 +149,13 @@ def evaluate_family(
             msg("family.residents", count=residents, counted=household.dependants - household.applicants)
         )
     thresholds = income.thresholds + gross_rows
+    if renewal is not None:
+        family_rules.append("F-4")
     sources = sources_of(family_rules)
     for use in thresholds:
         sources += [s for s in use.sources if s not in sources]
     return FamilyResult(
-        outcome=_family_outcome(drafts),
+        outcome=_family_outcome(drafts) if drafts or renewal is None else _renewal_outcome(income),
         rule_set=decision.rule_set,
         income_required=income.required,
         income_required_alt=income.alternative,
@@ -146,4 +164,5 @@ def evaluate_family(
         members=members,
         reasons=reasons,
         sources=sources,
+        renewal=renewal,
     )

@@ -234,8 +234,8 @@ def _compare(
             msg("family.income.band", income_eur=income, low_eur=need.low, high_eur=need.high)
         )
     elif rule_set == "OLD":
-        findings.review("RV-07", "family.review.income_below_old", **params)
+        findings.review("RV-22", "family.review.income_below_old", **params)
         verdict.reasons.append(msg("family.income.below_old", **params))
     else:
-        findings.review("RV-07", "family.review.income_below", **params)
+        findings.review("RV-22", "family.review.income_below", **params)
         verdict.reasons.append(msg("family.income.below", **params))

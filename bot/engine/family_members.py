@@ -8,7 +8,7 @@ from datetime import date
 from bot.engine.answers import Answers, Member, Relation
 from bot.engine.assessment import FAMILY_OUTCOME_ORDER, FamilyOutcome, MemberResult, RuleSet
 from bot.engine.context import Findings
-from bot.engine.cutoff import near_cutoff
+from bot.engine.cutoff import is_recorded, uncertain_near_cutoff
 from bot.engine.derive import add_months, add_years, age_at, in_list, nth_birthday
 from bot.engine.family_income import IncomeVerdict
 from bot.engine.family_rules import (
@@ -46,6 +46,8 @@ class FamilyCase:
     day: date  # the family application date (or the reference date)
     income: IncomeVerdict = field(default_factory=lambda: IncomeVerdict("not_applicable"))
     gross_meets_exofficio: bool = False  # EX-2b
+    on: date | None = None  # the day of the assessment: dates up to it are recorded facts
+    renewing: bool = False  # the person renews the family residence they hold (RN-1…RN-4)
 
 
 @dataclass
@@ -357,7 +359,7 @@ def finish_conditions(case: FamilyCase, draft: MemberDraft) -> None:
         draft.note("NAT-TR", "family.member.nationality_tr")
     if in_list(nationality, "eu_eea_ch"):
         draft.note("NAT-EU", "family.member.nationality_eu")
-    if case.sponsor.exofficio_candidate:
+    if case.sponsor.exofficio_candidate and not case.renewing:  # a renewal needs no visa (F-4)
         _exofficio(case, draft)
 
 
@@ -401,7 +403,7 @@ def _ex2_category_or_income(case: FamilyCase, draft: MemberDraft) -> bool:
     if case.gross_meets_exofficio:
         draft.note("EX-2b", "family.exofficio.probably_gross")
         draft.verdict("FAM_REVIEW")
-        case.findings.review("RV-07", "family.exofficio.probably_gross")
+        case.findings.review("RV-23", "family.exofficio.probably_gross")
     elif category != "ict":
         draft.note("EX-2", "family.exofficio.not_listed")
     return False
@@ -438,7 +440,8 @@ def _ex4_window(case: FamilyCase, draft: MemberDraft) -> bool:
     visa_date = case.answers.worker_visa_date
     if visa_date is not None:
         deadline = add_months(visa_date, EXOFFICIO_WINDOW_MONTHS)
-        if near_cutoff(case.day, deadline):
+        recorded = is_recorded(case.on or date.min, case.answers.family_application_date, visa_date)
+        if uncertain_near_cutoff(case.day, deadline, recorded=recorded):
             case.findings.review("RV-15", "family.review.window_end", deadline_date=deadline.isoformat())
         if case.day <= deadline:
             draft.note("EX-4", "family.exofficio.window_ok", deadline_date=deadline.isoformat())

@@ -46,9 +46,10 @@ RULE_SOURCES: dict[str, tuple[str, ...]] = {
     "RN-2": ("S004",),
     "RN-3": ("S004",),
     "RN-4": ("S004",),
-    "WHO-TCN": ("P43", "S001"),
-    "WHO-BE": ("P81",),
-    "WHO-EU": ("P84", "P83"),
+    "F-4": ("S004", "P91", "P55", "P44", "P65"),
+    "WHO-TCN": ("P43", "S001", "P91"),
+    "WHO-BE": ("P81", "P91"),
+    "WHO-EU": ("P84", "P83", "P91"),
     "WAIT-OLD": ("P41",),
     "WAIT-NEW": ("P85", "P29"),
     "DURABLE-OLD": ("P60", "P42", "P59"),
@@ -154,7 +155,7 @@ WHO_MAY_JOIN: dict[SponsorGroup, dict[Relation, RelationRule]] = {
 def renewal_rule_set(granted_on: date, granted_under: RuleSet, renewal_on: date) -> tuple[str, RuleSet]:
     """Rule set for renewing a family member's residence (RN-1…RN-4, rules.md §3.2).
 
-    The answers carry no renewal fields yet; the engine only flags renewals (RV-17).
+    Used by :mod:`bot.engine.family_renewal` with the answers' renewal fields.
     """
     if granted_on < REFORM_DAY:
         return "RN-1", "OLD"

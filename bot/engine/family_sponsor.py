@@ -11,7 +11,7 @@ from bot.engine.answers import Answers, SponsorCategory, SponsorType
 from bot.engine.assessment import RouteCode, RouteResult, RuleSet
 from bot.engine.cards import LIMITED_STAY_CARDS, UNLIMITED_STAY_CARDS
 from bot.engine.context import Findings
-from bot.engine.cutoff import near_cutoff
+from bot.engine.cutoff import is_recorded, uncertain_near_cutoff
 from bot.engine.derive import nat_group
 from bot.engine.family_rules import REFORM_DAY, TRANSITION_END_DAY, SponsorGroup
 from bot.engine.message import Message, msg
@@ -206,8 +206,16 @@ def _by_application(
     return RuleSetDecision(new_rule, "NEW", msg(f"family.rule_set.{new_rule}", **params))
 
 
-def choose_rule_set(sponsor: Sponsor, application_day: date, on: date, findings: Findings) -> RuleSetDecision:
-    """RS-0, RS-T1…T3, RS-E1…E3, RS-B1/B2 and RS-X (rules.md §3.2), with RV-15 near the cut-offs."""
+def choose_rule_set(
+    sponsor: Sponsor,
+    application_day: date,
+    on: date,
+    findings: Findings,
+    *,
+    application_recorded: bool = False,
+) -> RuleSetDecision:
+    """RS-0, RS-T1…T3, RS-E1…E3, RS-B1/B2 and RS-X (rules.md §3.2), with RV-15 near the cut-offs
+    for a date that is planned or assumed (a recorded filing or grant date is applied exactly)."""
     params: dict[str, str | None] = {
         "application_date": application_day.isoformat(),
         "right_date": sponsor.right_date.isoformat() if sponsor.right_date else None,
@@ -217,12 +225,13 @@ def choose_rule_set(sponsor: Sponsor, application_day: date, on: date, findings:
         return RuleSetDecision("RS-X", None, msg("family.rule_set.RS-X"))
     if sponsor.type is None:
         return RuleSetDecision(None, None, msg("family.rule_set.unknown_sponsor"))
-    if near_cutoff(application_day, REFORM_DAY):
+    right_recorded = is_recorded(on, sponsor.right_date)
+    if uncertain_near_cutoff(application_day, REFORM_DAY, recorded=application_recorded):
         findings.review("RV-15", "family.review.cutoff_2025", date_date=application_day.isoformat())
     if application_day < REFORM_DAY:
         return RuleSetDecision("RS-0", "OLD", msg("family.rule_set.RS-0", **params))
     if sponsor.type == "belgian":
-        if near_cutoff(application_day, TRANSITION_END_DAY):
+        if uncertain_near_cutoff(application_day, TRANSITION_END_DAY, recorded=application_recorded):
             findings.review("RV-15", "family.review.cutoff_2027", date_date=application_day.isoformat())
         return _by_application(application_day, "RS-B1", "RS-B2", params)
     prefix = "RS-E" if sponsor.type == "eu_eea_ch" else "RS-T"
@@ -234,10 +243,10 @@ def choose_rule_set(sponsor: Sponsor, application_day: date, on: date, findings:
         if application_day >= TRANSITION_END_DAY:  # both branches give NEW
             return RuleSetDecision(f"{prefix}2", "NEW", msg(f"family.rule_set.{prefix}2", **params))
         return RuleSetDecision(None, None, msg("family.rule_set.assumed_new"))
-    if near_cutoff(right, REFORM_DAY):
+    if uncertain_near_cutoff(right, REFORM_DAY, recorded=right_recorded):
         findings.review("RV-15", "family.review.cutoff_2025", date_date=right.isoformat())
     if right >= REFORM_DAY:
         return RuleSetDecision(f"{prefix}3", "NEW", msg(f"family.rule_set.{prefix}3", **params))
-    if near_cutoff(application_day, TRANSITION_END_DAY):
+    if uncertain_near_cutoff(application_day, TRANSITION_END_DAY, recorded=application_recorded):
         findings.review("RV-15", "family.review.cutoff_2027", date_date=application_day.isoformat())
     return _by_application(application_day, f"{prefix}1", f"{prefix}2", params)

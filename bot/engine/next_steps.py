@@ -32,6 +32,7 @@ from bot.engine.derive import (
     nth_birthday,
     work_region,
 )
+from bot.engine.family_sponsor import ROUTE_STAY
 from bot.engine.message import Message, ParamValue, msg
 from bot.engine.thresholds import ThresholdRow, threshold_table
 
@@ -66,6 +67,7 @@ class StepSpec(_Data):
     fee: str | None = None
     fee_day: Literal["application", "family_application", "due"] = "application"
     timing_exempt: bool = False  # a `timing_exempt` sentence replaces the timing when nothing is paid
+    timing_by_rule_set: bool = False  # `timing_old` / `timing_new` by the family's rule set (RN-2 / RN-3)
     cards: list[str] = Field(default_factory=list)
     params: dict[str, str] = Field(default_factory=dict)
     title_variants: dict[str, str] = Field(default_factory=dict)
@@ -84,11 +86,13 @@ class OeFee(_Data):
 
 class Plans(_Data):
     """Step codes selected by the best route and by the family outcome, in order; the family of an
-    EU/EEA/Swiss citizen follows its own procedure (annex 19ter, F card)."""
+    EU/EEA/Swiss citizen follows its own procedure (annex 19ter, F card), and a renewal of the
+    family residence already held its own (commune window, no visa)."""
 
     routes: dict[str, list[str]]
     family: dict[str, list[str]]
     family_eu: dict[str, list[str]]
+    family_renewal: dict[str, list[str]]
 
 
 class Catalogue(_Data):
@@ -166,6 +170,26 @@ def _arriving(s: Situation) -> bool:
     return s.answers.current_location != "belgium" or s.answers.card_type == "none"
 
 
+# Cards whose holder, already in Belgium, changes status to work (student → worker, search year →
+# worker, researcher → worker): the application is made from Belgium (S001), with a new fee (P65).
+STATUS_CHANGE_CARDS: frozenset[str] = frozenset({"A-student", "A-search-year", "A-researcher"})
+# The routes that give a work permit filed as a single permit (the worker's routes of §3.1 but the
+# unlimited permit, which the worker files himself), and the search year's single permit.
+SINGLE_PERMIT_ROUTES: frozenset[str] = frozenset(
+    {code for code, stay in ROUTE_STAY.items() if stay == "worker"} - {"UNLIMITED"} | {"SEARCH_YEAR_WORK"}
+)
+
+
+def _changing_status(s: Situation) -> bool:
+    """A change of status inside Belgium towards a single permit (rules.md §5.2, issue 22)."""
+    return (
+        s.answers.current_location == "belgium"
+        and s.answers.card_type in STATUS_CHANGE_CARDS
+        and s.route.code in SINGLE_PERMIT_ROUTES
+        and not (s.route.code == "RESEARCHER" and s.answers.card_type == "A-researcher")
+    )
+
+
 def _oe_fee_due(s: Situation) -> bool:
     entry = s.cat.oe_fees.get(s.route.code)
     return entry is not None and s.answers.card_type not in entry.not_if_card
@@ -197,6 +221,10 @@ def _graduated_abroad_after_mobility(s: Situation) -> bool:
 
 PREDICATES: dict[str, Callable[[Situation], bool]] = {
     "arriving": _arriving,
+    "person_renews": lambda s: s.family.renewal is not None and s.family.renewal.who == "person",
+    "member_renews": lambda s: s.family.renewal is not None and s.family.renewal.who == "member",
+    "changing_status": _changing_status,
+    "not_changing_status": lambda s: not _changing_status(s),
     "oe_fee_due": _oe_fee_due,
     "fl_fast_lane": _fl_fast_lane,
     "not_fl_fast_lane": lambda s: not _fl_fast_lane(s),
@@ -266,6 +294,17 @@ def _renewal_window(s: Situation, spec: StepSpec) -> Due | None:
     window = _constant(s, spec)
     opens, closes = window_before(expiry, window.field_value("earliest"), window.field_value("count"))
     return Due(closes, {"window_start_date": _iso(opens), "expiry_date": _iso(expiry)})
+
+
+def _family_renewal_window(s: Situation, spec: StepSpec) -> Due | None:
+    """The commune window of the family residence being renewed (the person's or a member's card)."""
+    renewal = s.family.renewal
+    if renewal is None or renewal.window_closes is None or renewal.window_opens is None or not renewal.expiry:
+        return None
+    return Due(
+        renewal.window_closes,
+        {"window_start_date": _iso(renewal.window_opens), "expiry_date": _iso(renewal.expiry)},
+    )
 
 
 def _card_expiry(s: Situation, spec: StepSpec) -> Due | None:
@@ -339,6 +378,7 @@ DUE_RULES: dict[str, DueRule] = {
     "after_application": _after_application,
     "before_card_expiry": _before_card_expiry,
     "renewal_window": _renewal_window,
+    "family_renewal_window": _family_renewal_window,
     "card_expiry": _card_expiry,
     "exofficio_window": _exofficio_window,
     "family_oe_decision": _family_oe_decision,
@@ -369,13 +409,33 @@ def _priced(
     extra_sources: tuple[str, ...] = (),
     **params: ParamValue,
 ) -> Fee:
-    """A fee sentence; a stale amount (e.g. the 2025 OE fee after 1 January 2026) says so (K-13)."""
+    """A fee sentence; an amount not confirmed for ``day`` says so: a stale amount (e.g. the 2025 OE
+    fee after 1 January 2026, K-13), an older one (the visa D fee at 2019 rates) or an undated one."""
     amount = row.amount if total is None else total
     values: dict[str, ParamValue] = {"name_key": _name_key(row), "fee_eur": amount, **params}
-    if row.stale_on(day):
-        key += "_stale"
-        values["year"] = row.valid_from.year if row.valid_from else None
+    suffix, year = fee_caveat(row, day)
+    if suffix:
+        key += suffix
+        values["year"] = year
     return Fee(amount, Message(key=key, params=values), row.sources + extra_sources)
+
+
+FEE_CONFIRMED_DAYS = 366  # an amount published more than a year before the day is not confirmed for it
+
+
+def fee_caveat(row: ThresholdRow, day: date) -> tuple[str, int | None]:
+    """The caveat a fee needs on ``day``: "" when its amount is confirmed (dated, valid within
+    the last year, not due for an update, high confidence), else "_stale", "_old" (with its year),
+    "_undated" or "_reported" (one source of medium or low confidence, e.g. P13's Flemish fee)."""
+    if row.stale_on(day):
+        return "_stale", row.valid_from.year if row.valid_from else None
+    if row.valid_from is None:
+        return "_undated", None
+    if (day - row.valid_from).days > FEE_CONFIRMED_DAYS:
+        return "_old", row.valid_from.year
+    if not row.confidence.startswith("H"):
+        return "_reported", None
+    return "", None
 
 
 def _exempt(row: ThresholdRow, reason: str) -> Fee:
@@ -394,7 +454,8 @@ def _is_minor(dob: date | None, day: date, s: Situation) -> bool:
 
 def _oe_fee(s: Situation, day: date) -> Fee | None:
     entry = s.cat.oe_fees.get(s.route.code)
-    row = s.ctx.table.find(entry.id, day) if entry else None
+    fee_id = s.cat.fee_ids["change_status"] if _changing_status(s) else entry.id if entry else None
+    row = s.ctx.table.find(fee_id, day) if fee_id else None
     if entry is None or row is None:
         return _unknown_fee(s, day)
     if _is_minor(s.answers.dob, day, s):
@@ -475,7 +536,15 @@ def _profcard_fee(s: Situation, day: date) -> Fee | None:
     if apply_row is None or year_row is None:
         return _unknown_fee(s, day)
     key = "step.fee.profcard" if s.region == "FL" else "step.fee.profcard_other"
-    message = msg(key, fee_eur=apply_row.amount, year_eur=year_row.amount)
+    caveats = [fee_caveat(row, day) for row in (apply_row, year_row)]
+    suffix, year = next(((sfx, yr) for sfx, yr in caveats if sfx), ("", None))
+    if suffix == "_stale":  # no stale wording for the two-part fee: say its year
+        suffix = "_old" if year is not None else "_undated"
+    params: dict[str, ParamValue] = {"fee_eur": apply_row.amount, "year_eur": year_row.amount}
+    if suffix:
+        key += suffix
+        params["year"] = year
+    message = Message(key=key, params=params)
     return Fee(apply_row.amount, message, apply_row.sources + year_row.sources)
 
 
@@ -491,7 +560,14 @@ def _eu_register_fee(s: Situation, day: date) -> Fee | None:
     return Fee(None, msg("step.fee.eu_register", fine_eur=row.amount), row.sources)
 
 
+def _same_status_extension_fee(s: Situation, day: date) -> Fee | None:
+    """No Immigration Office fee for the extension of a residence in the same status (P44, P65:
+    the fee is due for a first application or a change of status)."""
+    return Fee(0.0, msg("step.fee.same_status_extension"), ("P44", "P65"))
+
+
 FEE_BUILDERS: dict[str, FeeBuilder] = {
+    "same_status_extension": _same_status_extension_fee,
     "oe": _oe_fee,
     "region": _region_fee,
     "visa": _visa_fee,
@@ -551,7 +627,10 @@ def build_step(code: str, s: Situation) -> NextStep:
     due = DUE_RULES[spec.due](s, spec) if spec.due else None
     fee = FEE_BUILDERS[spec.fee](s, _fee_day(s, spec, due)) if spec.fee else None
     exempt = spec.timing_exempt and fee is not None and fee.amount == 0.0
-    timing, kind = _timing(code, spec, s, due, params, "timing_exempt" if exempt else "timing")
+    variant = "timing_exempt" if exempt else "timing"
+    if spec.timing_by_rule_set and s.family.rule_set is not None:
+        variant = f"timing_{s.family.rule_set.lower()}"
+    timing, kind = _timing(code, spec, s, due, params, variant)
     constant_sources = s.cat.constants[spec.constant].sources if spec.constant else []
     return NextStep(
         code=code,
@@ -574,7 +653,7 @@ def catalogue_problems(cat: Catalogue | None = None, table_ids: set[str] | None 
     known_ids = table_ids if table_ids is not None else threshold_table().ids()
     problems = [
         f"plan {owner}: unknown step {code}"
-        for plans in (cat.plans.routes, cat.plans.family, cat.plans.family_eu)
+        for plans in (cat.plans.routes, cat.plans.family, cat.plans.family_eu, cat.plans.family_renewal)
         for owner, codes in plans.items()
         for code in codes
         if code not in cat.steps
@@ -618,7 +697,12 @@ def step_codes(s: Situation) -> list[str]:
         route_plan = plans.routes.get(s.route.code, ["ADVISER_CHECK"])
         if s.route.status == "review":
             route_plan = ["ADVISER_CHECK", *route_plan]
-    family_plans = plans.family_eu if _eu_sponsor(s.answers) else plans.family
+    if s.family.renewal is not None:
+        family_plans = plans.family_renewal
+    elif _eu_sponsor(s.answers):
+        family_plans = plans.family_eu
+    else:
+        family_plans = plans.family
     codes = [*route_plan, *family_plans.get(s.family.outcome, [])]
     selected: list[str] = []
     for code in codes:

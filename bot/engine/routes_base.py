@@ -18,6 +18,7 @@ from bot.engine.context import Context, Findings
 from bot.engine.message import Message, ParamValue, msg
 from bot.engine.thresholds import USABLE_STATUSES, Check, Comparison, ThresholdRow
 
+DATE_REVIEW = "RV-15"
 STATUS_RANK: dict[RouteStatus, int] = {status: rank for rank, status in enumerate(ROUTE_STATUSES)}
 
 
@@ -117,10 +118,14 @@ class RouteDraft:
             self.need(*cond.missing)
 
     def finish(self, findings: Findings) -> RouteResult:
-        """The route as reported; review codes and missing fields go to ``findings`` unless not met."""
-        if self.status != "not_met":
-            for code, message in self.reviews:
+        """The route as reported; review codes and missing fields go to ``findings`` unless not met.
+
+        RV-15 (a planned or assumed date near a cut-off) is reported even for a route that fails on
+        that date: the route keeps its status, but the date may still move (cutoff.py)."""
+        for code, message in self.reviews:
+            if self.status != "not_met" or code == DATE_REVIEW:
                 findings.review(code, message.key, **message.params)
+        if self.status != "not_met":
             findings.need(*self.missing)
         return RouteResult(
             code=self.code,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bot.engine.answers import Answers, Region
 from bot.engine.constants import count, day
 from bot.engine.context import Context
-from bot.engine.cutoff import near_cutoff
+from bot.engine.cutoff import is_recorded, uncertain_near_cutoff
 from bot.engine.derive import age_at, nth_birthday
 from bot.engine.message import Message, msg
 from bot.engine.routes_base import MET, Cond
@@ -128,7 +128,9 @@ def highly_qualified_function(facts: ConditionFacts) -> Cond:
     answer = facts.answers.job_is_highly_qualified
     cutoff = FL_FUNCTION_TEST_FROM.isoformat()
     reviews: tuple[tuple[str, Message], ...] = ()
-    if near_cutoff(day, FL_FUNCTION_TEST_FROM) and answer != "yes":
+    answers = facts.answers
+    recorded = is_recorded(facts.ctx.on, *[d for d in (answers.application_date, answers.start_date) if d])
+    if uncertain_near_cutoff(day, FL_FUNCTION_TEST_FROM, recorded=recorded) and answer != "yes":
         reviews = (("RV-15", msg("route.review.function_test_cutoff", cutoff_date=cutoff)),)
     if day < FL_FUNCTION_TEST_FROM:
         return Cond(

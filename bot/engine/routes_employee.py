@@ -10,6 +10,7 @@ from typing import Literal
 from bot.engine.answers import Answers, IctRole, Region
 from bot.engine.assessment import RouteCode
 from bot.engine.context import Context
+from bot.engine.cutoff import is_recorded, uncertain_near_cutoff
 from bot.engine.derive import SALARY_FIELD, SALARY_PERIOD, SalaryPeriod, work_region
 from bot.engine.message import msg
 from bot.engine.routes_base import Cond, RouteDraft, best_per_code, check_amount
@@ -18,6 +19,7 @@ from bot.engine.routes_lists import on_list
 from bot.engine.routes_residence import unlimited_route
 from bot.engine.thresholds import Check
 
+FL_FEE_ID = "FEE_FL_REGION"  # the Flemish single-permit fee, whose start is an RV-15 cut-off
 BELGIAN_MONTHS_PER_YEAR = 13.92  # P27: annual gross ÷ 13.92 = monthly, for Belgian contracts
 
 
@@ -231,7 +233,21 @@ def _region_routes(answers: Answers, ctx: Context, region: Region) -> list[Route
         drafts += _flanders_lists(answers, ctx, filed, only_if_yes=salary_route_open)
         if not any(d.status in ("eligible", "review") for d in drafts):
             drafts.append(_flanders_none(answers))
+        _flag_fee_cutoff(drafts, answers, ctx, filed)
     return best_per_code(drafts)
+
+
+def _flag_fee_cutoff(drafts: list[RouteDraft], answers: Answers, ctx: Context, filed: date) -> None:
+    """RV-15 (§6.3): a planned or assumed filing date within 3 days of the start of the Flemish
+    single-permit fee (FEE_FL_REGION, 1 September 2026); the routes keep their status."""
+    starts = [row.valid_from for row in ctx.table.rows if row.id == FL_FEE_ID and row.status == "active"]
+    start = min((day for day in starts if day is not None), default=None)
+    recorded = is_recorded(ctx.on, answers.application_date)
+    if start is None or not uncertain_near_cutoff(filed, start, recorded=recorded):
+        return
+    for draft in drafts:
+        if draft.code != "NO_ROUTE":
+            draft.flag("RV-15", msg("route.review.fee_cutoff", cutoff_date=start.isoformat()))
 
 
 def _shortage(
@@ -244,7 +260,10 @@ def _shortage(
     only_if_yes: bool,
 ) -> list[RouteDraft]:
     """BXL-SHORT / WAL-SHORT: occupation on the Actiris or FOREM list."""
-    verdict = on_list(answers, list_id, day=ctx.ref_date, filed=filed, table=ctx.table)
+    recorded = is_recorded(ctx.on, answers.application_date)
+    verdict = on_list(
+        answers, list_id, day=ctx.ref_date, filed=filed, filed_recorded=recorded, table=ctx.table
+    )
     if verdict.status == "no" or (only_if_yes and verdict.status != "yes"):
         return []
     draft = RouteDraft("SHORTAGE", rule, sources=list(verdict.sources))
@@ -271,7 +290,10 @@ def _flanders_lists(answers: Answers, ctx: Context, filed: date, *, only_if_yes:
     if qualification not in ("vocational_level_3_4", "higher_ed_3y_plus"):
         return []
     drafts: list[RouteDraft] = []
-    medium = on_list(answers, "FL_MEDIUM", day=ctx.ref_date, filed=filed, table=ctx.table)
+    recorded = is_recorded(ctx.on, answers.application_date)
+    medium = on_list(
+        answers, "FL_MEDIUM", day=ctx.ref_date, filed=filed, filed_recorded=recorded, table=ctx.table
+    )
     # A degree holder is only pointed to the medium-skilled routes on a confirmed list match; the
     # "other" category (FL-OTHER) is open to degree holders too, so an unanswered VDAB list leaves it
     # to an adviser (RV-04) instead of concluding that no route exists.
@@ -287,8 +309,18 @@ def _flanders_lists(answers: Answers, ctx: Context, filed: date, *, only_if_yes:
         if qualification == "higher_ed_3y_plus":
             draft.review("RV-04", "route.review.degree_in_medium_function")
         drafts.append(draft)
+    elif medium.status == "no" and medium.reasons:
+        # a named function off the list on the filing date: say why, and keep any RV-15 of the date
+        closed = RouteDraft("MEDIUM_SHORTAGE", "FL-MED", sources=list(medium.sources), status="not_met")
+        for reason in medium.reasons:
+            closed.because(reason.key, **reason.params)
+        for code, message in medium.reviews:
+            closed.flag(code, message)
+        drafts.append(closed)
     if medium.status != "yes":
-        vdab = on_list(answers, "FL_VDAB", day=ctx.ref_date, filed=filed, table=ctx.table)
+        vdab = on_list(
+            answers, "FL_VDAB", day=ctx.ref_date, filed=filed, filed_recorded=recorded, table=ctx.table
+        )
         if vdab.status == "yes" or (vdab.status == "unknown" and not only_if_yes):
             draft = RouteDraft("LABOUR_MARKET_TEST", "FL-OTHER", sources=[*vdab.sources, "P07"])
             draft.apply(Cond(None, missing=vdab.missing, reviews=vdab.reviews))
@@ -300,7 +332,7 @@ def _flanders_lists(answers: Answers, ctx: Context, filed: date, *, only_if_yes:
 
 def _flanders_none(answers: Answers) -> RouteDraft:
     """FL-NONE: no route in Flanders (VKS 2 excluded except seasonal work, or no list matches)."""
-    draft = RouteDraft("NO_ROUTE", "FL-NONE", sources=["P74", "P07"], status="review")
+    draft = RouteDraft("NO_ROUTE", "FL-NONE", sources=["P10", "P74", "P07"], status="review")
     if answers.has_special("seasonal"):
         draft.because("route.reason.fl_none_seasonal")
     elif answers.qualification in ("vocational_level_2", "none"):

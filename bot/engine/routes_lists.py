@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from typing import Any, Literal
 
 from bot.engine.answers import Answers, ShortageList
-from bot.engine.cutoff import near_cutoff
+from bot.engine.cutoff import uncertain_near_cutoff
 from bot.engine.message import Message, msg
 from bot.engine.sources import packaged_text
 from bot.engine.thresholds import ThresholdTable, active_table
@@ -134,13 +134,15 @@ def on_list(
     *,
     day: date,
     filed: date,
+    filed_recorded: bool = False,
     table: ThresholdTable | None = None,
 ) -> ListVerdict:
     """Is the occupation on ``list_id``? ``day`` is the reference date, ``filed`` the filing date
-    (the Flemish list applies by application date, P08); the lists are ``table``'s pack's."""
+    (the Flemish list applies by application date, P08) and ``filed_recorded`` whether that date is
+    a fact (cutoff.py); the lists are ``table``'s pack's."""
     info = list_info(list_id, table)
     if list_id == "FL_MEDIUM" and answers.occupation:
-        mapped = _flemish_named(answers.occupation, info, filed, table)
+        mapped = _flemish_named(answers.occupation, info, filed, filed_recorded, table)
         if mapped is not None:
             return mapped
     answer = (answers.on_list or {}).get(list_id)
@@ -177,7 +179,7 @@ def on_list(
 
 
 def _flemish_named(
-    occupation: str, info: ListInfo, filed: date, table: ThresholdTable | None
+    occupation: str, info: ListInfo, filed: date, filed_recorded: bool, table: ThresholdTable | None
 ) -> ListVerdict | None:
     """The Flemish additions/removals of 1 January 2026; None when the occupation is not one of them."""
     matches = match_functions(occupation, "FL_MEDIUM", table)
@@ -194,10 +196,10 @@ def _flemish_named(
         status = "no" if new_list else "yes"
         key = "route.reason.list_removed" if new_list else "route.reason.list_removed_filed_in_time"
     reviews: tuple[tuple[str, Message], ...] = ()
-    if near_cutoff(filed, info.new_list_from):
+    # A recorded filing date is applied exactly; a planned or assumed one near the change is
+    # checked by an adviser (RV-15), without turning a "no" into a "maybe".
+    if uncertain_near_cutoff(filed, info.new_list_from, recorded=filed_recorded):
         reviews = (("RV-15", msg("route.review.list_cutoff", occupation_key=occupation_key)),)
-        if status == "no":  # so close to the change the filing date decides: not a plain "no"
-            status = "unknown"
     return ListVerdict(
         status=status,
         reasons=(msg(key, occupation_key=occupation_key, from_date=cutoff),),

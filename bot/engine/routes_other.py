@@ -9,7 +9,7 @@ from bot.engine.answers import Answers
 from bot.engine.cards import EU_FAMILY_CARDS
 from bot.engine.constants import count
 from bot.engine.context import Context
-from bot.engine.cutoff import near_cutoff
+from bot.engine.cutoff import is_recorded, uncertain_near_cutoff
 from bot.engine.derive import academic_year_date, academic_year_of, add_months, work_region
 from bot.engine.message import msg
 from bot.engine.routes_base import Cond, RouteDraft, check_amount, latest_row
@@ -28,8 +28,9 @@ def self_employed_route(answers: Answers) -> RouteDraft:
         draft.because("route.reason.professional_card_region", region_key=f"route.region.{region}")
     if answers.card_type in EU_FAMILY_CARDS:
         draft.rule = "SE-EX"
-        draft.worsen("review")
         draft.because("route.reason.professional_card_exempt")
+        # an exemption, not a missing route: the adviser confirms it applies (RV-21, not RV-20)
+        draft.review("RV-21", "route.review.professional_card_exempt")
         return draft
     access = answers.se_access_ok
     if access == "yes":
@@ -47,7 +48,7 @@ def self_employed_route(answers: Answers) -> RouteDraft:
 
 def student_route(answers: Answers, ctx: Context) -> RouteDraft:
     """ST-1 / ST-2: admitted to higher education and means ≥ STUDENT_MEANS of the academic year."""
-    draft = RouteDraft("STUDENT", "ST-1", sources=["P46", "P47"])
+    draft = RouteDraft("STUDENT", "ST-1", sources=["P47"])  # the amount's own row adds its sources
     admitted = answers.study_admitted
     if admitted is None:
         draft.apply(Cond(None, missing=("study_admitted",)))
@@ -74,7 +75,7 @@ def _means_without_amount(
     day = academic_year_date(academic_year)
     last = latest_row(ctx, "STUDENT_MEANS", day)
     draft.rule = rule
-    draft.cite("P46")
+    draft.cite("P47")
     if last is None or last.amount is None or last.valid_from is None:
         draft.review("RV-16", "route.review.means_unknown", academic_year=academic_year)
         return
@@ -124,15 +125,16 @@ def search_year_route(answers: Answers, ctx: Context) -> RouteDraft:
     """SY-1…SY-4: the search year after studies or research in Belgium."""
     draft = RouteDraft("SEARCH_YEAR", "SY-1", sources=["P48", "P49"])
     applied = answers.application_date or ctx.on
+    recorded = is_recorded(ctx.on, answers.application_date)
     if answers.mobility_programme and answers.graduated_be is not True:
-        _abroad_after_mobility(answers, draft, applied)
+        _abroad_after_mobility(answers, draft, applied, recorded)
     else:
-        _from_belgium(answers, draft, applied)
+        _from_belgium(answers, draft, applied, recorded)
     _search_year_means(answers, ctx, draft, applied)
     return draft
 
 
-def _abroad_after_mobility(answers: Answers, draft: RouteDraft, applied: date) -> None:
+def _abroad_after_mobility(answers: Answers, draft: RouteDraft, applied: date, recorded: bool) -> None:
     """SY-3: degree abroad after a mobility programme in Belgium — embassy within 3 months."""
     draft.rule = "SY-3"
     graduated = answers.graduation_date
@@ -141,16 +143,18 @@ def _abroad_after_mobility(answers: Answers, draft: RouteDraft, applied: date) -
         return
     deadline = add_months(graduated, MOBILITY_MONTHS)
     params = {"deadline_date": deadline.isoformat()}
-    if near_cutoff(applied, deadline):
+    uncertain = uncertain_near_cutoff(applied, deadline, recorded=recorded)
+    date_review = (("RV-15", msg("route.review.search_year_deadline", **params)),) if uncertain else ()
+    if applied <= deadline:
         draft.because("route.reason.search_year_mobility", **params)
-        draft.review("RV-15", "route.review.search_year_deadline", **params)
-    elif applied < deadline:
-        draft.because("route.reason.search_year_mobility", **params)
+        draft.apply(Cond(None if uncertain else True, reviews=date_review))
     else:
-        draft.apply(Cond(False, reason=msg("route.reason.search_year_mobility_late", **params)))
+        draft.apply(
+            Cond(False, reason=msg("route.reason.search_year_mobility_late", **params), reviews=date_review)
+        )
 
 
-def _from_belgium(answers: Answers, draft: RouteDraft, applied: date) -> None:
+def _from_belgium(answers: Answers, draft: RouteDraft, applied: date, recorded: bool) -> None:
     """SY-1 (student) / SY-2 (researcher) with the 15-day limit, SY-4 when late."""
     card = answers.card_type
     if card == "A-researcher":
@@ -168,9 +172,10 @@ def _from_belgium(answers: Answers, draft: RouteDraft, applied: date) -> None:
         return
     deadline = expiry - timedelta(days=SEARCH_YEAR_LEAD_DAYS)
     params = {"deadline_date": deadline.isoformat(), "expiry_date": expiry.isoformat()}
-    if applied < deadline and not near_cutoff(applied, deadline):
+    uncertain = uncertain_near_cutoff(applied, deadline, recorded=recorded)
+    if applied <= deadline and not uncertain:
         draft.because("route.reason.search_year_in_time", **params)
-    elif near_cutoff(applied, deadline) and applied < expiry:
+    elif uncertain and applied < expiry:
         if applied > deadline:
             draft.rule = "SY-4"
         draft.because("route.reason.search_year_near_limit", **params)

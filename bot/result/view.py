@@ -26,7 +26,6 @@ from bot.engine import (
     ParamValue,
     Review,
     RouteResult,
-    source_register,
 )
 from bot.i18n import BABEL_LOCALES, Lang, money, number, text
 
@@ -312,25 +311,10 @@ def _family_lines(family: FamilyResult, lang: Lang) -> list[str]:
 
 
 def _sources(assessment: Assessment, lang: Lang) -> list[Link]:
-    register = source_register()
-    ids: list[str] = []
-    if assessment.routes:
-        ids += assessment.routes[0].sources
-        ids += [s for use in assessment.routes[0].thresholds for s in use.sources]
-    ids += assessment.family.sources + [s for use in assessment.family.thresholds for s in use.sources]
-    for step in assessment.next_steps:
-        ids += step.sources
-    links: list[Link] = []
-    for source_id in unique(ids):
-        source = register.get(source_id)
-        if source is None:
-            continue
-        url = source.reference
-        if url.startswith(("https://", "http://")):
-            links.append(Link(_site(url), url))
-        if len(links) >= MAX_SOURCES:
-            break
-    return links
+    """The engine's person-facing sources (ranked by authority, titled in ``lang``, issue 22)."""
+    return [
+        Link(link.titles.get(lang) or _site(link.url or ""), link.url) for link in assessment.person_sources
+    ]
 
 
 def _review_line(item: Review, lang: Lang, said: set[str]) -> str:

@@ -17,6 +17,7 @@ from importlib import resources
 import pycountry
 from babel import Locale
 
+from bot.engine import msg
 from bot.i18n import LANGS, Lang
 from flows.parsing.common import Parsed, clean, excerpt, failure, success, trim, words
 from flows.parsing.wordlists import tokens
@@ -157,6 +158,16 @@ def _partition(segments: list[str]) -> list[tuple[str, frozenset[str]]] | None:
     return best[-1]
 
 
+def _is_sentence(segments: list[str]) -> bool:
+    """Every part without a country holds a word of a sentence ('elle vit à Rabat'), not a name
+    only ('France, Atlantide')."""
+    around = tokens("countries", "around")
+    return all(
+        countries_in(segment) or any(token in around for token in words(segment).split())
+        for segment in segments
+    )
+
+
 def parse_countries(text: str, lang: Lang) -> Parsed[list[str]]:
     """Several countries or nationalities separated by commas, 'and'/'et'/'en', '/', '+' (no duplicates)."""
     return _countries(text, lang, EXAMPLE_SEVERAL_KEY)
@@ -176,6 +187,11 @@ def _countries(text: str, lang: Lang, example_key: str) -> Parsed[list[str]]:
         return failure("country.unknown", name=excerpt(cleaned), example_key=example_key)
     groups = _partition(segments)
     if groups is None:
+        named = countries_in(cleaned)
+        if len(named) == 1 and _is_sentence(segments):  # 'my wife is Moroccan, she lives in Rabat'
+            code = next(iter(named))  # one country named in a sentence
+            understood = msg("parse.understood.countries", value_countries=code)
+            return Parsed(value=[code], understood=understood)
         unknown = next((s for s in segments if not lookup_country(s)), cleaned)
         return failure("country.unknown", name=excerpt(unknown), example_key=example_key)
     for group, codes in groups:
@@ -192,4 +208,27 @@ def parse_country(text: str, lang: Lang) -> Parsed[str]:
     found = several.value or []
     if len(found) != 1:
         return failure("country.one_only", example_key=EXAMPLE_KEY)
-    return success(found[0])
+    return Parsed(value=found[0], understood=several.understood)
+
+
+_LONGEST_COUNTRY = 5
+"""Country names have at most this many words ('Saint Vincent and the Grenadines' less 'and')."""
+
+
+def countries_in(text: str, *, ambiguous: bool = False) -> frozenset[str]:
+    """The countries named anywhere in a sentence ('je suis en Inde, à Bangalore' → IN), by their
+    names or nationality words only (never by a code: 'in', 'be' are words); with ``ambiguous``,
+    every country a name may mean ('Congo': CD and CG)."""
+    said = [token for token in words(clean(text)).split() if token not in tokens("countries", "connectors")]
+    index = name_index()
+    found: set[str] = set()
+    start = 0
+    while start < len(said):
+        for length in range(min(_LONGEST_COUNTRY, len(said) - start), 0, -1):
+            codes = index.get(" ".join(said[start : start + length]))
+            if codes and (len(codes) == 1 or ambiguous):
+                found |= codes
+                start += length - 1
+                break
+        start += 1
+    return frozenset(found)

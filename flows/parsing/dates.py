@@ -8,14 +8,17 @@ Two-digit years: of 19yy and 20yy, the one inside [earliest, latest] when exactl
 
 from __future__ import annotations
 
+import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
 from babel import Locale
+from babel.dates import format_date
 
-from bot.engine import msg
+from bot.engine import Message, msg
 from bot.i18n import Lang
 from flows.parsing.common import Parsed, clean, failure, success, words
 from flows.parsing.tokens import Lexicon
@@ -95,6 +98,7 @@ class _Parts:
     day: str | None
     month: int | str
     year: str
+    in_sentence: bool = False
 
 
 def _named_parts(tokens: list[str]) -> _Parts | str | None:
@@ -107,8 +111,10 @@ def _named_parts(tokens: list[str]) -> _Parts | str | None:
     if len(numbers) + 1 != len(tokens):
         return "invalid"
     month = months[month_tokens[0]]
+    if not numbers:
+        return _Parts(None, month, "")
     if len(numbers) == 1:
-        return _Parts(None, month, numbers[0]) if len(numbers[0]) == 4 else "missing_year"
+        return _Parts(None, month, numbers[0]) if len(numbers[0]) == 4 else _Parts(numbers[0], month, "")
     if len(numbers) != 2:
         return "invalid"
     first, second = numbers
@@ -119,8 +125,61 @@ def _named_parts(tokens: list[str]) -> _Parts | str | None:
     return _Parts(first, month, second)
 
 
-def _parts(text: str) -> _Parts | str:
-    """The parts of the date as typed, or the name of the problem."""
+_NUMERIC_IN_SENTENCE = re.compile(
+    r"(?<![0-9])(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.](?:[0-9]{4}|[0-9]{2}))(?![0-9])"
+)
+
+
+@cache
+def _month_parts() -> dict[str, str]:
+    """Folded word → part of the month it names ('début' → early, 'eind' → end, 'mid' → mid)."""
+    found: dict[str, str] = {}
+    for code in word_files():
+        for part, listed in section(code, "dates", "month_parts").items():
+            found.update(dict.fromkeys((words(phrase) for phrase in listed), part))
+    return found
+
+
+def _qualifier(folded: str) -> tuple[str, str | None]:
+    """The text without a part-of-month phrase ("début mars" → "mars", 'early')."""
+    said = folded.split()
+    for length in (3, 2, 1):
+        for start in range(len(said) - length + 1):
+            part = _month_parts().get(" ".join(said[start : start + length]))
+            if part is not None:
+                return " ".join(said[:start] + said[start + length :]), part
+    return folded, None
+
+
+def _in_sentence(text: str) -> _Parts | None:
+    """The one date written inside a longer sentence ('he was born on 17 January 1990')."""
+    numeric = _NUMERIC_IN_SENTENCE.findall(text)
+    folded = _ordinal().sub(r"\1", words(text.replace("1ᵉʳ", "1")))
+    said = folded.split()
+    named = [i for i, token in enumerate(said) if token in month_names()]
+    if len(numeric) == 1 and not named:
+        found = _parts(numeric[0], sentence=False)
+        return found if isinstance(found, _Parts) else None
+    if len(named) != 1 or numeric:
+        return None
+    at = named[0]
+    near = said[max(at - 1, 0) : at + 2]
+    if said[at] in tokens("dates", "weak_months") and not any(token.isdigit() for token in near):
+        return None
+    before = said[at - 1] if at and said[at - 1].isdigit() and len(said[at - 1]) <= 2 else None
+    after = [t for t in said[at + 1 : at + 3] if t.isdigit()]
+    if before is None and after and len(after[0]) <= 2:
+        before, after = after[0], after[1:]
+    year = after[0] if after and len(after[0]) == 4 else ""
+    numbers = [t for t in said if t.isdigit()]
+    if len(numbers) != (before is not None) + bool(year):  # another number: not one date
+        return None
+    return _Parts(before, month_names()[said[at]], year)
+
+
+def _parts(text: str, sentence: bool = True) -> _Parts | str:
+    """The parts of the date as typed, or the name of the problem; a date inside a longer sentence
+    is found when ``sentence`` (its parts then have ``found_in_sentence`` set)."""
     compact = " ".join(text.split())
     if match := _ISO.match(compact):
         return _Parts(match[3], match[2], match[1])
@@ -133,12 +192,15 @@ def _parts(text: str) -> _Parts | str:
     folded = _ordinal().sub(r"\1", words(compact.replace("1ᵉʳ", "1")))
     kept = [t for t in folded.split() if t not in tokens("dates", "around") and t not in _weekday_names()]
     named = _named_parts(kept)
-    if named is not None:
+    if isinstance(named, _Parts):
         return named
     rejoined = " ".join(kept)
-    if match := _DAY_FIRST.match(rejoined):
+    if named is None and (match := _DAY_FIRST.match(rejoined)):
         return _Parts(match[1], match[2], match[3])
-    return "invalid"
+    found = _in_sentence(compact) if sentence else None
+    if found is not None:
+        return _Parts(found.day, found.month, found.year, in_sentence=True)
+    return named or "invalid"
 
 
 @cache
@@ -151,6 +213,19 @@ def _asap_words() -> Lexicon[bool]:
 def means_asap(text: str) -> bool:
     """Whether the answer says "as soon as possible" (or "now", "today") and nothing else."""
     found, left = _asap_words().scan(words(text).split())
+    return any(found) and not left
+
+
+@cache
+def _same_time_words() -> Lexicon[bool]:
+    around = [(token, False) for token in tokens("dates", "around")]
+    return Lexicon([*((phrase, True) for phrase in every_language("dates", "same_time")), *around])
+
+
+def means_same_time(text: str) -> bool:
+    """Whether the answer says "at the same time as me" ("en même temps que moi", "tegelijk met
+    mij") and nothing else."""
+    found, left = _same_time_words().scan(words(text).split())
     return any(found) and not left
 
 
@@ -195,13 +270,22 @@ def parse_date(
     if asap and means_asap(cleaned):
         now = today or date.today()
         return Parsed(value=now, understood=msg("parse.understood.asap", today_date=now.isoformat()))
-    parts = _parts(cleaned)
+    folded, part = _qualifier(words(cleaned))
+    parts = _parts(folded if part else cleaned)
     if isinstance(parts, str):
         return failure(f"date.{parts}", example=example)
     if parts.day is None and not day_optional:
-        return failure("date.missing_day", example=example)
-    day, month = int(parts.day or 1), int(parts.month)
-    year = _full_year(parts.year, earliest, latest, month, day)
+        if not parts.year and part is None:
+            return failure("date.missing_day", example=example)
+        return _which_day(int(parts.month), parts.year, lang, earliest, latest, today)
+    month = int(parts.month)
+    if not parts.year:
+        if not (day_optional or part) or today is None or not 1 <= month <= 12:
+            return failure("date.missing_year", example=example)
+        year = _next_year(month, today, earliest, latest)
+    else:
+        year = _full_year(parts.year, earliest, latest, month, int(parts.day or 1))
+    day = int(parts.day) if parts.day is not None else _day_of(part, year, month)
     given = f"{day:02d}/{month:02d}/{year}"
     too_early: Parsed[date] = failure(
         "date.too_early", limit_date=(earliest or today or DEFAULT_EXAMPLE).isoformat(), example=example
@@ -223,11 +307,50 @@ def parse_date(
         return too_early
     if latest is not None and value > latest:
         return too_late
-    if parts.day is None:
-        return Parsed(
-            value=value, understood=msg("parse.understood.month_only", value_date=value.isoformat())
-        )
-    return success(value)
+    return Parsed(value=value, understood=_said(value, parts, part, latest, today))
+
+
+def _said(
+    value: date, parts: _Parts, part: str | None, latest: date | None, today: date | None
+) -> Message | None:
+    """What is said back: a month taken as its first day, a part of a month, a date found in a
+    sentence or without its year; nothing for a date typed as such."""
+    if parts.day is None and part is None:
+        future = today is not None and value >= today
+        key = "parse.understood.month_start" if future else "parse.understood.month_only"
+        return msg(key, value_date=value.isoformat())
+    if part is not None:
+        return msg("parse.understood.month_part", value_date=value.isoformat())
+    if parts.in_sentence or not parts.year:
+        return msg("parse.understood.date", value_date=value.isoformat())
+    return None
+
+
+def _day_of(part: str | None, year: int, month: int) -> int:
+    """The day a part of the month stands for: the 1st (early, or no part), the 15th, the last."""
+    if part == "mid":
+        return 15
+    if part == "end":
+        return calendar.monthrange(year, month)[1] if FIRST_YEAR <= year <= LAST_YEAR else 28
+    return 1
+
+
+def _next_year(month: int, today: date, earliest: date | None, latest: date | None) -> int:
+    """The year of a month named without one: the coming one, or the last one for a past date."""
+    if latest is not None and latest <= today:
+        return today.year if month <= today.month else today.year - 1
+    return today.year if month >= today.month else today.year + 1
+
+
+def _which_day(
+    month: int, year: str, lang: Lang, earliest: date | None, latest: date | None, today: date | None
+) -> Parsed[date]:
+    """A month given where the day matters: ask only for the day, with an example in that month."""
+    if not 1 <= month <= 12 or not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        return failure("date.invalid", example=numeric_example(fitting_example(earliest, latest, today)))
+    first = date(int(year), month, 15)
+    shown = format_date(first, "LLLL y", locale=lang)
+    return failure("date.which_day", month=shown, example=numeric_example(first))
 
 
 _ACADEMIC_YEAR = re.compile(r"(?<![0-9])([0-9]{4}|[0-9]{2})\s*[-/–—]\s*([0-9]{4}|[0-9]{2})(?![0-9])")
@@ -236,6 +359,8 @@ _ACADEMIC_YEAR = re.compile(r"(?<![0-9])([0-9]{4}|[0-9]{2})\s*[-/–—]\s*([0-9
 def parse_academic_year(text: str, lang: Lang) -> Parsed[str]:
     """An academic year as 'YYYY-YYYY' from '2026-2027', '2026/27', '26-27' (two consecutive years)."""
     matches = _ACADEMIC_YEAR.findall(clean(text))
+    if not matches:
+        return _academic_year_of_month(text)
     if len(matches) != 1:
         return failure("academic_year.invalid", example_key="parse.example.academic_year")
     first_text, second_text = matches[0]
@@ -244,6 +369,30 @@ def parse_academic_year(text: str, lang: Lang) -> Parsed[str]:
     if second != first + 1 or not 2000 <= first <= 2098:
         return failure("academic_year.invalid", example_key="parse.example.academic_year")
     return success(f"{first}-{second}")
+
+
+def _academic_year_of_month(text: str) -> Parsed[str]:
+    """'septembre 2027' → 2027-2028 (from August on, the year that starts then), 'février 2027' →
+    2026-2027, said back; a year alone ('2027') may be either: asked once."""
+    said = words(clean(text)).split()
+    years = [int(token) for token in said if len(token) == 4 and token.isdigit()]
+    months = [month_names()[token] for token in said if token in month_names()]
+    if len(years) != 1 or len(months) > 1 or not 2001 <= years[0] <= 2098:
+        return failure("academic_year.invalid", example_key="parse.example.academic_year")
+    year = years[0]
+    if not months:
+        first, second = f"{year - 1}-{year}", f"{year}-{year + 1}"
+        return Parsed(
+            error=msg("parse.academic_year.ambiguous", first=first, second=second),
+            alternatives=(first, second),
+        )
+    start = year if months[0] >= ACADEMIC_YEAR_FIRST_MONTH else year - 1
+    value = f"{start}-{start + 1}"
+    return Parsed(value=value, understood=msg("parse.understood.academic_year", year=value))
+
+
+ACADEMIC_YEAR_FIRST_MONTH = 8
+"""A month from August on belongs to the academic year that starts that year."""
 
 
 # Between two dates: a comma, a semicolon, a new line, "and" / "et" / "en", or a space before a date
@@ -260,26 +409,41 @@ def parse_dates(
     earliest: date | None = None,
     latest: date | None = None,
     today: date | None = None,
+    rank: Callable[[str], int | None] | None = None,
 ) -> Parsed[list[date]]:
     """Several full dates at once ("15/06/1991, 03/04/2018 and 09/09/2021"), each read by
     :func:`parse_date` (a part not understood is read again with the next one: "June 15, 1991");
-    the first date not understood gives the error."""
+    the first date not understood gives the error. ``rank`` gives each part's place in the order
+    wanted ("ma fille le 20 juin 2011, ma femme le …": the partner first); the dates are sorted by
+    it when every part has one, and said back when they were sorted or found inside words."""
 
     def read(part: str) -> Parsed[date]:
         return parse_date(part, lang, earliest=earliest, latest=latest, today=today)
 
-    days: list[date] = []
+    days: list[tuple[date, str]] = []
+    said = False
     parts = [part for part in _BETWEEN_DATES.split(clean(text)) if part and part.strip()]
     while parts:
         parsed = read(parts[0])
         if parsed.value is None and len(parts) > 1:
             joined = read(f"{parts[0]}, {parts[1]}")
             if joined.value is not None:
-                parsed, parts = joined, parts[1:]
+                parsed, parts = joined, [f"{parts[0]}, {parts[1]}", *parts[2:]]
         if parsed.value is None:
             return Parsed(error=parsed.error)
-        days.append(parsed.value)
+        said = said or parsed.understood is not None
+        days.append((parsed.value, parts[0]))
         parts = parts[1:]
     if not days:
         return Parsed(error=read(text).error)
-    return success(days)
+    places = [rank(part) for _, part in days] if rank is not None else []
+    if places and all(place is not None for place in places):
+        ordered = [day for _, day in sorted(zip(places, days, strict=True), key=lambda pair: pair[0] or 0)]
+        said = said or ordered != days
+        days = ordered
+    values = [day for day, _ in days]
+    if said:
+        return Parsed(
+            value=values, understood=msg("parse.understood.dates", value_dates=",".join(map(str, values)))
+        )
+    return success(values)

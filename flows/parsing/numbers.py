@@ -15,6 +15,7 @@ word that is in none of them means the answer is not just a number, and it is re
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -22,9 +23,11 @@ from babel import Locale
 
 from bot.engine import Message, msg
 from bot.i18n import Lang
-from flows.parsing.common import Parsed, Unit, failure
+from flows.parsing.common import Parsed, Unit, failure, words
+from flows.parsing.dates import month_names
+from flows.parsing.spelled import spelled_out
 from flows.parsing.tokens import Lexicon, Token, tokenize
-from flows.parsing.wordlists import every_language, named_lists, phrases, word_files
+from flows.parsing.wordlists import every_language, named_lists, phrases, tokens, word_files
 
 _FACTORS: dict[tuple[str, str], float] = {
     ("years", "months"): 12,
@@ -174,12 +177,62 @@ def _said_back(value: float, unit: Unit | None, lang: Lang, whole: bool) -> Mess
     return msg("parse.understood.number", value=shown)
 
 
+_PARTS = re.compile(r"[,;()\n]+")
+_YEAR = re.compile(r"^(?:19|20)[0-9]{2}$")
+
+
+def _without_time_references(text: str) -> tuple[str, bool]:
+    """The answer without the parts that only say when ("in de zomer van 2023", "en mars 2024"):
+    a part holding a year or a month and otherwise only words of time (``numbers.time_context``)."""
+    context = tokens("numbers", "time_context") | tokens("dates", "around")
+    said = words(text).split()
+    years = [i for i, token in enumerate(said) if _YEAR.match(token)]
+    if len(years) == 1 and len(said) > 2 and years[0] and said[years[0] - 1] in context:
+        start = years[0] - 1  # '3 mois en 2022', '3 months in 2022': the year and its words go
+        while start and (said[start - 1] in context or said[start - 1] in month_names()):
+            start -= 1
+        kept = said[:start] + said[years[0] + 1 :]
+        if any(token.isdigit() for token in kept) or any(token in month_names() for token in kept):
+            return " ".join(kept), True
+    parts = [part for part in _PARTS.split(text) if part.strip()]
+    if len(parts) < 2:
+        return text, False
+    kept = []
+    for part in parts:
+        said = words(part).split()
+        dated = any(_YEAR.match(token) or token in month_names() for token in said)
+        rest = [t for t in said if not _YEAR.match(t) and t not in month_names() and t not in context]
+        if not (dated and not rest):
+            kept.append(part)
+    if not kept or len(kept) == len(parts):
+        return text, False
+    return ", ".join(kept), True
+
+
 def _understand(text: str, lang: Lang, unit: Unit | None, vocabulary: str | None, whole: bool) -> _Outcome:
+    text, dropped = _without_time_references(text)
+    outcome = _understand_plain(text, lang, unit, vocabulary, whole)
+    digits, spelled = spelled_out(text, lang)
+    if outcome.value is None and spelled:  # 'vingt-cinq', 'drieëntwintig': read by text2num
+        retried = _understand_plain(digits, lang, unit, vocabulary, whole)
+        outcome = retried if retried.value is not None else outcome
+    else:
+        spelled = False
+    if outcome.value is not None and outcome.understood is None and (dropped or spelled):
+        return _Outcome(value=outcome.value, understood=_said_back(outcome.value, unit, lang, whole))
+    return outcome
+
+
+def _understand_plain(
+    text: str, lang: Lang, unit: Unit | None, vocabulary: str | None, whole: bool
+) -> _Outcome:
     found = tokenize(text, lang)
     meanings = [] if found is None else _meanings(found, _lexicon(lang, vocabulary))
     reading = _read(meanings)
     if found is None or reading is None:
         return _Outcome(problem="invalid")
+    if len(reading.quantities) > 1 and all(q.value == 0 and q.from_words for q in reading.quantities):
+        reading.quantities = reading.quantities[:1]  # 'niemand, ik heb geen kinderen': one zero
     if len(reading.quantities) > 1 and not _adds_up(reading.quantities, unit):
         return _Outcome(problem="several")
     indefinite = "indefinite" in reading.vocabulary

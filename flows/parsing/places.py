@@ -67,19 +67,43 @@ _LONGEST_NAME = 5
 
 
 def _named_in_sentence(text: str) -> tuple[str, ...]:
-    """The postcode(s) of a municipality named after 'à', 'in', 'te', 'near'... in a longer answer
-    ('un hôpital à Gand'); empty when none, or when several different places are named."""
-    said = place_key(text).split()
-    found: set[tuple[str, ...]] = set()
-    for start in range(1, len(said)):
-        if said[start - 1] not in tokens("places", "before"):
-            continue
-        for end in range(min(len(said), start + _LONGEST_NAME), start, -1):
-            postcodes = place_index().get(" ".join(said[start:end]))
-            if postcodes:
-                found.add(postcodes)
-                break
-    return found.pop() if len(found) == 1 else ()
+    """The postcode(s) of a municipality named after 'à', 'in', 'te', 'near'... or at the start of a
+    part of a longer answer ('un hôpital à Gand', 'Saint-Gilles, Bruxelles'); empty when none, or
+    when several different places are named. A commune named with its city ('à Saint-Gilles, à
+    Bruxelles') is that commune; a place only "near" another ('Zaventem près de Bruxelles') is the
+    first."""
+    found: list[tuple[str, ...]] = []
+    near: list[tuple[str, ...]] = []
+    starts = tokens("places", "before") | tokens("countries", "connectors")
+    for part in re.split(r"[,;()/\n]+", text):
+        said = place_key(part).split()
+        for start in range(len(said)):
+            if start and said[start - 1] not in starts:
+                continue
+            for end in range(min(len(said), start + _LONGEST_NAME), start, -1):
+                postcodes = place_index().get(" ".join(said[start:end]))
+                if postcodes:
+                    nearby = any(word in tokens("places", "near") for word in said[max(start - 3, 0) : start])
+                    (near if nearby else found).append(postcodes)
+                    break
+    distinct = list(dict.fromkeys(found)) or list(dict.fromkeys(near))
+    if len(distinct) == 2:
+        distinct = _commune_of_city(distinct)
+    return distinct[0] if len(distinct) == 1 else ()
+
+
+def _commune_of_city(found: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Of a commune and the city it belongs to ('Saint-Gilles' and 'Bruxelles', 'Wilrijk' and
+    'Antwerpen'), the commune: both in the same region, the city first listed as a main postcode."""
+    if any(len(postcodes) != 1 for postcodes in found):
+        return found
+    (first,), (second,) = found
+    if region_of_postcode(first) != region_of_postcode(second):
+        return found
+    cities = {postcode for postcode in (first, second) if postcode.endswith("000")}
+    if len(cities) == 1:
+        return [(first,)] if second in cities else [(second,)]
+    return found
 
 
 def find_place(text: str) -> tuple[str, ...]:

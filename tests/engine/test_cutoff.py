@@ -1,4 +1,5 @@
-"""RV-15: one cut-off margin, the same on both sides of the cut-off (rules.md §6.3)."""
+"""RV-15: one cut-off margin, the same on both sides of the cut-off (rules.md §6.3), for dates that
+are planned or assumed; a recorded date (given, not after the day of the assessment) is exact."""
 
 from __future__ import annotations
 
@@ -38,8 +39,10 @@ def test_family_reform_cutoff_uses_the_same_margin(filed: str, near: bool) -> No
         members=[{"relation": "spouse", "dob": "1990-01-01"}],
         dob="1988-01-01",
     )
-    codes = {item.code for item in assess(answers, on=date(2025, 9, 1)).review}
-    assert ("RV-15" in codes) is near
+    planned = {item.code for item in assess(answers, on=date(2025, 8, 1)).review}
+    assert ("RV-15" in planned) is near
+    recorded = {item.code for item in assess(answers, on=date(2025, 9, 1)).review}
+    assert "RV-15" not in recorded
 
 
 @pytest.mark.parametrize(
@@ -59,3 +62,5 @@ def test_flemish_list_change_uses_the_same_margin(filed: str, near: bool) -> Non
     )
     codes = {item.code for item in assess(answers, on=date(2025, 12, 1)).review}
     assert ("RV-15" in codes) is near
+    recorded = assess(answers, on=date(2026, 2, 1))
+    assert "RV-15" not in {item.code for item in recorded.review}

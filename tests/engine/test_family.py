@@ -233,8 +233,9 @@ def test_rs_x_protection_sponsors_go_to_review(sponsor_type: str) -> None:
 @pytest.mark.parametrize(
     ("overrides", "flagged"),
     [
-        ({"sponsor_right_date": date(2025, 8, 15)}, True),
-        ({"sponsor_right_date": date(2025, 8, 21)}, True),
+        # a grant date in the past is a recorded fact: applied exactly, no RV-15 (issue 22)
+        ({"sponsor_right_date": date(2025, 8, 15)}, False),
+        ({"sponsor_right_date": date(2025, 8, 21)}, False),
         ({"sponsor_right_date": date(2025, 8, 14)}, False),
         ({"sponsor_right_date": date(2025, 8, 22)}, False),
         ({"nationalities": ["BE"], "family_application_date": date(2027, 8, 20)}, True),
@@ -271,16 +272,33 @@ def test_renewal_rule_sets(
     assert renewal_rule_set(granted_on, granted_under, renewal_on) == (rule, rule_set)
 
 
-def test_rv17_for_a_family_member_holding_a_family_card() -> None:
+@pytest.mark.parametrize(
+    ("granted_on", "rule", "rule_set", "rv17"),
+    [
+        (None, None, "OLD", False),  # grant date unknown, sponsor admitted in 2023: RN-1 or RN-2, OLD
+        (date(2024, 3, 1), "RN-1", "OLD", False),
+        (date(2025, 10, 1), "RN-2", "OLD", True),  # granted in the transition period (RV-17)
+    ],
+)
+def test_rv17_for_a_family_member_holding_a_family_card(
+    granted_on: date | None, rule: str | None, rule_set: str | None, rv17: bool
+) -> None:
     answers = build(
         purposes=["join_family"],
+        current_location="belgium",
         sponsor_type="tcn_limited",
         sponsor_category="blue_card",
         sponsor_dob=date(1985, 1, 1),
+        sponsor_right_date=date(2023, 1, 1),
         card_type="A-family-reunification",
+        card_expiry=date(2026, 9, 1),
+        residence_granted_on=granted_on,
     )
-    _, findings = family(answers)
-    assert "RV-17" in review_codes(findings)
+    result, findings = family(answers)
+    assert result.renewal is not None
+    assert (result.renewal.rule, result.rule_set) == (rule, rule_set)
+    assert ("RV-17" in review_codes(findings)) is rv17
+    assert "residence_granted_on" not in findings.missing  # the rule set is settled either way
 
 
 # --- §3.5 ages and partners --------------------------------------------------------------------------
@@ -662,7 +680,10 @@ def test_ex_4_six_month_window(visa: date, applied: date, outcome: str) -> None:
     )
     result, findings = family(answers, on=applied)
     assert result.members[0].outcome == outcome
-    assert "RV-15" in review_codes(findings)  # within 3 days of the window's end
+    assert "RV-15" not in review_codes(findings)  # filed (recorded) dates are applied exactly
+    planned, planned_findings = family(answers, on=visa)
+    assert planned.members[0].outcome == outcome  # RV-15 never changes the outcome
+    assert "RV-15" in review_codes(planned_findings)  # a planned date within 3 days of the window's end
 
 
 def test_ex_4_change_of_status_in_belgium() -> None:

@@ -90,6 +90,7 @@ ROUTE_STEPS: list[tuple[str, dict[str, Any], list[str]]] = [
             "SEARCH_YEAR_WORK_NOW",
             "OE_FEE",
             "SEARCH_YEAR_SINGLE_PERMIT",
+            "STATUS_CHANGE_COMMUNE",  # change of status from Belgium (issue 22)
             "SINGLE_PERMIT_DECISION",
             "CHANGE_NOTIFY",
             "APPEAL_CCE",

@@ -805,10 +805,10 @@ def test_flemish_monthly_salary_is_annualised_with_13_92() -> None:
     ("occupation", "filed", "status"),
     [
         ("Dakdekker", "2026-02-01", "eligible"),
-        ("couvreur", "2025-11-01", None),  # added only from 2026
+        ("couvreur", "2025-11-01", "not_met"),  # added only from 2026 (the reason is shown)
         ("Truck driver", "2025-12-20", "eligible"),  # removed, but filed in time (P08)
-        ("vrachtwagenchauffeur", "2026-01-10", None),
-        ("Boulanger-pâtissier", "2026-03-01", None),
+        ("vrachtwagenchauffeur", "2026-01-10", "not_met"),
+        ("Boulanger-pâtissier", "2026-03-01", "not_met"),
     ],
 )
 def test_flemish_named_list_changes(occupation: str, filed: str, status: str | None) -> None:

@@ -16,7 +16,8 @@ from bot.i18n import Lang, text
 from flows.dialogue import ChoiceInput, Dialogue, TextInput, Turn
 from flows.interpret import DONE, choices
 from flows.machine import current_ref
-from flows.questions import QUESTIONS, Question
+from flows.question_types import Question
+from flows.questions import QUESTIONS
 from flows.session import SUMMARY, SessionState
 
 Script = dict[str, Any]

@@ -6,7 +6,8 @@ import pytest
 
 import flows.diagram as diagram
 from flows.diagram import DOCS, block_diagram, documents
-from flows.questions import BLOCKS, QUESTIONS, BlockName
+from flows.question_types import BlockName
+from flows.questions import BLOCKS, QUESTIONS
 
 
 @pytest.mark.parametrize(("filename", "content"), sorted(documents().items()))

@@ -13,7 +13,8 @@ import pytest
 from bot.i18n import LANGS, catalog, placeholders
 from flows.hints import hint
 from flows.interpret import choices
-from flows.questions import QUESTIONS, Question
+from flows.question_types import Question
+from flows.questions import QUESTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 OWN_FILES = ("questions.toml", "dialogue.toml")

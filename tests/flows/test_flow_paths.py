@@ -27,14 +27,16 @@ from typing import Any
 
 import pytest
 
+import flows.conditions as declaration
 import flows.dispatch as dispatch_module
 import flows.machine as machine_module
-import flows.questions as declaration
 from bot.engine import Assessment
 from flows.dialogue import ChoiceInput, Dialogue, TextInput, Turn
+from flows.features import FEATURES, Situation
 from flows.interpret import Reading
 from flows.machine import applies
-from flows.questions import FEATURES, FLOW, GROUPS, MEMBER_QUESTIONS, QUESTIONS, Group, Question, Situation
+from flows.question_types import Group, Question
+from flows.questions import FLOW, GROUPS, MEMBER_QUESTIONS, QUESTIONS
 from flows.session import RESULT, SUMMARY, SessionState, build_answers
 from tests.flows.test_personas import persona_counts
 

@@ -11,7 +11,8 @@ from bot.i18n import render
 from flows.dialogue import Dialogue
 from flows.hints import hint
 from flows.interpret import read_text
-from flows.questions import QUESTIONS, Question
+from flows.question_types import Question
+from flows.questions import QUESTIONS
 from tests.flows.personas import BRUSSELS_ENGINEER
 from tests.flows.scripts import Conversation
 
@@ -87,3 +88,17 @@ def test_the_example_of_every_hint_is_an_accepted_answer(question: Question) -> 
 
 def test_most_typed_questions_carry_an_example() -> None:
     assert len(WITH_EXAMPLE) >= 20
+
+
+@pytest.mark.parametrize("qid", ["start_date", "family_application_date", "application_date"])
+def test_a_planned_start_says_the_month_is_enough_and_a_month_is_read(qid: str) -> None:
+    message = hint(QUESTIONS[qid], TODAY)
+    assert message is not None and "month_key" in message.params
+    typed = f"{render(message, 'en').rsplit('for example ', 1)[1].rstrip('.')}"  # "June 2026"
+    reading = read_text(QUESTIONS[qid], typed, "en", TODAY)
+    assert reading.ok and str(reading.value).endswith("-01") and reading.understood is not None
+
+
+def test_a_date_of_birth_does_not_say_a_month_is_enough() -> None:
+    message = hint(QUESTIONS["dob"], TODAY)
+    assert message is not None and "month_key" not in message.params

@@ -280,7 +280,7 @@ def test_dates(typed: str, expected: date, lang: Lang) -> None:
         ("12/13/2025", "impossible", "12/13/2025"),
         ("18/08/1850", "impossible", "18/08/1850"),
         ("18 août", "missing_year", None),
-        ("août 2025", "missing_day", None),
+        ("18 août", "missing_year", None),
         ("demain", "invalid", None),
         ("", "invalid", None),
         ("18 août 2025 et 19 août 2025", "invalid", None),

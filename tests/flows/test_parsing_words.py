@@ -26,8 +26,25 @@ def test_option_words_name_real_questions_and_options(lang: str) -> None:
         if not isinstance(lists, dict):
             continue
         options = set(QUESTIONS[question_id].option_values())
-        unknown = set(lists) - options - set(groups.get(question_id, {}))
+        weak = option_facts().get("weak", {}).get(question_id, {})
+        assert set(weak.values()) <= options
+        unknown = set(lists) - options - set(groups.get(question_id, {})) - set(weak)
         assert unknown == set(), f"{lang}: {question_id}"
+
+
+def test_option_words_are_lists_of_phrases_without_lookalikes() -> None:
+    """Every list is a list of words; no phrase stands for two options of one question in a language
+    (it would always be asked back), except through a group."""
+    for lang in word_files():
+        for question_id, lists in section(lang, "options").items():
+            if not isinstance(lists, dict):
+                continue
+            seen: dict[str, str] = {}
+            for name, phrases in lists.items():
+                assert isinstance(phrases, list), f"{lang}: {question_id}.{name}"
+                for phrase in phrases:
+                    key = " ".join(phrase.casefold().split())
+                    assert seen.setdefault(key, name) == name, f"{lang}: {question_id}: {phrase!r}"
 
 
 def test_groups_dont_know_and_place_options_exist() -> None:
@@ -97,7 +114,8 @@ def test_a_month_alone_is_the_first_when_the_day_does_not_matter() -> None:
     assert result.value == date(2020, 3, 1)
     assert result.understood is not None and "1 maart 2020" in render(result.understood, "nl")
     missing = parse_date("maart 2020", "nl", today=TODAY)
-    assert missing.error is not None and missing.error.key == "parse.date.missing_day"
+    assert missing.error is not None and missing.error.key == "parse.date.which_day"
+    assert "maart 2020" in render(missing.error, "nl") and "15/03/2020" in render(missing.error, "nl")
 
 
 def _example(**bounds: date) -> date:

@@ -142,7 +142,8 @@ FR = [
     ("phrase", "member_relation", "mon fils", ask("child_minor", "child_adult", "child_adult_disabled")),
     ("phrase", "member_relation", "ma mère", said("parent")),
     ("phrase", "member_relation", "mon frère", said("other")),
-    ("phrase", "member_relation", "ma femme et mon fils", REFUSED),
+    ("phrase", "member_relation", "ma femme et mon fils",
+     ask("spouse", "child_minor", "child_adult", "child_adult_disabled")),
     ("phrase", "member_relation", "mon ex-femme", REFUSED),
     ("phrase", "member_relation", "ma future femme", REFUSED),
     # don't know
@@ -177,7 +178,7 @@ FR = [
     ("phrase", "salary_month_base", "60 000 € brut par an", confirm(5000.0)),
     ("phrase", "salary_year", "4 000 € par mois", confirm(48000.0)),
     ("phrase", "salary_year", "55 000 € brut annuel", 55000.0),
-    ("phrase", "net_income_month", "24 000 par an", REFUSED),
+    ("phrase", "net_income_month", "24 000 par an", confirm(2000.0)),
     ("phrase", "net_income_month", "javascript:alert(3)", REFUSED),
     # words around a value
     ("phrase", "work_postcode", "un hôpital à Gand", said("9000")),
@@ -296,7 +297,7 @@ NL = [
     ("phrase", "salary_month_base", "12.000 € bruto per jaar", confirm(1000.0)),
     ("phrase", "salary_year", "4.000 euro per maand", confirm(48000.0)),
     ("phrase", "salary_year", "55.000 € bruto per jaar", 55000.0),
-    ("phrase", "net_income_month", "24.000 per jaar", REFUSED),
+    ("phrase", "net_income_month", "24.000 per jaar", confirm(2000.0)),
     # words around a value
     ("phrase", "work_postcode", "een ziekenhuis in Gent", said("9000")),
     ("phrase", "work_postcode", "Elsene", said("1050")),
@@ -414,7 +415,7 @@ EN = [
     ("phrase", "salary_month_base", "12,000 per year", confirm(1000.0)),
     ("phrase", "salary_year", "€4,000 a month", confirm(48000.0)),
     ("phrase", "salary_year", "€55,000 gross a year", 55000.0),
-    ("phrase", "net_income_month", "24,000 a year", REFUSED),
+    ("phrase", "net_income_month", "24,000 a year", confirm(2000.0)),
     # words around a value
     ("phrase", "work_postcode", "a hospital in Ghent", said("9000")),
     ("phrase", "work_postcode", "Antwerp", said("2000")),
