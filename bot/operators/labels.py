@@ -8,11 +8,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import Any, Final, get_args
 from urllib.parse import urlsplit
 
-from bot.engine import Answers, Member, ThresholdRow, ThresholdUse, source_register
+from bot.engine import Answers, Member, Source, ThresholdRow, ThresholdUse, source_register
 from bot.i18n import Lang, catalog, country_name, long_date, money, plural, text
 from bot.render import basis_key
 from bot.rules.stale import Due
@@ -178,8 +177,8 @@ def value_label(field: str, value: Any, lang: Lang) -> str:
 
 @dataclass(frozen=True)
 class SourceLink:
-    """A cited source as the console shows it: a plain title, the language it is written in (the
-    register's notes are in English), and, for a public page, its address."""
+    """A cited source as the console shows it: a plain title, the language it is written in, and, for
+    a public page, its address."""
 
     id: str
     title: str
@@ -187,21 +186,24 @@ class SourceLink:
     lang: Lang = "en"
 
 
-@cache
-def _register() -> dict[str, tuple[str, str, str]]:
-    return {key: (s.kind, s.reference, s.summary) for key, s in source_register().items()}
+def source_title(source: Source, lang: Lang) -> tuple[str, Lang]:
+    """A source's title for ``lang``, Markdown removed, and the language it is written in: the
+    register's title in ``lang``, else its English title, else its (English) research note."""
+    own = bool(getattr(source, f"title_{lang}", ""))
+    return plain_title(source.title(lang)), lang if own else "en"
 
 
-def source_link(source_id: str) -> SourceLink:
-    """The source's title (never a file path); a link only for public web pages."""
-    entry = _register().get(source_id)
-    if entry is None:
+def source_link(source_id: str, lang: Lang = "en") -> SourceLink:
+    """The source's title in ``lang`` (never a file path); a link only for public web pages."""
+    source = source_register().get(source_id)
+    if source is None:
         return SourceLink(source_id, source_id, None)
-    _kind, reference, summary = entry
-    parsed = urlsplit(reference)
-    url = reference if parsed.scheme in {"http", "https"} and parsed.hostname else None
-    title = plain_title(summary) or (parsed.hostname if url else source_id) or source_id
-    return SourceLink(source_id, title, url)
+    parsed = urlsplit(source.reference)
+    url = source.reference if parsed.scheme in {"http", "https"} and parsed.hostname else None
+    title, written_in = source_title(source, lang)
+    return SourceLink(
+        source_id, title or (parsed.hostname if url else source_id) or source_id, url, written_in
+    )
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """What a person reads on a console page: the visible text and the attributes shown on screen
 (placeholder, alt, aria-label), without tooltips (``title``), people's own words (``bdi`` / ``.user-text``:
 answers, messages, names), commands and tokens to type or compare (``code.cmd``, ``code.token``), and
-text quoted with its own language (``lang="en"``: a source's title from the register, the reply as the
-person read it in the chat)."""
+text declared in another language (``lang="en"``: a source with no title in the page's language) and the
+reply as the person read it in the chat (``.quoted``: the chat's wording, checked by its own tests)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ class _Reader(HTMLParser):
         values = dict(attrs)
         skipped = self.skipping or tag in SKIPPED
         classes = (values.get("class") or "").split()
-        quoted = tag != "html" and bool(values.get("lang"))  # a source's title, the chat's own reply
+        # text declared in another language (a source without a title in this one), the chat's own reply
+        quoted = (tag != "html" and bool(values.get("lang"))) or "quoted" in classes
         skipped = skipped or quoted or "user-text" in classes
         skipped = skipped or (tag == "code" and bool({"cmd", "token"} & set(classes)))
         if not skipped:

@@ -34,7 +34,7 @@ REVIEW_CODE = re.compile(r"\bRV-\d+\b")
 # Words the issue found in the French console, and any word of the English console wording that the
 # language's own messages never use.
 KNOWN_ENGLISH = {"housing", "unsure", "flags", "lang", "view", "list", "rows", "filter", "found", "records"}
-WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+WORD = re.compile(r"[^\W\d_]+")
 
 
 def _words(texts: list[str]) -> set[str]:
@@ -44,7 +44,9 @@ def _words(texts: list[str]) -> set[str]:
 def english_words(lang: Lang) -> set[str]:
     """English words of the console's wording that ``lang``'s messages never use (e.g. 'unsure')."""
     english = _words([v for k, v in catalog("en").items() if k.startswith("console.")])
-    return {w for w in english | KNOWN_ENGLISH if len(w) > 2} - _words(list(catalog(lang).values()))
+    # the language's words: its messages and the source register's titles in it (publishers' names too)
+    own = _words([*catalog(lang).values(), *(source.title(lang) for source in source_register().values())])
+    return {w for w in english | KNOWN_ENGLISH if len(w) > 2} - own
 
 
 def internal_codes(lang: Lang) -> set[str]:

@@ -73,10 +73,8 @@ def test_every_amount_with_its_window_source_link_and_stale_flag(client: TestCli
     # a public source is a titled link to its page (its ID in the tooltip); a seed is named, never shown
     # by its internal path
     assert '<a href="https://www.brusselstimes.com/belgium/1929259/' in fl_hq
-    assert 'title="P01" lang="en">2026: Wallonia' in fl_hq
-    assert (
-        '<span title="S003"><span lang="en">Blog guide by' in fl_hq and "(document kept by the team)" in fl_hq
-    )
+    assert 'title="P01">The Brussels Times — Minimum salaries' in fl_hq  # the register's title in English
+    assert '<span title="S003"><span>Blog guide' in fl_hq and "(document kept by the team)" in fl_hq
     assert "shared/seeds/" not in html
     bxl = next(
         row
@@ -263,6 +261,7 @@ def test_the_rules_page_speaks_the_operators_language(
     fl_hq = next(row for row in rows if '<td title="FL_HQ">' in row)
     assert all(phrase in fl_hq for phrase in words["fl_hq"]), fl_hq
     assert f"({text(lang, 'console.session.source_document')})" in fl_hq
+    assert RegisterInForce()["P01"].title(lang) in fl_hq  # the register's title in the operator's language
     blue_card = next(row for row in default_pack().table.rows if row.id == "BXL_BC" and row.amount)
     assert any(money(blue_card.amount or 0, lang) in row for row in rows if '<td title="BXL_BC">' in row)
     lists = re.search(r'<table class="grid" id="lists">(.*?)</table>', html, re.S)
