@@ -1,4 +1,5 @@
-"""Operator authentication: scrypt password hashes, the signed expiring console cookie, CSRF tokens."""
+"""Operator authentication: argon2id password hashes (argon2-cffi; older scrypt hashes still verify and
+are upgraded at the next log-in), the signed expiring console cookie, CSRF tokens."""
 
 from __future__ import annotations
 
@@ -10,11 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from bot.store.accounts import ADMIN, VIEWER, OperatorAccount
 
-# scrypt with N=2^14, r=8, p=1: 16 MiB and some tens of milliseconds per check (OWASP minimum).
+# argon2id with argon2-cffi's defaults (RFC 9106's second recommended profile: 64 MiB, 3 passes, 4
+# lanes), above OWASP's minimum. The scrypt parameters are those of hashes written before argon2.
+PASSWORD_HASHER: Final = PasswordHasher()
 SCRYPT_N: Final = 2**14
 SCRYPT_R: Final = 8
 SCRYPT_P: Final = 1
@@ -39,15 +44,27 @@ def check_password_strength(password: str) -> None:
         raise ValueError(f"a password has at least {MIN_PASSWORD_CHARS} characters")
 
 
-def hash_password(password: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
-    """A salted scrypt hash of ``password``, written ``scrypt$n$r$p$salt$key`` (base64url)."""
+def hash_password(password: str) -> str:
+    """A salted argon2id hash of ``password`` (PHC string format, ``$argon2id$v=19$m=…``)."""
+    return PASSWORD_HASHER.hash(password)
+
+
+def scrypt_hash(password: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
+    """A salted scrypt hash, written ``scrypt$n$r$p$salt$key`` (base64url): the format of hashes
+    stored before argon2, still verified (tests build such hashes with it)."""
     salt = secrets.token_bytes(SALT_BYTES)
     key = hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, dklen=KEY_BYTES, maxmem=2**26)
     return f"{_SCHEME}${n}${r}${p}${_b64(salt)}${_b64(key)}"
 
 
 def verify_password(password: str, encoded: str) -> bool:
-    """True when ``password`` matches the hash (constant-time); False for any malformed hash."""
+    """True when ``password`` matches the hash, argon2 or scrypt (constant-time); False for any
+    malformed hash."""
+    if encoded.startswith("$argon2"):
+        try:
+            return PASSWORD_HASHER.verify(encoded, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
     try:
         scheme, n, r, p, salt, key = encoded.split("$")
         if scheme != _SCHEME:
@@ -67,12 +84,24 @@ def verify_password(password: str, encoded: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
+def needs_rehash(encoded: str) -> bool:
+    """True for a hash to replace at the next successful log-in: scrypt, or argon2 with parameters
+    weaker than today's."""
+    if not encoded.startswith("$argon2"):
+        return True
+    try:
+        return PASSWORD_HASHER.check_needs_rehash(encoded)
+    except (InvalidHashError, ValueError):
+        return True
+
+
 # A hash to check against when the name is unknown, so that the answer takes as long either way.
 _DUMMY_HASH: Final = hash_password(secrets.token_urlsafe(16))
 
 
 def authenticate(account: OperatorAccount | None, password: str) -> bool:
-    """True only for an active account whose password matches."""
+    """True only for an active account whose password matches (an unknown name costs the same
+    hash check)."""
     matches = verify_password(password, account.password_hash if account else _DUMMY_HASH)
     return matches and account is not None and account.active
 

@@ -11,6 +11,7 @@ import argparse
 import getpass
 import ipaddress
 import json
+import os
 import secrets
 import sys
 import unicodedata
@@ -82,6 +83,14 @@ def add_operator_commands(subparsers: Any) -> None:
         default=[],
         metavar="ADDRESS",
         help="the HTTPS reverse proxy's address, whose X-Forwarded-For names the client (repeatable)",
+    )
+    p_review.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="the host name the console is reached by (e.g. review.example.org; repeatable); "
+        "other Host headers get 400 (loopback names are always allowed)",
     )
     p_review.add_argument(
         "--session-hours", type=float, default=DEFAULT_SESSION_HOURS, help="log-in lifetime (default 8)"
@@ -246,6 +255,7 @@ def _review(args: argparse.Namespace, io: _Io) -> int:
         secret_key=secrets.token_urlsafe(32),  # a restart logs everyone out
         session_hours=args.session_hours,
         secure_cookie=args.secure_cookie,
+        allowed_hosts=tuple(args.allowed_host or _env_hosts()),
         bot_username=get_settings().bot_username,
         audit_retention_days=get_settings().audit_retention_days,
     )
@@ -262,6 +272,12 @@ def _review(args: argparse.Namespace, io: _Io) -> int:
         log_config=None,  # guichet's own log format (bot.logs), not uvicorn's
     )
     return EXIT_OK
+
+
+def _env_hosts() -> list[str]:
+    """The console's host names from ``GUICHET_CONSOLE_HOSTS`` (comma-separated), when no
+    ``--allowed-host`` is given."""
+    return [name.strip() for name in os.environ.get("GUICHET_CONSOLE_HOSTS", "").split(",") if name.strip()]
 
 
 def _is_loopback(host: str) -> bool:

@@ -13,6 +13,8 @@ handler runs on the event loop and must reach the stores through :meth:`Console.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import inspect
 import math
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -28,7 +30,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.applications import Starlette
-from starlette.datastructures import FormData, MutableHeaders
+from starlette.datastructures import FormData, Headers, MutableHeaders
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -48,6 +51,7 @@ from bot.operators.auth import (
     authenticate,
     check_password_strength,
     hash_password,
+    needs_rehash,
     new_token,
     same_token,
 )
@@ -78,7 +82,7 @@ from bot.rules.live import follow_rules
 from bot.store import SessionStore
 from bot.store.accounts import ADMIN, HR, OPERATOR_NAME_PATTERN, ROLES, VIEWER, OperatorExistsError
 from bot.store.erasure import complete_in_background
-from bot.store.operators import SESSION_FLAGS, OperatorStore, SessionFilters
+from bot.store.operators import SESSION_FLAGS, InviteCounts, OperatorStore, SessionFilters
 from bot.store.records import BRUSSELS, Clock, UnknownSessionError, utc_now
 
 HERE: Final = Path(__file__).parent
@@ -109,6 +113,14 @@ SECURITY_HEADERS: Final = {
     "cache-control": "no-store",
 }
 HSTS: Final = ("strict-transport-security", "max-age=31536000; includeSubDomains")
+# The Host names the console answers to (DNS rebinding: a hostile page whose name resolves to the
+# console's address gets 400); the deployed name is added with ``guichet review --allowed-host``.
+LOOPBACK_HOSTS: Final = ("127.0.0.1", "localhost", "[::1]")
+# Every form of the console fits in a few kilobytes (a note has at most 2 000 characters).
+MAX_BODY_BYTES: Final = 64 * 1024
+# HR sees figures only across all its links, and only once this many people started: never one
+# person's progress (a per-person status needs the person's consent: "share with my employer").
+MIN_HR_GROUP: Final = 5
 
 T = TypeVar("T")
 
@@ -125,6 +137,7 @@ class ConsoleConfig:
     secure_cookie: bool = False
     bot_username: str | None = None
     audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS
+    allowed_hosts: tuple[str, ...] = ()  # besides LOOPBACK_HOSTS: the deployed host name(s)
     clock: Clock = utc_now
     today: Callable[[], date] = today_in_brussels
 
@@ -163,6 +176,58 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class _BodyTooLarge(Exception):
+    """The request body grew past the limit while it was being read."""
+
+
+class BodyLimit:
+    """ASGI middleware: 413 for a request body above ``limit`` bytes, refused from its
+    Content-Length or, without one (a chunked body), as soon as the bytes received pass it — so no
+    handler ever buffers more than ``limit`` bytes."""
+
+    def __init__(self, app: ASGIApp, *, limit: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and (not declared.strip().isdigit() or int(declared) > self.limit):
+            await self._refuse(scope, receive, send)
+            return
+        received = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise _BodyTooLarge
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except _BodyTooLarge:
+            if not started:
+                await self._refuse(scope, receive, send)
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send) -> None:
+        lang = normalise_lang(Request(scope).query_params.get("ui"))
+        response = PlainTextResponse(text(lang, "console.error.too_large"), status_code=413)
+        response.headers["connection"] = "close"  # the rest of the body is not read
+        await response(scope, receive, send)
 
 
 # -- template helpers -------------------------------------------------------------------------------
@@ -371,15 +436,9 @@ class Console:
             employer=account.employer,
         )
 
-    def _checked(
-        self,
-        request: Request,
-        form: FormData | None,
-        html: bool,
-        roles: frozenset[str],
-        handler: Callable[[Request, ConsoleSession], Response] | None,
-    ) -> Response | ConsoleSession:
-        """On the stores' thread: the refusal, or the session (and the handler's response when given)."""
+    def _admitted(self, request: Request, html: bool, roles: frozenset[str]) -> Response | ConsoleSession:
+        """On the stores' thread: the refusal (no live session, or a role not in ``roles``), or the
+        session. Nothing of the request's body has been read yet."""
         session = self.current(request)
         if session is None:
             if html and request.method == "GET":
@@ -389,6 +448,22 @@ class Console:
         request.scope["console_session"] = session
         if session.role not in roles:
             return self.message(session, "console.forbidden", 403)
+        return session
+
+    def _checked(
+        self,
+        request: Request,
+        admitted: Response | ConsoleSession | None,
+        form: FormData | None,
+        html: bool,
+        roles: frozenset[str],
+        handler: Callable[[Request, ConsoleSession], Response] | None,
+    ) -> Response | ConsoleSession:
+        """On the stores' thread: the refusal, or the session (and the handler's response when
+        given); ``admitted``: what :meth:`_admitted` already decided, if it was called."""
+        session = self._admitted(request, html, roles) if admitted is None else admitted
+        if isinstance(session, Response):
+            return session
         if form is not None:
             token = form.get("csrf")
             if not same_token(token if isinstance(token, str) else None, session.csrf):
@@ -414,10 +489,16 @@ class Console:
         is_async = inspect.iscoroutinefunction(handler)
 
         async def endpoint(request: Request) -> Response:
-            form = await request.form() if request.method == "POST" else None
+            admitted: Response | ConsoleSession | None = None
+            form: FormData | None = None
+            if request.method == "POST":  # who is asking is checked before a byte of the form is read
+                admitted = await self.db(self._admitted, request, html, roles)
+                if isinstance(admitted, Response):
+                    return admitted
+                form = await request.form()
             request.scope["form"] = form
             sync_handler: Any = None if is_async else handler
-            result = await self.db(self._checked, request, form, html, roles, sync_handler)
+            result = await self.db(self._checked, request, admitted, form, html, roles, sync_handler)
             if isinstance(result, ConsoleSession):
                 response = await handler(request, result)  # type: ignore[misc]
                 assert isinstance(response, Response)
@@ -444,8 +525,21 @@ class Console:
         return await self.db(self._login_page, request, None, 200, next_path)
 
     async def login(self, request: Request) -> Response:
+        lang = normalise_lang(request.query_params.get("ui"))
+        if self.login_forms.load(request.cookies.get(LOGIN_COOKIE), self.config.clock()) is None:
+            # no log-in form was handed out to this browser: refused before the body is read
+            return await self.db(
+                self._login_page, request, text(lang, "console.login.expired"), 403, "/sessions"
+            )
         form = await request.form()
         return await self.db(self._login, request, form)
+
+    def _name_key(self, name: str) -> str:
+        """What the throttle counts a well-formed name that is no account by: a keyed hash (under
+        this run's secret), so what was typed is never stored, and every such name has its own
+        count exactly as an account has — the answers cannot tell which names exist."""
+        digest = hmac.new(self.config.secret_key.encode(), name.encode(), hashlib.sha256).hexdigest()
+        return f"?{digest[:32]}"
 
     def _login(self, request: Request, form: FormData) -> Response:
         name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
@@ -459,20 +553,26 @@ class Console:
         valid = OPERATOR_NAME_PATTERN.fullmatch(name) is not None
         account = self.store.get_operator(name) if valid else None
         # The log and the throttle never hold what was typed unless it names an account: a password
-        # typed into the name field, or a megabyte of text, is recorded as a placeholder.
+        # typed into the name field, or a megabyte of text, is recorded as a placeholder (and
+        # throttled under a keyed hash).
         logged_name = name if account is not None else UNKNOWN_NAME if valid else INVALID_NAME
-        blocked = self.store.login_blocked_until(client, logged_name)
+        throttled_as = (
+            account.name if account is not None else self._name_key(name) if valid else INVALID_NAME
+        )
+        blocked = self.store.login_blocked_until(client, throttled_as)
         if blocked is not None:
             seconds = str(max(1, math.ceil((blocked - self.config.clock()).total_seconds())))
             return self._login_page(
                 request, text(lang, "console.login.wait", seconds=seconds), 429, next_path
             )
         if not authenticate(account, password):
-            failures = self.store.record_login_failure(client, logged_name)
+            failures = self.store.record_login_failure(client, throttled_as)
             self.store.audit(logged_name, audit.LOGIN_FAILED, detail=f"failure {failures}", client=client)
             return self._login_page(request, text(lang, "console.login.wrong"), 401, next_path)
         assert account is not None
-        self.store.clear_login_failures(account.name, client)
+        self.store.record_login_success(client, account.name)
+        if needs_rehash(account.password_hash):  # e.g. a scrypt hash from before argon2
+            self.store.upgrade_password_hash(account.name, account.password_hash, hash_password(password))
         sid, csrf = new_token(), new_token()
         self.store.start_console_session(account.name, sid, csrf, client)
         self.store.audit(account.name, audit.LOGIN, client=client)
@@ -805,7 +905,7 @@ class Console:
     def hr_home(self, request: Request, session: ConsoleSession) -> Response:
         employer = _employer(session)
         invites = self.sessions.list_invites(employer)
-        counts = {c.token: c for c in self.store.invite_counts(employer=employer)}
+        totals = hr_totals(self.store.invite_counts(employer=employer))
         lang = normalise_lang(session.lang)
         links = {
             invite.token: deep_link(self.config.bot_username, invite.token)
@@ -823,7 +923,8 @@ class Console:
             request,
             employer=employer,
             invites=list(reversed(invites)),
-            counts=counts,
+            totals=totals,
+            min_group=MIN_HR_GROUP,
             links=links,
             messages=messages,
             shared=self.store.shared_results(employer),
@@ -901,6 +1002,22 @@ class Console:
         if token not in mine:
             raise BadRequest("console.hr.not_yours")
         return str(token)
+
+
+def hr_totals(counts: list[InviteCounts]) -> InviteCounts | None:
+    """The figures of all an employer's links together, or None while fewer than
+    :data:`MIN_HR_GROUP` people started (one person's progress could be told apart)."""
+    started = sum(c.started for c in counts)
+    if started < MIN_HR_GROUP:
+        return None
+    return InviteCounts(
+        token="",
+        employer=counts[0].employer if counts else None,
+        started=started,
+        completed=sum(c.completed for c in counts),
+        needs_review=sum(c.needs_review for c in counts),
+        handed_over=sum(c.handed_over for c in counts),
+    )
 
 
 def _employer(session: ConsoleSession) -> str:
@@ -1028,6 +1145,10 @@ def create_app(config: ConsoleConfig) -> Starlette:
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=console.lifespan)
+    # outermost last: the security headers on every answer, then the Host check, then the body limit
+    app.add_middleware(BodyLimit)
+    hosts = [*LOOPBACK_HOSTS, *config.allowed_hosts]
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False)
     app.add_middleware(SecurityHeaders, hsts=config.secure_cookie)
     app.state.console = console
     return app

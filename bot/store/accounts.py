@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
 from bot.i18n import LANGS
+from bot.store.audit_journal import AUDIT_COLUMNS, INSERT_AUDIT, append_audit, compact_audit_journal
 from bot.store.connection import immediate_transaction
 from bot.store.console import ConsoleRecords
 from bot.store.records import (
@@ -142,6 +144,17 @@ class AccountStore(ConsoleRecords):
             )
         return cursor.rowcount > 0
 
+    def upgrade_password_hash(self, name: str, old_hash: str, new_hash: str) -> bool:
+        """Replace an outdated hash of the same password (the next log-in after a change of
+        algorithm): the password's date, and so the account's other log-ins, stay as they were.
+        False if the hash changed meanwhile."""
+        with immediate_transaction(self._db):
+            cursor = self._db.execute(
+                "UPDATE operators SET password_hash = ? WHERE name = ? AND password_hash = ?",
+                [new_hash, name, old_hash],
+            )
+        return cursor.rowcount > 0
+
     def set_operator_lang(self, name: str, lang: str) -> bool:
         """Set the language of the console for this account; False if unknown."""
         if lang not in OPERATOR_LANGS:
@@ -233,16 +246,25 @@ class AccountStore(ConsoleRecords):
         with immediate_transaction(self._db):
             deleted = self._db.execute("DELETE FROM audit_log WHERE at < ?", [cutoff]).rowcount
             deleted += self._purge_console_records(cutoff)
+            compact_audit_journal(self.path, cutoff)
         return deleted
 
     def _insert_audit(
         self, operator: str, action: str, session_id: int | None, detail: str, client: str | None = None
     ) -> None:
-        self._db.execute(
-            "INSERT INTO audit_log (at, operator, action, session_id, detail, client) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [self._now(), operator, action, session_id, detail, client],
-        )
+        """Inside a transaction: write the entry to the audit log, then to its journal beside the
+        store (:mod:`bot.store.audit_journal`), under the same random key."""
+        entry = {
+            "entry_key": secrets.token_hex(16),
+            "at": self._now(),
+            "operator": operator,
+            "action": action,
+            "session_id": session_id,
+            "detail": detail,
+            "client": client,
+        }
+        self._db.execute(INSERT_AUDIT, [entry[name] for name in AUDIT_COLUMNS])
+        append_audit(self.path, entry)
 
 
 def _operator_from_row(row: Mapping[str, Any]) -> OperatorAccount:

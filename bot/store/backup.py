@@ -5,7 +5,9 @@ transaction committed before the copy started, none half-written), taken while t
 console keep running (WAL readers never block writers). :func:`restore` puts a copy back, refusing
 a file that is not a guichet store or whose schema is newer than this code, and applies to it, before
 it replaces the live file, every erasure ever recorded (see :mod:`bot.store.erasure`) and the
-retention periods: a backup never brings back what /delete or an operator removed.
+retention periods: a backup never brings back what /delete or an operator removed. It merges back
+every audit entry written since the backup (:mod:`bot.store.audit_journal`) and keeps the sessions id
+counter above every id the live store gave.
 """
 
 from __future__ import annotations
@@ -15,15 +17,27 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
+from sqlite_utils import Database
+
+from bot.store.audit_journal import audit_rows, merge_audit, read_audit_journal
 from bot.store.connection import immediate_transaction, open_database
-from bot.store.erasure import delete_sessions, erased_ids, finish_erasures, read_journal
+from bot.store.erasure import (
+    Erasure,
+    delete_sessions,
+    erased_ids,
+    finish_erasures,
+    insert_erasures,
+    legacy_key,
+    read_journal,
+)
 from bot.store.records import SchemaTooNewError, StoreError, to_iso, utc_now
 from bot.store.schema import LATEST_VERSION, MIGRATIONS, migrate, schema_version
 
 _FIRST_MIGRATION: Final = MIGRATIONS[0].name
 _SIDE_FILES: Final = ("-wal", "-shm", "-journal")
+_KEYED_VERSION: Final = 11  # erasures and audit entries recorded by key (bot/store/schema.py)
 
 
 class NotAStoreError(StoreError):
@@ -115,21 +129,52 @@ def backup(db_path: str | Path, destination: str | Path) -> BackupReport:
     return BackupReport(path=target, schema_version=version, sessions=_count_sessions(target))
 
 
-def _known_erasures(db_path: Path) -> dict[int, str]:
-    """Every erasure recorded for the live store: its table (if readable) and its journal."""
-    erased = read_journal(db_path)
+@dataclass
+class _LiveRecords:
+    """What the live store (or, when it is lost, the journals beside it) knows that a backup may
+    not: every erasure, every audit entry, and how far the sessions id counter has gone."""
+
+    erasures: dict[str, Erasure]
+    audit: list[dict[str, Any]]
+    session_counter: int = 0
+
+
+def _live_records(db_path: Path) -> _LiveRecords:
+    """The erasures and audit entries recorded for the live store (its tables, if readable, and the
+    journals beside it), and its id counter."""
+    records = _LiveRecords(read_journal(db_path), read_audit_journal(db_path))
     if db_path.exists():
         try:
             check_store(db_path)
             db = open_database(db_path)
         except StoreError:
-            return erased
+            return records
         try:
-            if db.table("erasures").exists():
-                erased.update(erased_ids(db))
+            if schema_version(db) >= _KEYED_VERSION:
+                records.erasures.update(erased_ids(db))
+                records.audit += audit_rows(db)
+            elif db.table("erasures").exists():  # never opened by this code: keyed as migration 11 does
+                rows = db.execute("SELECT session_id, erased_at FROM erasures").fetchall()
+                records.erasures.update({legacy_key(int(i)): Erasure(int(i), str(when)) for i, when in rows})
+                records.audit += audit_rows(db, legacy=True)
+            records.session_counter = _session_counter(db)
         finally:
             db.close()
-    return erased
+    return records
+
+
+def _session_counter(db: Database) -> int:
+    """The highest session id ever given (SQLite's AUTOINCREMENT counter)."""
+    row = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'sessions'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _keep_counter_above(db: Database, highest: int) -> None:
+    """Inside a transaction: make the next session id greater than ``highest``."""
+    if _session_counter(db) >= highest:
+        return
+    if db.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'sessions'", [highest]).rowcount == 0:
+        db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('sessions', ?)", [highest])
 
 
 def restore(
@@ -156,19 +201,23 @@ def restore(
         db = open_database(staging)
         try:
             migrate(db)
-            erased = _known_erasures(live) | erased_ids(db)
+            known = _live_records(live)
+            erased = known.erasures | erased_ids(db)
             db.execute("PRAGMA secure_delete = ON")
             with immediate_transaction(db):
-                ids = sorted(erased)
+                keys = sorted(erased)
                 removed = 0
-                for start in range(0, len(ids), 500):
-                    chunk = ids[start : start + 500]
+                for start in range(0, len(keys), 500):
+                    chunk = keys[start : start + 500]
                     marks = ", ".join("?" for _ in chunk)
-                    removed += delete_sessions(db, f"id IN ({marks})", chunk)[1]
-                db.conn.executemany(
-                    "INSERT OR IGNORE INTO erasures (session_id, erased_at) VALUES (?, ?)",
-                    sorted(erased.items()),
-                )
+                    removed += delete_sessions(db, f"erasure_key IN ({marks})", chunk)[1]
+                insert_erasures(db, sorted((key, e.session_id, e.erased_at) for key, e in erased.items()))
+                # ids stay unique across restores: a new session never takes the id of one erased
+                # or created after the backup (the audit log names sessions by id)
+                erased_max = max((e.session_id for e in erased.values()), default=0)
+                audited_max = max((int(e["session_id"] or 0) for e in known.audit), default=0)
+                _keep_counter_above(db, max(known.session_counter, erased_max, audited_max))
+                merge_audit(db, known.audit)
                 db.execute(
                     "UPDATE console_sessions SET ended_at = ? WHERE ended_at IS NULL", [to_iso(moment)]
                 )

@@ -266,6 +266,40 @@ _V10_REMINDERS = _run(
     )""",
 )
 
+# Issue 24: keys that can never match another person. A session's ``erasure_key`` is random (legacy
+# rows: ``legacy-<id>``, the same in every backup of that store), and an erasure is recorded by it, so
+# a restore that set the id counter back can never make a recorded erasure delete a newer session
+# that reused the id. Audit entries get a random ``entry_key`` too, so the journal beside the store
+# (bot/store/audit_journal.py) can be merged back into a restored copy without doubles. A log-in that
+# succeeded from an address is remembered, so the account-wide slow-down spares the operator's own.
+_V11_KEYS = _run(
+    "ALTER TABLE sessions ADD COLUMN erasure_key TEXT",
+    "UPDATE sessions SET erasure_key = 'legacy-' || id",
+    "CREATE UNIQUE INDEX sessions_by_erasure_key ON sessions (erasure_key)",
+    # a safety net for any insert that does not give a key (the store always does)
+    """CREATE TRIGGER sessions_erasure_key AFTER INSERT ON sessions WHEN NEW.erasure_key IS NULL
+    BEGIN UPDATE sessions SET erasure_key = lower(hex(randomblob(16))) WHERE id = NEW.id; END""",
+    """CREATE TABLE erasures_by_key (
+        erasure_key TEXT PRIMARY KEY,
+        session_id INTEGER NOT NULL,
+        erased_at TEXT NOT NULL,
+        completed_at TEXT
+    )""",
+    "INSERT INTO erasures_by_key SELECT 'legacy-' || session_id, session_id, erased_at, completed_at "
+    "FROM erasures",
+    "DROP TABLE erasures",
+    "ALTER TABLE erasures_by_key RENAME TO erasures",
+    "ALTER TABLE audit_log ADD COLUMN entry_key TEXT",
+    "UPDATE audit_log SET entry_key = 'legacy-' || id",
+    "CREATE UNIQUE INDEX audit_log_by_key ON audit_log (entry_key)",
+    """CREATE TABLE login_successes (
+        client TEXT NOT NULL,
+        name TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (name, client)
+    )""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core: sessions, answers, transcript, processed_updates", _V1_CORE),
     Migration(2, "assessments", _V2_ASSESSMENTS),
@@ -277,6 +311,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "rules_packs, rules_events", _V8_RULES_PACKS),
     Migration(9, "console: roles, sessions, login throttle, erasures, result shares", _V9_CONSOLE),
     Migration(10, "reminders, reminder_consents, bot_settings", _V10_REMINDERS),
+    Migration(11, "erasure and audit keys, login_successes", _V11_KEYS),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

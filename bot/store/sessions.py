@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -313,7 +314,7 @@ class SessionStore(InboxStore, InviteStore, ReminderStore, OutcomeStore, Retenti
     ) -> int:
         cursor = self._db.execute(
             "INSERT INTO sessions (channel, user_key, status, lang, state_json, invite_token, "
-            "created_at, updated_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "created_at, updated_at, completed_at, erasure_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 channel,
                 user_key,
@@ -324,6 +325,7 @@ class SessionStore(InboxStore, InviteStore, ReminderStore, OutcomeStore, Retenti
                 now,
                 now,
                 now if status in FINISHED_STATUSES else None,
+                secrets.token_hex(16),  # what an erasure is recorded by (bot/store/erasure.py)
             ],
         )
         assert cursor.lastrowid is not None

@@ -130,7 +130,8 @@ def test_the_webhook_server_answers_healthz(tmp_path: Path) -> None:
 def test_the_review_console_answers_healthz_without_a_log_in(tmp_path: Path) -> None:
     db_path = tmp_path / "guichet.sqlite3"
     SessionStore(db_path).close()
-    with TestClient(create_app(ConsoleConfig(db_path=db_path, secret_key="k"))) as client:
+    app = create_app(ConsoleConfig(db_path=db_path, secret_key="k"))
+    with TestClient(app, base_url="http://127.0.0.1:8080") as client:  # the health check's own address
         answer = client.get("/healthz")
         assert answer.status_code == 200 and answer.json() == {"status": "ok"}
         assert answer.headers["cache-control"] == "no-store"

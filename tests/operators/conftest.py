@@ -145,6 +145,15 @@ def write_seed(store: SessionStore, clock: SettableClock, seed: Seed, invites: d
     return session_id
 
 
+@pytest.fixture(autouse=True)
+def test_client_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Starlette's TestClient sends ``Host: testserver``: let the console answer it in tests, as the
+    deployed name given with ``--allowed-host`` (test_security.py checks that others get 400)."""
+    from bot.operators import web
+
+    monkeypatch.setattr(web, "LOOPBACK_HOSTS", (*web.LOOPBACK_HOSTS, "testserver"))
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "guichet.sqlite3"

@@ -14,13 +14,15 @@ from bot.operators.auth import (
     authenticate,
     check_password_strength,
     hash_password,
+    needs_rehash,
     same_token,
+    scrypt_hash,
     verify_password,
 )
 from bot.store.accounts import OperatorAccount
 
 T0 = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
-FAST = {"n": 2**4, "r": 1, "p": 1}  # cheap parameters for the property test only
+FAST = {"n": 2**4, "r": 1, "p": 1}  # cheap scrypt parameters for the property test only
 
 
 def account(
@@ -35,13 +37,23 @@ def account(
     )
 
 
-def test_hash_is_salted_scrypt_and_verifies() -> None:
+def test_hash_is_salted_argon2id_and_verifies() -> None:
     first, second = hash_password("correct horse battery"), hash_password("correct horse battery")
-    assert first != second and first.startswith("scrypt$16384$8$1$")
+    assert first != second and first.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     assert "correct" not in first
     assert verify_password("correct horse battery", first) and verify_password(
         "correct horse battery", second
     )
+    assert not verify_password("correct horse batterz", first)
+    assert not needs_rehash(first)
+
+
+def test_an_old_scrypt_hash_still_verifies_and_asks_to_be_upgraded() -> None:
+    old = scrypt_hash("correct horse battery")
+    assert old.startswith("scrypt$16384$8$1$")
+    assert verify_password("correct horse battery", old) and not verify_password("wrong horse", old)
+    assert needs_rehash(old)
+    assert needs_rehash("$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo")  # weaker than today's
 
 
 @pytest.mark.parametrize(
@@ -53,6 +65,8 @@ def test_hash_is_salted_scrypt_and_verifies() -> None:
         "scrypt$x$8$1$abc$def",
         "scrypt$16384$8$1$!!$??",
         "scrypt$3$8$1$YWJj$ZGVm",
+        "$argon2id$v=19$m=65536,t=3,p=4$!!$??",
+        "$argon2id$garbage",
     ],
 )
 def test_malformed_hashes_never_verify(encoded: str) -> None:
@@ -62,7 +76,7 @@ def test_malformed_hashes_never_verify(encoded: str) -> None:
 @settings(max_examples=25, deadline=None)
 @given(st.text(min_size=1, max_size=40), st.text(min_size=1, max_size=40))
 def test_only_the_same_password_verifies(password: str, other: str) -> None:
-    encoded = hash_password(password, **FAST)
+    encoded = scrypt_hash(password, **FAST)
     assert verify_password(password, encoded)
     assert verify_password(other, encoded) == (other == password)
 

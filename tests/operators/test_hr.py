@@ -1,5 +1,6 @@
 """HR self-service (issue 16, item 12): an HR account tied to one employer manages its own invite
-links, sees counts per link, and sees a result only when the person agreed to share it."""
+links, sees counts across all its links (from five people), and sees a result only when the person
+agreed to share it."""
 
 from __future__ import annotations
 
@@ -102,10 +103,10 @@ def test_hr_revokes_only_its_own_links(hr: TestClient, db_path: Path, clock: Set
     assert "revoked" in hr.get("/hr").text
 
 
-def test_counts_per_link_and_no_answers_without_consent(
+def test_counts_only_across_all_links_from_five_people_and_no_answers_without_consent(
     hr: TestClient, db_path: Path, clock: SettableClock
 ) -> None:
-    token = new_link(hr)
+    token = new_link(hr)  # one link per candidate would show one person's progress: it never does
     store = SessionStore(db_path, clock=clock)
     answers = {**EMPLOYEE, "work_postcode": "1000"}
     finished = store.save_turn(
@@ -117,8 +118,17 @@ def test_counts_per_link_and_no_answers_without_consent(
     store.close()
     page = hr.get("/hr").text
     article = page.split(f'id="invite-{token[:8]}"')[1].split("</article>")[0]
-    assert re.search(r'class="started">2<', article) and re.search(r'class="finished">1<', article)
-    assert re.search(r'class="handed">1<', article)
+    assert 'class="started"' not in article and 'class="handed"' not in article
+    assert 'class="started"' not in page and "at least 5 people" in page  # 3 people so far (one seeded)
+    other = new_link(hr)
+    store = SessionStore(db_path, clock=clock)
+    for user in ("503", "504"):
+        store.save_turn("telegram", user, {}, lang="en", invite_token=other, incoming="hello")
+    store.close()
+    page = hr.get("/hr").text
+    totals = page.split('id="totals"')[1].split("</p>")[0]
+    assert re.search(r'class="started">5<', totals) and re.search(r'class="handed">1<', totals)
+    assert page.count('class="started"') == 1  # the totals only, never a link's own figures
     assert "SECRET-ANSWER" not in page and "Nobody has shared a result yet." in page
     for path in (
         f"/sessions/{finished}",

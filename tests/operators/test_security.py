@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -78,6 +79,7 @@ def audit_rows(db_path: Path) -> list[tuple[str, str, str | None]]:
 def test_an_attacker_cannot_lock_the_operator_out(
     app, office: TestClient, clock: SettableClock, db_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
+    assert login(office).status_code == 303  # type: ignore[attr-defined]  # alice works from here
     attacker = other(app)
     for failure in range(1, 8):
         assert login(attacker, password="guess").status_code == 401  # type: ignore[attr-defined]
@@ -128,7 +130,8 @@ def test_a_huge_name_or_a_password_typed_as_name_is_not_logged(
 ) -> None:  # type: ignore[no-untyped-def]
     before = db_path.stat().st_size
     huge = "x" * 1_000_000
-    assert login(office, name=huge, password="whatever").status_code == 401  # type: ignore[attr-defined]
+    assert login(office, name=huge, password="whatever").status_code == 413  # type: ignore[attr-defined]  # never read
+    assert login(office, name="x" * 1000, password="whatever").status_code == 401  # type: ignore[attr-defined]
     assert login(office, name="Tr0ub4dor&3", password="x").status_code == 401  # type: ignore[attr-defined]
     assert login(office, name="correcthorsebattery", password="x").status_code == 401  # type: ignore[attr-defined]
     names = [name for name, action, _ in audit_rows(db_path) if action == "login_failed"]
@@ -327,6 +330,13 @@ def test_review_refuses_plain_http_beyond_loopback(monkeypatch: pytest.MonkeyPat
     assert options[-1]["proxy_headers"] is False  # no forwarded header is trusted by default
     assert run(["review", "--host", "0.0.0.0", "--secure-cookie", "--trusted-proxy", "10.0.0.2"])[0] == 0
     assert options[-1]["proxy_headers"] is True and options[-1]["forwarded_allow_ips"] == "10.0.0.2"
+    apps: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: apps.append(app))
+    assert run(["review", "--allowed-host", "review.example.org"])[0] == 0
+    assert apps[-1].state.console.config.allowed_hosts == ("review.example.org",)
+    monkeypatch.setenv("GUICHET_CONSOLE_HOSTS", "a.example.org, b.example.org")
+    assert run(["review"])[0] == 0
+    assert apps[-1].state.console.config.allowed_hosts == ("a.example.org", "b.example.org")
 
 
 # -- 8. control characters and bidi -----------------------------------------------------------------------
@@ -451,3 +461,173 @@ def test_review_codes_come_with_their_meaning(app, office: TestClient, seeded: d
     login(office)
     listing = office.get("/queue").text
     assert 'title="RV-01">German-speaking Community' in listing
+
+
+# -- issue 24: what an attacker tried ------------------------------------------------------------------
+
+
+def test_a_foreign_host_header_is_refused(
+    db_path: Path, clock: SettableClock, seeded: dict[str, int]
+) -> None:
+    """DNS rebinding: a hostile page whose name resolves to 127.0.0.1 gets no log-in form."""
+    config = ConsoleConfig(
+        db_path=db_path, secret_key="k", clock=clock, allowed_hosts=("review.example.org",)
+    )
+    app = create_app(config)
+    for base, status in (
+        ("http://rebind.evil.example:8080", 400),
+        ("http://127.0.0.1:8080", 200),
+        ("http://localhost", 200),
+        ("http://[::1]:8080", 200),
+        ("https://review.example.org", 200),
+        ("http://review.example.org.evil.example", 400),
+    ):
+        with TestClient(app, base_url=base) as client:
+            assert client.get("/login").status_code == status, base
+            if status == 400:
+                assert client.post("/login", data={"name": "alice", "password": "x"}).status_code == 400
+    with TestClient(create_app(ConsoleConfig(db_path=db_path, secret_key="k", clock=clock))) as client:
+        assert client.get("/login", headers={"host": "rebind.evil.example"}).status_code == 400
+
+
+def _statuses(app: Any, name: str, address: tuple[str, int], tries: int = 6) -> list[int]:
+    client = other(app, address)
+    return [login(client, name=name, password="guess").status_code for _ in range(tries)]  # type: ignore[attr-defined]
+
+
+def test_the_throttle_answers_alike_for_known_and_unknown_names(app, office: TestClient) -> None:  # type: ignore[no-untyped-def]
+    attacker = other(app)
+    for ghost in ("ghost1", "ghost2", "ghost3"):
+        assert login(attacker, name=ghost, password="guess").status_code == 401  # type: ignore[attr-defined]
+    unknown = login(attacker, name="ghost4", password="guess").status_code  # type: ignore[attr-defined]
+    known = login(attacker, name="vera", password="guess").status_code  # type: ignore[attr-defined]
+    assert unknown == known == 401
+    assert _statuses(app, "nobody", ("203.0.113.1", 1)) == _statuses(app, "alice", ("203.0.113.2", 1))
+
+
+def test_ipv6_addresses_of_one_subscriber_share_their_count(app, office: TestClient) -> None:  # type: ignore[no-untyped-def]
+    for host in range(1, FREE_LOGIN_FAILURES + 1):
+        response = login(other(app, (f"2001:db8:1:2::{host:x}", 1)), password="guess")
+        assert response.status_code == 401  # type: ignore[attr-defined]
+    assert login(other(app, ("2001:db8:1:2:ffff::9", 1)), password="guess").status_code == 429  # type: ignore[attr-defined]
+    assert login(other(app, ("2001:db8:1:3::1", 1)), password="guess").status_code == 401  # type: ignore[attr-defined]
+
+
+def test_guesses_spread_over_addresses_are_slowed_but_not_the_operators_own(
+    app, office: TestClient, clock: SettableClock
+) -> None:  # type: ignore[no-untyped-def]
+    assert login(office).status_code == 303  # type: ignore[attr-defined]  # alice's own desk
+    statuses = [
+        login(other(app, (f"198.18.0.{n}", 1)), password="guess").status_code  # type: ignore[attr-defined]
+        for n in range(1, 5)
+        for _ in range(3)
+    ]
+    assert 429 in statuses, "12 guesses from 4 addresses met no delay"
+    assert login(other(app, ("192.0.2.200", 1))).status_code == 429  # type: ignore[attr-defined]  # a new address waits
+    assert login(office).status_code == 303  # type: ignore[attr-defined]  # alice does not
+    clock.now += timedelta(minutes=16)
+    assert login(other(app, ("192.0.2.200", 1))).status_code == 303  # type: ignore[attr-defined]
+
+
+def test_a_forwarded_for_header_is_not_believed_without_a_trusted_proxy(app, office: TestClient) -> None:  # type: ignore[no-untyped-def]
+    attacker = other(app)
+    statuses = []
+    for n in range(FREE_LOGIN_FAILURES + 1):
+        form = attacker.get("/login")
+        statuses.append(
+            attacker.post(
+                "/login",
+                data={"name": "alice", "password": "guess", "csrf": csrf_of(form.text)},
+                headers={"x-forwarded-for": f"10.9.8.{n}", "forwarded": f"for=10.9.8.{n}"},
+            ).status_code
+        )
+    assert statuses[-1] == 429
+
+
+def test_an_old_scrypt_hash_is_upgraded_to_argon2_at_log_in(
+    app, office: TestClient, db_path: Path, clock: SettableClock
+) -> None:  # type: ignore[no-untyped-def]
+    from bot.operators.auth import scrypt_hash
+
+    ops = OperatorStore(db_path, clock=clock)
+    ops.set_password("vera", scrypt_hash(PASSWORD))
+    changed = ops.get_operator("vera").password_changed_at  # type: ignore[union-attr]
+    ops.close()
+    clock.now += timedelta(seconds=1)
+    browser = other(app, ("198.51.100.8", 1))
+    assert login(browser, name="vera").status_code == 303  # type: ignore[attr-defined]
+    assert login(other(app, ("198.51.100.9", 1)), name="vera").status_code == 303  # type: ignore[attr-defined]
+    assert browser.get("/sessions").status_code == 200  # the first log-in still stands
+    ops = OperatorStore(db_path)
+    account = ops.get_operator("vera")
+    ops.close()
+    assert account is not None and account.password_hash.startswith("$argon2id$")
+    assert account.password_changed_at == changed
+
+
+async def _post_anonymously(app: Any, path: str, total: int, chunk: int = 65_536) -> tuple[int, int]:
+    """POST ``total`` bytes as a chunked body (no Content-Length); the status and the bytes the
+    app pulled from the client."""
+    pulled = 0
+    sent = 0
+
+    async def receive() -> dict[str, Any]:
+        nonlocal pulled, sent
+        size = min(chunk, total - sent)
+        sent += size
+        pulled += size
+        return {"type": "http.request", "body": b"a" * size, "more_body": sent < total}
+
+    status: list[int] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            status.append(message["status"])
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"127.0.0.1"), (b"content-type", b"application/x-www-form-urlencoded")],
+        "client": ATTACKER,
+        "server": ("127.0.0.1", 8080),
+    }
+    await app(scope, receive, send)
+    return status[0], pulled
+
+
+def test_an_anonymous_body_is_refused_before_it_is_read(
+    app, office: TestClient, seeded: dict[str, int]
+) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    note = f"/sessions/{seeded['brussels']}/notes"
+    status, pulled = asyncio.run(_post_anonymously(app, note, 24 * 2**20))
+    assert status == 401 and pulled == 0
+    status, pulled = asyncio.run(_post_anonymously(app, "/login", 24 * 2**20))  # no log-in form handed out
+    assert status == 403 and pulled == 0
+
+
+def test_bodies_above_the_limit_get_413_with_or_without_a_length(
+    app, office: TestClient, seeded: dict[str, int]
+) -> None:  # type: ignore[no-untyped-def]
+    login(office)
+    csrf = csrf_of(office.get(f"/sessions/{seeded['brussels']}").text)
+    note = f"/sessions/{seeded['brussels']}/notes"
+
+    def chunks() -> Iterator[bytes]:
+        yield f"csrf={csrf}&text=".encode()
+        for _ in range(40):
+            yield b"a" * 65_536
+
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    assert office.post(note, content=chunks(), headers=form).status_code == 413  # chunked: no Content-Length
+    big = office.post(note, content=b"a" * 10, headers={**form, "content-length": str(10**9)})
+    assert big.status_code == 413
+    assert office.post(note, data={"csrf": csrf, "text": "still fine"}).status_code == 303

@@ -47,13 +47,25 @@ def test_a_console_session_lives_on_the_server(ops: OperatorStore) -> None:
 
 
 def test_the_throttle_is_per_address_and_name(ops: OperatorStore) -> None:
+    ops.record_login_success("10.0.0.1", "alice")  # alice's own address
     for _ in range(5):
         ops.record_login_failure("10.6.6.6", "alice")
     assert ops.login_blocked_until("10.6.6.6", "alice") is not None
-    assert ops.login_blocked_until("10.0.0.1", "alice") is None  # alice's own address
+    assert ops.login_blocked_until("10.0.0.1", "alice") is None  # spared
+    assert ops.login_blocked_until("10.0.0.2", "alice") is not None  # an address that never logged in waits
     assert ops.login_blocked_until("10.6.6.6", "bob") is None
-    assert ops.clear_login_failures("alice") == 1
+    assert ops.clear_login_failures("alice") == 2  # the address's count and the account-wide one
     assert ops.login_blocked_until("10.6.6.6", "alice") is None
+    assert ops.login_blocked_until("10.0.0.2", "alice") is None
+
+
+def test_ipv6_is_counted_by_its_64_and_ipv4_mapped_as_ipv4() -> None:
+    from bot.store.console import client_group
+
+    assert client_group("2001:db8:1:2:aaaa::1") == client_group("2001:db8:1:2::ffff") == "2001:db8:1:2::/64"
+    assert client_group("2001:db8:1:3::1") != client_group("2001:db8:1:2::1")
+    assert client_group("::ffff:192.0.2.7") == client_group("192.0.2.7") == "192.0.2.7"
+    assert client_group("testclient") == "testclient"
 
 
 def test_roles_languages_and_hr_employers(ops: OperatorStore) -> None:

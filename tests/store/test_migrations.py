@@ -187,3 +187,24 @@ def test_migrations_must_be_numbered_in_order(tmp_path: Path, numbers: list[int]
     migrations = [Migration(n, f"m{n}", lambda db: None) for n in numbers]
     with pytest.raises(ValueError, match="numbered"):
         migrate(Database(tmp_path / "g.sqlite3"), migrations=migrations)
+
+
+def test_migration_11_keys_old_sessions_erasures_and_audit_entries(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite3"
+    _write_v1_database(path)
+    db = Database(path)
+    migrate(db, upto=10)
+    db.execute("INSERT INTO erasures (session_id, erased_at) VALUES (5, '2026-01-01T00:00:00+00:00')")
+    db.execute("INSERT INTO audit_log (at, operator, action) VALUES ('2026-01-01T00:00Z', 'a', 'view')")
+    db.conn.commit()
+    assert migrate(db) == LATEST_VERSION
+    assert db.execute("SELECT erasure_key FROM sessions").fetchall() == [("legacy-1",)]
+    assert db.execute("SELECT erasure_key, session_id FROM erasures").fetchall() == [("legacy-5", 5)]
+    assert db.execute("SELECT entry_key FROM audit_log").fetchall() == [("legacy-1",)]
+    db.execute(
+        "INSERT INTO sessions (channel, user_key, status, lang, state_json, created_at, updated_at) "
+        "VALUES ('telegram', '43', 'in_progress', 'en', '{}', 'x', 'x')"
+    )
+    key = db.execute("SELECT erasure_key FROM sessions WHERE user_key = '43'").fetchone()[0]
+    assert len(key) == 32 and not key.startswith("legacy")  # a raw insert gets a random key too
+    db.close()

@@ -14,8 +14,10 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
+from bot.telegram import transport as transport_module
 from bot.telegram.handlers import UNKNOWN_HTTP_ERROR, surely_not_sent
 from bot.telegram.transport import AiohttpRequest, NotConnected, TransportError
+from tests.telegram.emulator import BotApiEmulator, FakeUser
 
 Serve = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -185,3 +187,72 @@ async def test_an_uninitialised_transport_refuses_to_send() -> None:
 )
 def test_only_failures_that_surely_sent_nothing_are_retried(error: NetworkError, may_resend: bool) -> None:
     assert surely_not_sent(error) is may_resend
+
+
+# -- a send reset or timed out: confirmed, or sent once more (issue 24) ------------------------------
+
+
+async def _chat_with_a_first_reply(emu: BotApiEmulator, request: AiohttpRequest) -> tuple[FakeUser, str]:
+    """A user who wrote, the bot's first reply answered (its id is the chat's last known one), and
+    the user's next message; returns the user and the sendMessage URL."""
+    user = FakeUser(8101, language_code="en")
+    emu.user_sends_text(user, "/start")
+    url = f"{emu.base_url}{emu.token}/sendMessage"
+    await request.post(url, params(chat_id=user.id, text="Your nationality?"))
+    emu.user_sends_text(user, "India")
+    return user, url
+
+
+KEYBOARD = {
+    "inline_keyboard": [[{"text": "Yes", "callback_data": "y"}, {"text": "No", "callback_data": "n"}]]
+}
+
+
+@pytest.mark.parametrize("kind", ["reset", "timeout"])
+@pytest.mark.parametrize("arrived", [False, True], ids=["lost", "arrived"])
+async def test_a_send_reset_or_timed_out_reaches_the_person_exactly_once(
+    emu: BotApiEmulator, monkeypatch: pytest.MonkeyPatch, kind: str, arrived: bool
+) -> None:
+    monkeypatch.setattr(transport_module, "CONFIRM_AFTER_TIMEOUT_S", 0.05)
+    async with transport(read_timeout=0.3, write_timeout=0.2) as request:
+        user, url = await _chat_with_a_first_reply(emu, request)
+        # "timeout": held longer than the client waits, so the client gives up (a real TimedOut)
+        emu.inject_fault("sendMessage", kind, seconds=2.0, after=arrived)  # type: ignore[arg-type]
+        result = await request.post(
+            url, params(chat_id=user.id, text="Your <b>job</b>?", parse_mode="HTML", reply_markup=KEYBOARD)
+        )
+    sent = emu.sent_messages(user.id)
+    assert [m.text for m in sent] == ["Your nationality?", "Your job?"], "lost, or sent twice"
+    assert isinstance(result, dict) and result["message_id"] == sent[-1].message_id
+    assert sent[-1].buttons == [("Yes", "y"), ("No", "n")] and not sent[-1].history  # never edited
+
+
+async def test_a_send_is_not_repeated_when_the_check_itself_fails(emu: BotApiEmulator) -> None:
+    async with transport() as request:
+        user, url = await _chat_with_a_first_reply(emu, request)
+        emu.inject_fault("sendMessage", "reset")
+        emu.inject_fault("editMessageText", "server_error", status=502)
+        with pytest.raises(TransportError):
+            await request.post(url, params(chat_id=user.id, text="Your job?"))
+        assert [m.text for m in emu.sent_messages(user.id)] == ["Your nationality?"]
+        emu.inject_fault("sendMessage", "reset")  # the chat's last id is unknown now: no probe, no resend
+        with pytest.raises(TransportError):
+            await request.post(url, params(chat_id=user.id, text="Your job?"))
+    assert len(emu.calls("editMessageText")) == 1
+
+
+async def test_https_proxy_from_the_environment_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        seen.append((await reader.readuntil(b"\r\n")).decode("latin-1").strip())
+        writer.write(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+    async with raw_server(proxy) as base:
+        monkeypatch.setenv("HTTPS_PROXY", base)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        async with transport() as request:
+            with pytest.raises(NetworkError):
+                await request.post("https://api.telegram.example/botTOKEN/getMe", params())
+    assert seen == ["CONNECT api.telegram.example:443 HTTP/1.1"]
