@@ -248,7 +248,8 @@ def run_console(
                 )
                 output_fn(said)
             step = service.handle(dialogue, turn.state, action, speaking)
-            if step.new_session:
+            if step.new_session:  # a restart erases the earlier answers, as the dialogue then says
+                store.erase_user(CHANNEL, user_key)
                 store.new_session(CHANNEL, user_key, lang=speaking)
     except (EOFError, KeyboardInterrupt):
         output_fn(text(speaking, "dialogue.console.goodbye"))

@@ -33,6 +33,8 @@ def answer_value(question: Question, scope: dict[str, Any]) -> Any:
 def _value_messages(question: Question, value: Any) -> tuple[str, dict[str, Any]] | list[Message]:
     if value is None:
         return ("key", {"value_key": question.skip_key})
+    if question.field == "contract_months" and value == 0:  # 0 stands for open-ended: said in words
+        return ("key", {"value_key": "question.contract_months.open_ended"})
     if question.kind in ("yes_no", "yes_no_unsure"):
         word = {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
         return ("key", {"value_key": f"dialogue.answer.{word}"})

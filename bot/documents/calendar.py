@@ -1,9 +1,10 @@
 """The dated next steps as an iCalendar file (RFC 5545): one all-day event per step, each with
-a reminder two days before. Steps whose date had already passed on the day of the result are left
-out (the result says "as soon as possible" for them)."""
+a reminder two days before. Steps whose date has already passed are left out (the result says to
+do them now)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from bot.i18n import text
@@ -13,9 +14,18 @@ PRODUCT_ID = "-//guichet//result//EN"
 REMINDER_BEFORE = timedelta(days=2)
 
 
-def calendar_file(view: ResultView, *, today: date | None = None) -> bytes | None:
+def event_uid(owner: str | None, step_number: int, title: str) -> str:
+    """An event's UID, unique to one person's result: derived from ``owner`` (an opaque, signed
+    reference to the person's saved result), so downloading the file again updates the same events;
+    random when there is no owner. Never a date and a step number alone (two people would collide)."""
+    name = f"guichet:{owner}:{step_number}:{title}" if owner else f"guichet:{uuid.uuid4()}"
+    return f"{uuid.uuid5(uuid.NAMESPACE_URL, name)}@guichet"
+
+
+def calendar_file(view: ResultView, *, today: date | None = None, owner: str | None = None) -> bytes | None:
     """The .ics of the dated steps to come (from ``today``, by default the day of the result), or
-    None when no step has a date to come. (icalendar is imported here, not with the bot.)"""
+    None when no step has a date to come; ``owner`` makes the event UIDs this person's (see
+    :func:`event_uid`). (icalendar is imported here, not with the bot.)"""
     from icalendar import Alarm, Calendar, Event
 
     start = today or view.assessed_on
@@ -30,7 +40,7 @@ def calendar_file(view: ResultView, *, today: date | None = None) -> bytes | Non
     for step in upcoming:
         assert step.due is not None
         event = Event()
-        event.add("uid", f"guichet-{step.due.isoformat()}-{step.number}@guichet")
+        event.add("uid", event_uid(owner, step.number, step.title))
         event.add("dtstamp", now)
         event.add("dtstart", step.due)
         event.add("dtend", step.due + timedelta(days=1))

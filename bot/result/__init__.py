@@ -1,7 +1,7 @@
 """The result a person reads: a plain-language view of the assessment and its templates per channel."""
 
-from bot.result.render import VIEWS, Channel, View, render_result, render_view
-from bot.result.view import Link, MemberGroup, ResultView, StepView, build_view, eur, public_version, say
+from bot.result.render import VIEWS, Channel, View, render_pages, render_result, render_view
+from bot.result.view import Link, MemberGroup, ResultView, StepView, build_view, eur, say
 
 __all__ = [
     "VIEWS",
@@ -13,7 +13,7 @@ __all__ = [
     "View",
     "build_view",
     "eur",
-    "public_version",
+    "render_pages",
     "render_result",
     "render_view",
     "say",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cache
 from typing import Any, Literal
 
@@ -78,6 +79,34 @@ def render_view(channel: Channel, name: str, view: ResultView, *, limit: int | N
             if len(rendered) <= limit:
                 return rendered
     return rendered[:limit]
+
+
+PAGED = ("steps", "documents")
+
+
+def render_pages(channel: Channel, name: str, view: ResultView, *, limit: int) -> list[str]:
+    """A view as pages of at most ``limit`` characters, every item in full on one of them (the
+    steps and the checklist); the other views fit one page (compacted when needed)."""
+    items: tuple[Any, ...] = getattr(view, name) if name in PAGED else ()
+    whole = render_view(channel, name, view)
+    if name not in PAGED or len(whole) <= limit or len(items) < 2:
+        return [render_view(channel, name, view, limit=limit)]
+    macro: Callable[..., str] = getattr(_module(channel, view.lang), name)
+    pages: list[str] = []
+    chunk: list[Any] = []
+    for item in items:
+        trial = _tidy(macro(_only(view, name, (*chunk, item)), len(chunk) + 1, False))
+        if chunk and len(trial) > limit:
+            pages.append(_tidy(macro(_only(view, name, tuple(chunk)), len(chunk), False)))
+            chunk = []
+        chunk.append(item)
+    pages.append(_tidy(macro(_only(view, name, tuple(chunk)), len(chunk), False)))
+    return [page[:limit] for page in pages]
+
+
+def _only(view: ResultView, name: str, items: tuple[Any, ...]) -> ResultView:
+    """The view with only ``items`` in its steps or checklist (one page of them)."""
+    return replace(view, steps=items) if name == "steps" else replace(view, documents=items)
 
 
 def render_result(

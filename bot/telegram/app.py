@@ -36,7 +36,8 @@ from bot.rules.live import follow_rules
 from bot.settings import Settings
 from bot.store import AsyncSessionStore
 from bot.store.records import Clock, InboxBatch, utc_now
-from bot.telegram.handlers import DIALOGUE_COMMANDS, BotContext, Handlers
+from bot.telegram.context import BotContext
+from bot.telegram.handlers import DIALOGUE_COMMANDS, PRESS_PATTERNS, Handlers
 from bot.telegram.lanes import ChatLanes
 from bot.telegram.links import signing_key
 from bot.telegram.reminders import DATE_COMMANDS, telegram_sender
@@ -74,7 +75,7 @@ def build_application(
     if settings.telegram_bot_token is None:
         raise InvalidToken("TELEGRAM_BOT_TOKEN is not configured")
     quiet_logging()
-    # Replies and getUpdates go through do_api_request on purpose (handlers.send_outgoing, poll_updates).
+    # Replies and getUpdates go through do_api_request on purpose (delivery.send_outgoing, poll_updates).
     warnings.filterwarnings(
         "ignore",
         message=r"Please use 'Bot\.(sendMessage|getUpdates|editMessageText|editMessageReplyMarkup)'",
@@ -116,7 +117,9 @@ def build_application(
     app.add_handler(CommandHandler("delete", handlers.delete, filters=private))
     app.add_handler(CommandHandler("reminders", handlers.reminders.list_command, filters=private))
     app.add_handler(CommandHandler(list(DATE_COMMANDS), handlers.reminders.date_command, filters=private))
-    app.add_handler(CallbackQueryHandler(handlers.button))
+    for pattern, press in PRESS_PATTERNS:
+        app.add_handler(CallbackQueryHandler(handlers.on_press(press), pattern=pattern))
+    app.add_handler(CallbackQueryHandler(handlers.on_press(Handlers.stale_press)))  # forged or foreign
     app.add_handler(MessageHandler(filters.UpdateType.EDITED & private, handlers.edited))
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & private, handlers.text))
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT & private, handlers.not_text))

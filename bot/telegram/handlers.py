@@ -1,63 +1,72 @@
 """Telegram handlers: an update becomes a dialogue event; the dialogue's turn is saved, then sent.
 
-Every answer takes one path (:meth:`Handlers._reply` / :meth:`Handlers._commit`): it is recorded
-in the store *before* the bot sends it (state, answers, transcript and the update id, in one
-transaction), then sent, then marked delivered. So a crash never loses an answer, and an update
-delivered twice is recognised by its id and ignored.
+Sending is :mod:`bot.telegram.delivery`'s (record first, then send, then mark delivered). Button
+presses are routed by python-telegram-bot's ``CallbackQueryHandler(pattern=…)`` to one method per
+kind of button (:data:`PRESS_PATTERNS`); a press that is stale or forged always gets a short notice
+and the current question, once (see :meth:`Handlers.stale_press`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from telegram import Bot, CallbackQuery, Message, Update, User
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
+from telegram import CallbackQuery, Message, Update, User
+from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
 from bot import service
 from bot.documents import calendar_file, pdf_file
-from bot.engine import Assessment
-from bot.i18n import LANGS, Lang, normalise_lang, text
-from bot.privacy import Controller, privacy_notice
+from bot.engine import Answers, Assessment
+from bot.i18n import Lang, normalise_lang, render, text
+from bot.privacy import privacy_notice
 from bot.result import build_view
-from bot.store import AsyncSessionStore, DuplicateUpdateError, StoredSession, UpdateCheck
+from bot.store import DuplicateUpdateError, StoredSession
 from bot.telegram.callback import NAV_ADVISER, NAV_BACK, NAV_LANGUAGE, decode, question_tag
 from bot.telegram.consent import answer_share_press
+from bot.telegram.context import CHANNEL, OPERATOR_LANG, BotContext, user_key, user_lang
+from bot.telegram.delivery import (
+    MAX_INPUT_CHARS,
+    ChatActionName,
+    Delivery,
+    acknowledge,
+    drop_keyboard,
+    send_outgoing,
+    show_action,
+)
 from bot.telegram.formatting import escape
 from bot.telegram.links import (
+    CONFIRM_PREFIX,
+    RESULT_PREFIX,
+    SHARE_PREFIX,
     TEXT_VIEWS,
     ConfirmAction,
     ResultLinks,
     confirm_data,
-    is_confirm_press,
-    is_result_press,
-    is_share_press,
     read_confirm_press,
     read_result_press,
     read_share_press,
 )
-from bot.telegram.reminder_links import is_reminder_press
+from bot.telegram.reminder_links import REMINDER_PREFIX
 from bot.telegram.reminders import ReminderHandlers
-from bot.telegram.transport import NotConnected, TransportError
 from bot.telegram.views import (
     NAV_TAG_ID,
     InlineKeyboard,
     Outgoing,
     OutgoingDocument,
     OutgoingMessage,
-    detail_message,
+    chosen_message,
+    detail_messages,
+    merge_short,
     messages_for,
 )
 from flows.control import RESULT_VIEWS, Control, UnknownCommand, read_control
-from flows.dialogue import ChoiceInput, Command, CommandName, Dialogue, Event, TextInput
-from flows.session import RESULT, SessionState
+from flows.dialogue import DONE, ChoiceInput, Command, CommandName, Dialogue, Event, TextInput
+from flows.session import RESULT, SessionState, build_answers
 
-CHANNEL = "telegram"
-MAX_INPUT_CHARS = 1000
 DIALOGUE_COMMANDS: dict[str, CommandName] = {
     "back": "back",
     "restart": "restart",
@@ -65,48 +74,43 @@ DIALOGUE_COMMANDS: dict[str, CommandName] = {
     "summary": "summary",
     "help": "help",
 }
-MAX_LIVE_KEYBOARDS = 100_000
+ANSWER_PREFIX = "g1"
 PDF_MIME = "application/pdf"
 ICS_MIME = "text/calendar"
 
 log = logging.getLogger(__name__)
 
 
-OPERATOR_LANG: Lang = "en"
-
-
-@dataclass
-class BotContext:
-    """What the handlers share: the dialogue, the store, the retention period, the hand-off
-    configuration (the operators' chat, who may answer there, and the review console's address)
-    and the key that signs the result's buttons."""
-
-    dialogue: Dialogue
-    store: AsyncSessionStore
-    retention_days: int
-    operator_chat_id: int | None = None
-    operator_ids: tuple[int, ...] = ()
-    review_base_url: str | None = None
-    result_key: bytes = field(default=b"", repr=False)
-    controller: Controller = field(default_factory=Controller)
-
-    @property
-    def adviser_enabled(self) -> bool:
-        """True when requests to talk to an adviser can be passed on."""
-        return self.operator_chat_id is not None
-
-
-def _user_key(user: User) -> str:
-    return str(user.id)
-
-
-def _invited(stored: StoredSession) -> bool:
-    """True when the session came through an employer's invite (its result offers sharing)."""
-    return stored.invite_token is not None
-
-
 def _position(state: SessionState | None) -> tuple[str, int | None] | None:
     return None if state is None else (state.current, state.member_index)
+
+
+def _pressed_message(query: CallbackQuery) -> int | None:
+    return query.message.message_id if isinstance(query.message, Message) else None
+
+
+@dataclass(frozen=True)
+class Press:
+    """A button press, opened: the query, who pressed, their latest session and language."""
+
+    update: Update
+    query: CallbackQuery
+    user: User
+    stored: StoredSession | None
+    lang: Lang
+
+    @property
+    def data(self) -> str | None:
+        """The callback data (from the client: never trusted)."""
+        return self.query.data
+
+    @property
+    def message_id(self) -> int | None:
+        """The message the pressed button is on."""
+        return _pressed_message(self.query)
+
+
+PressHandler = Callable[["Handlers", Press], Awaitable[None]]
 
 
 class Handlers:
@@ -114,41 +118,54 @@ class Handlers:
 
     def __init__(self, ctx: BotContext) -> None:
         self.ctx = ctx
-        self._live_keyboards: dict[int, int] = {}  # chat id → the message whose buttons are live
-        self.reminders = ReminderHandlers(self)
+        self.delivery = Delivery(ctx)
+        self.reminders = ReminderHandlers(ctx, self.delivery, self.stale_press)
+
+    @property
+    def dialogue(self) -> Dialogue:
+        """The interview."""
+        return self.ctx.dialogue
 
     # -- entry points --------------------------------------------------------------------------
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/start, with an optional HR-invite payload (deep link)."""
+        """/start, with an optional HR-invite payload (deep link). An invite that is no longer valid
+        is said so, and the usual interview starts (or resumes) right away."""
         user, message = update.effective_user, update.effective_message
-        if user is None or message is None or (check := await self._open(update)) is None:
+        if user is None or message is None or (check := await self.delivery.open(update)) is None:
             return
         payload = context.args[0] if context.args else None
         stored = check.session
-        lang = self._lang(stored.lang if stored else None, user)
+        lang = user_lang(stored.lang if stored else None, user)
+        notice = None
         if payload:
             invite = await self.ctx.store.get_invite(payload)
-            if invite is None:
-                await self._reply(
-                    update, [OutgoingMessage(escape(text(lang, "telegram.invite_invalid")))], lang
+            if invite is not None:
+                step = service.open_session(
+                    self.dialogue,
+                    stored,
+                    lang,
+                    prefill=invite.prefill,
+                    employer=invite.employer,
+                    invited=True,
                 )
+                await self.ctx.store.new_session(
+                    CHANNEL, user_key(user), lang=lang, invite_token=invite.token
+                )
+                await self._retire_result(update)
+                await self._commit(update, step, incoming=message.text, invite=invite.token)
                 return
-            step = service.open_session(
-                self.ctx.dialogue,
-                stored,
-                lang,
-                prefill=invite.prefill,
-                employer=invite.employer,
-                invited=True,
-            )
-            await self.ctx.store.new_session(CHANNEL, _user_key(user), lang=lang, invite_token=invite.token)
-            await self._commit(update, step, incoming=message.text, invite=invite.token)
-            return
-        step = service.open_session(self.ctx.dialogue, stored, lang)
+            notice = text(lang, "telegram.invite_invalid")
+        step = service.open_session(self.dialogue, stored, lang)
         if step.new_session:
-            await self.ctx.store.new_session(CHANNEL, _user_key(user), lang=lang)
-        await self._commit(update, step, incoming=message.text)
+            await self.ctx.store.new_session(CHANNEL, user_key(user), lang=lang)
+            await self._retire_result(update)  # a new interview: the earlier result no longer answers
+        await self._commit(update, step, incoming=message.text, notice=notice)
+
+    async def _retire_result(self, update: Update) -> None:
+        chat = update.effective_chat
+        if chat is not None:
+            await self.delivery.retire_result(chat.get_bot(), chat.id)
 
     async def dialogue_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/back, /restart (asks first), /language, /summary, /help."""
@@ -175,65 +192,138 @@ class Handlers:
         elif isinstance(control, Control):
             await self._control(update, control)
         else:
-            await self._event(update, TextInput(message.text), typed=True)
+            await self._event(update, TextInput(message.text))
 
-    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A press on an inline button: a result view, a confirmation, or an answer checked against
-        the current question (else "moved on"). The press is acknowledged without ever being lost
-        when acknowledging fails ("query is too old" after downtime)."""
-        query, user = update.callback_query, update.effective_user
-        if query is None or user is None:
+    # -- button presses (one handler per kind, see PRESS_PATTERNS) -------------------------------
+
+    def on_press(
+        self, handle: PressHandler
+    ) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]:
+        """A CallbackQueryHandler callback that opens the press (once per update id) and passes it
+        on. The press is acknowledged without ever being lost when acknowledging fails ("query is
+        too old" after downtime)."""
+
+        async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            query, user = update.callback_query, update.effective_user
+            if query is None or user is None:
+                return
+            self.reminders.forget(user.id)  # a press answers no date the reminders asked for
+            check = await self.delivery.open(update)
+            if check is None:
+                await acknowledge(query)
+                return
+            stored = check.session
+            await handle(
+                self, Press(update, query, user, stored, user_lang(stored.lang if stored else None, user))
+            )
+
+        return callback
+
+    async def stale_press(self, press: Press) -> None:
+        """A press that no longer applies (an earlier question or result) or was forged: a short
+        notice, then the current question once; the pressed copy and earlier ones lose their
+        buttons."""
+        await acknowledge(press.query, text(press.lang, "telegram.stale_button_toast"))
+        state = service.saved_state(press.stored)
+        if state is None:  # nothing to continue: no session (deleted, or never started)
+            notice = OutgoingMessage(escape(text(press.lang, "telegram.stale_button_none")))
+            await self.delivery.reply(press.update, [notice], press.lang, drop=press.message_id)
             return
-        self.reminders.forget(user.id)  # a press answers no date the reminders asked for
-        check = await self._open(update)
-        if check is None:
-            await _acknowledge(query)
+        notice = OutgoingMessage(escape(text(press.lang, "telegram.stale_button")))
+        prompt = self.delivery.prompt_messages(state, press.stored)
+        await self.delivery.reply(
+            press.update, merge_short([notice, *prompt]), press.lang, drop=press.message_id
+        )
+
+    async def press_result(self, press: Press) -> None:
+        """A result's detail button: answered from the current session's saved result; a result
+        of an earlier session (before /restart or a new interview) no longer answers."""
+        signed = read_result_press(press.data, self.ctx.result_key, user_key(press.user))
+        if signed is None or (press.stored is not None and signed.session_id != press.stored.id):
+            await self.stale_press(press)
             return
-        stored = check.session
-        lang = self._lang(stored.lang if stored else None, user)
-        if is_result_press(query.data):
-            await _acknowledge(query)
-            await self._result_view(update, query.data, lang)
+        await acknowledge(press.query)
+        assessment = await self.ctx.store.latest_assessment(signed.session_id)
+        if press.stored is None or assessment is None:
+            gone = OutgoingMessage(escape(text(press.lang, "result.gone")))
+            await self.delivery.reply(press.update, [gone], press.lang, drop=press.message_id)
             return
-        if is_confirm_press(query.data):
-            await _acknowledge(query)
-            await self._confirmed(update, query, stored, lang)
+        await self._send_view(press.update, assessment, press.lang, signed.view, signed.page, press.stored)
+
+    async def press_confirm(self, press: Press) -> None:
+        """Yes or no under a /restart or /delete confirmation (only for the current session)."""
+        confirm = read_confirm_press(press.data)
+        current = press.stored.id if press.stored else 0
+        if confirm is None or confirm.session_id != current:
+            await self.stale_press(press)
             return
-        if is_share_press(query.data):
-            await _acknowledge(query)
-            await self._share(update, query, lang)
+        await acknowledge(press.query)
+        chat = press.update.effective_chat
+        if press.message_id is not None and chat is not None:
+            await drop_keyboard(chat.get_bot(), chat.id, press.message_id)
+        state = service.saved_state(press.stored)
+        if not confirm.yes:
+            # the question is asked again; a result stays where it is, its buttons live
+            asking = state is not None and state.current != RESULT
+            prompt = self.delivery.prompt_messages(state, press.stored) if state and asking else []
+            kept = OutgoingMessage(escape(text(press.lang, "telegram.confirm.kept")))
+            await self.delivery.reply(press.update, merge_short([kept, *prompt]), press.lang)
             return
-        if is_reminder_press(query.data):
-            await _acknowledge(query)
-            await self.reminders.press(update, query.data, stored, lang)
+        if confirm.action == "delete":
+            await self._erase(press.update, press.lang)
             return
-        state = service.saved_state(stored)
-        press = decode(query.data)
-        if (
-            press is not None
-            and press.question_tag == question_tag(NAV_TAG_ID)
-            and press.value == NAV_ADVISER
-        ):
-            await _acknowledge(query)
-            await self._hand_off(update, stored.id if stored else None, lang)
+        await self._restart(press, state)
+
+    async def press_share(self, press: Press) -> None:
+        """A press about sharing the current result with the employer who invited the person:
+        checked like a result button, then applied (see :mod:`bot.telegram.consent`). The buttons of
+        a pressed answer (yes / no / stop) are removed; the result's own stay."""
+        signed = read_share_press(press.data, self.ctx.result_key, user_key(press.user))
+        if signed is not None and press.stored is None:  # erased (/delete) or purged
+            gone = OutgoingMessage(escape(text(press.lang, "result.gone")))
+            await acknowledge(press.query)
+            await self.delivery.reply(press.update, [gone], press.lang, drop=press.message_id)
             return
-        event = self._event_for_press(state, query.data)
+        if signed is None or press.stored is None or signed.session_id != press.stored.id:
+            await self.stale_press(press)
+            return
+        await acknowledge(press.query)
+        drop = press.message_id if signed.action != "ask" else None
+        links = ResultLinks(self.ctx.result_key, user_key(press.user), signed.session_id, invited=True)
+        answer = await answer_share_press(self.ctx.store, links, signed.action, press.lang)
+        await self.delivery.reply(press.update, [answer], press.lang, drop=drop)
+
+    async def press_answer(self, press: Press) -> None:
+        """An answer button of the current question (or the back / language / adviser buttons):
+        checked against the saved state, else stale."""
+        state = service.saved_state(press.stored)
+        decoded = decode(press.data)
+        nav = decoded is not None and decoded.question_tag == question_tag(NAV_TAG_ID)
+        current = decoded is not None and state is not None and decoded.state_version == state.version
+        if nav and current and decoded is not None and decoded.value == NAV_ADVISER:
+            await acknowledge(press.query)
+            await self._hand_off(press.update, press.stored.id if press.stored else None, press.lang)
+            return
+        event = self._event_for_press(state, press.data)
         if event is None or state is None:
-            await _acknowledge(query, text(lang, "telegram.stale_button_toast"))
-            stale: list[Outgoing] = [OutgoingMessage(escape(text(lang, "telegram.stale_button")))]
-            if state is not None and stored is not None:
-                stale += self._prompt_messages(state, stored.id, stored.user_key, invited=_invited(stored))
-            await self._reply(update, stale, lang)
+            await self.stale_press(press)
             return
-        await _acknowledge(query)
+        await acknowledge(press.query)
         if service.is_restart(state, event):
-            await self._ask_confirmation(update, "restart", stored, lang)
+            await self._ask_confirmation(press.update, "restart", press.stored, press.lang)
             return
         on_result = state.current == RESULT  # a result keeps its buttons: its views stay available
-        pressed = query.message.message_id if isinstance(query.message, Message) and not on_result else None
         await self._event(
-            update, event, state=state, loaded=True, incoming=f"[button] {query.data}", pressed=pressed
+            press.update,
+            event,
+            state=state,
+            loaded=True,
+            incoming=f"[button] {press.data}",
+            pressed=None if on_result else press.message_id,
+            pressed_html=None if on_result else _html_of(press.query),
         )
+
+    # -- other updates -------------------------------------------------------------------------
 
     async def edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An edited message: explained, not taken as an answer."""
@@ -254,21 +344,21 @@ class Handlers:
 
     async def privacy(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/privacy: what is kept, who can read it, for how long, who is responsible, how to delete it."""
-        if update.effective_message is None or await self._skip(update):
+        if update.effective_message is None or await self.delivery.skip(update):
             return
-        lang = await self._current_lang(update)
+        lang = await self.delivery.current_lang(update)
         notice = privacy_notice(lang, self.ctx.retention_days, self.ctx.controller)
-        await self._reply(update, [OutgoingMessage(escape(notice))], lang)
+        await self.delivery.reply(update, [OutgoingMessage(escape(notice))], lang)
 
     async def delete(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/delete: asks for confirmation; "yes" erases the user's sessions, answers, transcript and
         assessments for good."""
         user = update.effective_user
-        if user is None or (check := await self._open(update)) is None:
+        if user is None or (check := await self.delivery.open(update)) is None:
             return
         stored = check.session
         await self._ask_confirmation(
-            update, "delete", stored, self._lang(stored.lang if stored else None, user)
+            update, "delete", stored, user_lang(stored.lang if stored else None, user)
         )
 
     async def operator_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -315,19 +405,19 @@ class Handlers:
     async def _control(self, update: Update, control: Control) -> None:
         if control.name == "restart":
             user = update.effective_user
-            if user is None or (check := await self._open(update)) is None:
+            if user is None or (check := await self.delivery.open(update)) is None:
                 return
-            lang = self._lang(check.session.lang if check.session else None, user)
+            lang = user_lang(check.session.lang if check.session else None, user)
             await self._ask_confirmation(update, "restart", check.session, lang)
             return
         command = control.as_command()
         if command is not None:
-            await self._event(update, command, typed=True)
+            await self._event(update, command)
             return
         if control.name in RESULT_VIEWS and await self._typed_view(update, control.name):
             return
         message = update.effective_message
-        await self._event(update, TextInput(message.text if message and message.text else ""), typed=True)
+        await self._event(update, TextInput(message.text if message and message.text else ""))
 
     async def _typed_view(self, update: Update, view: str) -> bool:
         """A result view asked for by a word ("pdf", "documents"…) once the result is shown; False
@@ -335,24 +425,39 @@ class Handlers:
         user = update.effective_user
         if user is None:
             return False
-        stored = await self.ctx.store.load_state(CHANNEL, _user_key(user))
+        stored = await self.ctx.store.load_state(CHANNEL, user_key(user))
         state = service.saved_state(stored)
         if stored is None or state is None or state.current != RESULT:
             return False
         assessment = await self.ctx.store.latest_assessment(stored.id)
-        if assessment is None or await self._skip(update):
+        if assessment is None or await self.delivery.skip(update):
             return assessment is not None
-        await self._reply(update, [_result_file(assessment, state.lang, view)], state.lang)
+        await self._send_view(update, assessment, state.lang, view, 1, stored)
         return True
 
+    async def _send_view(
+        self, update: Update, assessment: Assessment, lang: Lang, view: str, page: int, stored: StoredSession
+    ) -> None:
+        """A detail view (a page of it), or the PDF / calendar file, with "sending a file…" or
+        "typing…" shown while it is built."""
+        chat = update.effective_chat
+        if chat is not None:
+            action: ChatActionName = "typing" if view in TEXT_VIEWS else "upload_document"
+            await show_action(chat.get_bot(), chat.id, action)
+        links = ResultLinks(self.ctx.result_key, stored.user_key, stored.id)
+        state = service.saved_state(stored)
+        answers = build_answers(state) if state is not None and state.current == RESULT else None
+        outgoing = _result_file(assessment, lang, view, page, links, self.dialogue.today(), answers)
+        await self.delivery.reply(update, outgoing, lang)
+
     async def _unknown_command(self, update: Update, word: str) -> None:
-        if await self._skip(update):
+        if await self.delivery.skip(update):
             return
-        lang = await self._current_lang(update)
+        lang = await self.delivery.current_lang(update)
         body = (
             f"{text(lang, 'telegram.unknown_command', command=word)}\n{text(lang, 'telegram.help_commands')}"
         )
-        await self._reply(update, [OutgoingMessage(escape(body))], lang)
+        await self.delivery.reply(update, [OutgoingMessage(escape(body))], lang)
 
     async def _ask_confirmation(
         self, update: Update, action: ConfirmAction, stored: StoredSession | None, lang: Lang
@@ -365,77 +470,37 @@ class Handlers:
             )
         )
         question = OutgoingMessage(escape(text(lang, f"telegram.confirm.{action}")), keyboard)
-        await self._reply(update, [question], lang, drop_keyboard=True)
+        await self.delivery.reply(update, [question], lang)
 
-    async def _confirmed(
-        self, update: Update, query: CallbackQuery, stored: StoredSession | None, lang: Lang
-    ) -> None:
-        press = read_confirm_press(query.data)
-        chat = update.effective_chat
-        if isinstance(query.message, Message) and chat is not None:
-            await _drop_keyboard(chat.get_bot(), chat.id, query.message.message_id)
-        current = stored.id if stored else 0
-        state = service.saved_state(stored)
-        prompt = (
-            self._prompt_messages(state, current, stored.user_key, invited=_invited(stored))
-            if state and stored
-            else []
+    async def _restart(self, press: Press, state: SessionState | None) -> None:
+        """Restart confirmed: every earlier session of the person is erased (answers, conversation,
+        results, reminders, shares), the old result's buttons stop answering, and the interview
+        starts again (an employer's invite, when one opened the session, is offered again)."""
+        invite = press.stored.invite_token if press.stored else None
+        await self.ctx.store.erase_user(CHANNEL, user_key(press.user))
+        await self._retire_result(press.update)
+        step = service.handle(self.dialogue, state, Command("restart"), press.lang)
+        await self.ctx.store.new_session(
+            CHANNEL, user_key(press.user), lang=step.turn.state.lang, invite_token=invite
         )
-        if press is None or press.session_id != current:
-            moved: list[Outgoing] = [OutgoingMessage(escape(text(lang, "telegram.stale_button")))]
-            await self._reply(update, moved + prompt, lang)
-            return
-        if not press.yes:
-            await self._reply(
-                update, [OutgoingMessage(escape(text(lang, "telegram.confirm.kept"))), *prompt], lang
-            )
-            return
-        if press.action == "delete":
-            await self._erase(update, lang)
-            return
-        await self._event(update, Command("restart"), state=state, loaded=True, incoming="[confirm] restart")
+        await self._commit(
+            press.update,
+            step,
+            incoming="[confirm] restart",
+            invite=invite,
+            notice=text(press.lang, "telegram.restart_erased"),
+        )
 
     async def _erase(self, update: Update, lang: Lang) -> None:
-        user = update.effective_user
-        if user is None:
-            return
-        count = await self.ctx.store.erase_user(CHANNEL, _user_key(user))
-        self._live_keyboards.pop(user.id, None)
-        await self.ctx.store.record_update(update.update_id)  # the id only: nothing personal is kept
-        notice = OutgoingMessage(escape(text(lang, "telegram.deleted", count=count)))
-        await self._deliver(update, [notice])
-
-    async def _result_view(self, update: Update, data: str | None, lang: Lang) -> None:
-        """A detail view of a saved result, from that result's assessment; a plain "no longer kept"
-        when it was deleted or purged, "moved on" for anything forged."""
-        user = update.effective_user
-        if user is None:
-            return
-        press = read_result_press(data, self.ctx.result_key, _user_key(user))
-        if press is None:
-            await self._reply(update, [OutgoingMessage(escape(text(lang, "telegram.stale_button")))], lang)
-            return
-        assessment = await self.ctx.store.latest_assessment(press.session_id)
-        if assessment is None:
-            await self._reply(update, [OutgoingMessage(escape(text(lang, "result.gone")))], lang)
-            return
-        await self._reply(update, [_result_file(assessment, lang, press.view)], lang)
-
-    async def _share(self, update: Update, query: CallbackQuery, lang: Lang) -> None:
-        """A press about sharing a result with the employer who invited the person: checked like a
-        result button ("moved on" for anything forged), then applied (see :mod:`bot.telegram.consent`).
-        The buttons of a pressed answer (yes / no / stop) are removed; the result's own stay."""
         user, chat = update.effective_user, update.effective_chat
         if user is None:
             return
-        press = read_share_press(query.data, self.ctx.result_key, _user_key(user))
-        if press is None:
-            await self._reply(update, [OutgoingMessage(escape(text(lang, "telegram.stale_button")))], lang)
-            return
-        if press.action != "ask" and isinstance(query.message, Message) and chat is not None:
-            await _drop_keyboard(chat.get_bot(), chat.id, query.message.message_id)
-        links = ResultLinks(self.ctx.result_key, _user_key(user), press.session_id, invited=True)
-        await self._reply(update, [await answer_share_press(self.ctx.store, links, press.action, lang)], lang)
+        await self.ctx.store.erase_user(CHANNEL, user_key(user))
+        await self._retire_result(update)
+        if chat is not None:
+            self.delivery.forget_chat(chat.id)
+        await self.ctx.store.record_update(update.update_id)  # the id only: nothing personal is kept
+        await self.delivery.deliver(update, [OutgoingMessage(escape(text(lang, "telegram.deleted")))])
 
     # -- the common path ------------------------------------------------------------------------
 
@@ -448,18 +513,18 @@ class Handlers:
         loaded: bool = False,
         incoming: str | None = None,
         pressed: int | None = None,
-        typed: bool = False,
+        pressed_html: str | None = None,
     ) -> None:
         user, message = update.effective_user, update.effective_message
         if user is None or message is None:
             return
         if not loaded:
-            if (check := await self._open(update)) is None:
+            if (check := await self.delivery.open(update)) is None:
                 return
             state = service.saved_state(check.session)
-        step = service.handle(self.ctx.dialogue, state, event, self._lang(None, user))
+        step = service.handle(self.dialogue, state, event, user_lang(None, user))
         if step.new_session:
-            await self.ctx.store.new_session(CHANNEL, _user_key(user), lang=step.turn.state.lang)
+            await self.ctx.store.new_session(CHANNEL, user_key(user), lang=step.turn.state.lang)
         in_place = (
             pressed is not None
             and isinstance(event, ChoiceInput)
@@ -467,13 +532,19 @@ class Handlers:
             and event.question_id.split("@", 1)[0] == state.current
             and _position(state) == _position(step.turn.state)
         )
+        chosen = None
+        if pressed_html is not None and state is not None and not in_place:
+            label = self._chosen_label(state, event)
+            chosen = chosen_message(pressed_html, label) if label else None
+        help_at_result = isinstance(event, Command) and event.name == "help" and state is not None
         await self._commit(
             update,
             step,
             incoming=incoming or message.text,
             edit=pressed if in_place and step.assessment is None else None,
             drop=pressed if not in_place else None,
-            typed=typed,
+            chosen=chosen,
+            without_result=help_at_result and state is not None and state.current == RESULT,
         )
 
     async def _commit(
@@ -485,20 +556,27 @@ class Handlers:
         invite: str | None = None,
         edit: int | None = None,
         drop: int | None = None,
-        typed: bool = False,
+        chosen: OutgoingMessage | None = None,
+        notice: str | None = None,
+        without_result: bool = False,
     ) -> None:
         """Save the turn (with its assessment), then send it (editing the pressed message in place
-        when the question stays the same), then mark it delivered."""
+        when the question stays the same, or to show the option chosen), then mark it delivered.
+        ``notice``: a sentence said before the turn's replies; ``without_result``: the turn's result
+        is not sent again (help asked on the result)."""
         user = update.effective_user
         assert user is not None
         turn = step.turn
         lang = turn.state.lang
+        replies = [r for r in turn.replies if not (without_result and r.kind == "result")]
         adviser = self.ctx.adviser_enabled
-        outgoing = messages_for(turn.replies, lang, turn.state.version, adviser=adviser)
+        outgoing: list[OutgoingMessage] = messages_for(replies, lang, turn.state.version, adviser=adviser)
+        if notice is not None:
+            outgoing = merge_short([OutgoingMessage(escape(notice)), *outgoing])
         try:
             session_id = await self.ctx.store.save_turn(
                 CHANNEL,
-                _user_key(user),
+                user_key(user),
                 turn.state.to_dict(),
                 lang=lang,
                 status=step.status,
@@ -514,63 +592,17 @@ class Handlers:
         if assessment is not None:
             await self.ctx.store.save_assessment(session_id, assessment)
             invited = await self.ctx.store.inviting_employer(session_id) is not None
-            links = ResultLinks(self.ctx.result_key, _user_key(user), session_id, invited=invited)
-            outgoing = messages_for(turn.replies, lang, turn.state.version, adviser=adviser, links=links)
-        await self._deliver(update, list(outgoing), edit=edit, drop=drop, typed=typed)
-
-    async def _reply(
-        self, update: Update, outgoing: list[Outgoing], lang: Lang, *, drop_keyboard: bool = False
-    ) -> None:
-        """Answer without changing any answer: record it (so a redelivered update is not answered
-        twice), send it, mark it delivered."""
-        if await self._mark_processed(update, outgoing, lang):
-            await self._deliver(update, outgoing, typed=drop_keyboard)
-
-    async def _deliver(
-        self,
-        update: Update,
-        outgoing: list[Outgoing],
-        *,
-        edit: int | None = None,
-        drop: int | None = None,
-        typed: bool = False,
-    ) -> None:
-        """Send a recorded answer, then mark its update delivered. ``edit``: the message to edit in
-        place; ``drop``: a message whose buttons no longer apply; ``typed``: the person typed, so the
-        buttons still live in the chat no longer apply either."""
-        chat = update.effective_chat
-        if chat is None:
-            return
-        bot = chat.get_bot()
-        live = self._live_keyboards.pop(chat.id, None) if (typed or drop is not None) else None
-        try:
-            if edit is not None and await _edit_in_place(bot, chat.id, edit, outgoing):
-                self._remember(chat.id, edit)
-            else:  # the reply is not held up by removing the old buttons: both go out at once
-                stale = {message_id for message_id in (drop, live) if message_id is not None}
-                sent, *_ = await asyncio.gather(
-                    send_outgoing(bot, chat.id, outgoing), *(_drop_keyboard(bot, chat.id, m) for m in stale)
-                )
-                self._remember(chat.id, sent)
-        except DeliveryUncertain as uncertain:
-            # The turn is saved; the reply may have arrived. Telling the person "something went
-            # wrong, answer again" could make them answer the next question with the last answer.
-            log.warning("update %s: reply delivery uncertain (%s)", update.update_id, uncertain)
-            return
-        await self.ctx.store.mark_delivered(update.update_id)
-
-    def _remember(self, chat_id: int, message_id: int | None) -> None:
-        if message_id is None:
-            return
-        if len(self._live_keyboards) >= MAX_LIVE_KEYBOARDS:
-            self._live_keyboards.pop(next(iter(self._live_keyboards)))
-        self._live_keyboards[chat_id] = message_id
+            links = ResultLinks(self.ctx.result_key, user_key(user), session_id, invited=invited)
+            outgoing = messages_for(replies, lang, turn.state.version, adviser=adviser, links=links)
+            if notice is not None:
+                outgoing = merge_short([OutgoingMessage(escape(notice)), *outgoing])
+        await self.delivery.deliver(update, outgoing, edit=edit, drop=drop, drop_as=chosen)
 
     async def _notice(self, update: Update, key: str, **params: Any) -> None:
-        if update.effective_message is None or await self._skip(update):
+        if update.effective_message is None or await self.delivery.skip(update):
             return
-        lang = await self._current_lang(update)
-        await self._reply(update, [OutgoingMessage(escape(text(lang, key, **params)))], lang)
+        lang = await self.delivery.current_lang(update)
+        await self.delivery.reply(update, [OutgoingMessage(escape(text(lang, key, **params)))], lang)
 
     async def _hand_off(self, update: Update, session_id: int | None, lang: Lang) -> None:
         """Pass a request to talk to an adviser to the operators' chat (a link, no personal data)."""
@@ -578,98 +610,29 @@ class Handlers:
         if chat is None:
             return
         if self.ctx.operator_chat_id is None or session_id is None:
-            await self._reply(
-                update, [OutgoingMessage(escape(text(lang, "telegram.handoff.unavailable")))], lang
-            )
+            unavailable = OutgoingMessage(escape(text(lang, "telegram.handoff.unavailable")))
+            await self.delivery.reply(update, [unavailable], lang)
             return
         base = (self.ctx.review_base_url or "").rstrip("/")
         link = f"{base}/sessions/{session_id}" if base else f"#{session_id}"
         request = text(OPERATOR_LANG, "telegram.handoff.operator_request", session=session_id, link=link)
         posted = await chat.get_bot().send_message(chat_id=self.ctx.operator_chat_id, text=request)
         await self.ctx.store.create_handoff(session_id, self.ctx.operator_chat_id, posted.message_id)
-        await self._reply(update, [OutgoingMessage(escape(text(lang, "telegram.handoff.requested")))], lang)
+        requested = OutgoingMessage(escape(text(lang, "telegram.handoff.requested")))
+        await self.delivery.reply(update, [requested], lang)
 
-    async def _mark_processed(self, update: Update, outgoing: list[Outgoing], lang: Lang) -> bool:
-        """Record a reply that changes no answer; False for an update already processed."""
-        user = update.effective_user
-        if user is None:
-            return False
-        stored = await self.ctx.store.load_state(CHANNEL, _user_key(user))
-        if stored is None or not stored.state:
-            return await self.ctx.store.record_update(update.update_id)  # no session: the id only
-        try:
-            await self.ctx.store.save_turn(
-                CHANNEL,
-                _user_key(user),
-                stored.state,
-                lang=stored.lang or lang,
-                status=stored.status,
-                incoming=_incoming_text(update),
-                outgoing=[m.plain for m in outgoing],
-                update_id=update.update_id,
-            )
-        except DuplicateUpdateError:
-            return False
-        return True
-
-    async def _skip(self, update: Update) -> bool:
-        """True for an update already processed (see :meth:`_open`)."""
-        return await self._open(update) is None
-
-    async def _open(self, update: Update) -> UpdateCheck | None:
-        """The store's view of a new update, with the user's latest session (one store call);
-        None for an update already processed (Telegram delivers at least once).
-
-        If its turn was committed but its replies were never recorded as sent (the bot stopped in
-        between), the current question is sent again so the person is not left without an answer.
-        """
-        user = update.effective_user
-        check = await self.ctx.store.check_update(CHANNEL, _user_key(user) if user else "", update.update_id)
-        if not check.processed:
-            return check
-        if check.undelivered:
-            await self._resend_current_question(update, check.session)
-        return None
-
-    async def _resend_current_question(self, update: Update, stored: StoredSession | None) -> None:
-        chat = update.effective_chat
-        state = service.saved_state(stored)
-        if chat is None or stored is None or state is None:
-            return
-        prompt = self._prompt_messages(state, stored.id, stored.user_key, invited=_invited(stored))
-        await send_outgoing(chat.get_bot(), chat.id, prompt)
-        await self.ctx.store.mark_delivered(update.update_id)
-
-    def _prompt_messages(
-        self,
-        state: SessionState,
-        session_id: int | None = None,
-        user_key: str | None = None,
-        *,
-        invited: bool = False,
-    ) -> list[Outgoing]:
-        """The current question (or summary, or result) as messages, without "welcome back";
-        ``invited``: the session came through an employer's invite (its result offers sharing)."""
-        links = None
-        if state.current == RESULT and session_id is not None and user_key is not None:
-            links = ResultLinks(self.ctx.result_key, user_key, session_id, invited=invited)
-        prompt = service.current_prompt(self.ctx.dialogue, state)
-        return list(
-            messages_for(prompt, state.lang, state.version, adviser=self.ctx.adviser_enabled, links=links)
-        )
-
-    async def _current_lang(self, update: Update) -> Lang:
-        user = update.effective_user
-        if user is None:
-            return normalise_lang(None)
-        stored = await self.ctx.store.load_state(CHANNEL, _user_key(user))
-        return self._lang(stored.lang if stored else None, user)
-
-    @staticmethod
-    def _lang(saved: str | None, user: User) -> Lang:
-        if saved in LANGS:
-            return normalise_lang(saved)
-        return normalise_lang(user.language_code)
+    def _chosen_label(self, state: SessionState, event: Event) -> str | None:
+        """What the person chose, in full, to show under the question once it is answered: the
+        option pressed, or for a multiple choice the options ticked."""
+        if not isinstance(event, ChoiceInput):
+            return None
+        prompt = service.prompt_of(self.dialogue.resume(state).replies)
+        options = prompt.options if prompt else []
+        if event.value == DONE:
+            keys = [o.label.params.get("label_key") for o in options if o.value in (state.selection or [])]
+            return ", ".join(text(state.lang, key) for key in keys if isinstance(key, str)) or None
+        picked = [o for o in options if o.value == event.value]
+        return render(picked[0].label, state.lang) if picked else None
 
     def _event_for_press(self, state: SessionState | None, data: str | None) -> Event | None:
         press = decode(data)
@@ -681,9 +644,9 @@ class Handlers:
             if press.value == NAV_LANGUAGE:
                 return Command("language")
             return None
-        if press.question_tag == question_tag("language") and press.value in LANGS:
+        if press.question_tag == question_tag("language") and press.value in ("fr", "nl", "en"):
             return ChoiceInput("language", press.value, state.version)
-        prompt = service.prompt_of(self.ctx.dialogue.resume(state).replies)
+        prompt = service.prompt_of(self.dialogue.resume(state).replies)
         for index, option in enumerate(prompt.options if prompt else []):
             if question_tag(option.question_id) != press.question_tag:
                 continue
@@ -692,144 +655,41 @@ class Handlers:
         return None
 
 
-def _result_file(assessment: Assessment, lang: Lang, view: str) -> Outgoing:
-    """A detail view as a message, or the result as a PDF / the dated steps as a calendar file."""
+PRESS_PATTERNS: tuple[tuple[str, PressHandler], ...] = (
+    (rf"^{RESULT_PREFIX}\|", Handlers.press_result),
+    (rf"^{CONFIRM_PREFIX}\|", Handlers.press_confirm),
+    (rf"^{SHARE_PREFIX}\|", Handlers.press_share),
+    (rf"^{REMINDER_PREFIX}\|", lambda handlers, press: handlers.reminders.press(press)),
+    (rf"^{ANSWER_PREFIX}\|", Handlers.press_answer),
+)
+"""Callback data prefix → the handler of that kind of button; anything else is a stale press."""
+
+
+def _html_of(query: CallbackQuery) -> str | None:
+    """The pressed message's text as HTML (to show the option chosen under it)."""
+    if not isinstance(query.message, Message) or query.message.text is None:
+        return None
+    return query.message.text_html
+
+
+def _result_file(
+    assessment: Assessment,
+    lang: Lang,
+    view: str,
+    page: int,
+    links: ResultLinks,
+    day: date,
+    answers: Answers | None = None,
+) -> list[Outgoing]:
+    """A detail view (one page) as a message, or the result as a PDF (saying whose situation it is
+    from ``answers``) / the dated steps to come as a calendar file; dates are said from ``day``."""
     if view in TEXT_VIEWS:
-        return detail_message(assessment, lang, view)
-    result = build_view(assessment, lang)
+        return list(detail_messages(assessment, lang, view, page, links, today=day))
+    result = build_view(assessment, lang, today=day, answers=answers)
     name = text(lang, "result.file.pdf" if view == "pdf" else "result.file.ics")
     if view == "pdf":
-        return OutgoingDocument(f"{name}.pdf", pdf_file(result), text(lang, "result.pdf_caption"), PDF_MIME)
-    calendar = calendar_file(result)
+        return [OutgoingDocument(f"{name}.pdf", pdf_file(result), text(lang, "result.pdf_caption"), PDF_MIME)]
+    calendar = calendar_file(result, today=day, owner=links.data("calendar"))
     if calendar is None:
-        return OutgoingMessage(escape(text(lang, "result.no_dates")))
-    return OutgoingDocument(f"{name}.ics", calendar, text(lang, "result.ics_caption"), ICS_MIME)
-
-
-async def _acknowledge(query: CallbackQuery, notice: str | None = None) -> None:
-    """Answer a callback query; a failure ("query is too old" after downtime, a 429, a timeout) is
-    logged and the press is handled all the same."""
-    try:
-        await query.answer(notice)
-    except TelegramError as error:
-        log.info("could not acknowledge a button press (%s); handling it anyway", type(error).__name__)
-
-
-async def _drop_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:
-    """Remove the buttons of a message whose question is answered (best effort)."""
-    try:
-        await bot.do_api_request(
-            "editMessageReplyMarkup",
-            api_kwargs={
-                "chat_id": chat_id,
-                "message_id": message_id,
-                "reply_markup": {"inline_keyboard": []},
-            },
-        )
-    except TelegramError as error:
-        log.debug("could not remove a keyboard (%s)", type(error).__name__)
-
-
-async def _edit_in_place(bot: Bot, chat_id: int, message_id: int, outgoing: list[Outgoing]) -> bool:
-    """Edit the pressed message to show the same question's new state (a multiple choice); False
-    when the answer does not fit one message or Telegram refuses the edit (then it is sent anew)."""
-    if len(outgoing) != 1 or not isinstance(outgoing[0], OutgoingMessage):
-        return False
-    request = send_message_request(chat_id, outgoing[0])
-    request["message_id"] = message_id
-    try:
-        await bot.do_api_request("editMessageText", api_kwargs=request)
-    except BadRequest as error:
-        return "not modified" in str(error).lower()
-    except TelegramError as error:  # sent anew: at worst the question shows twice, never lost
-        log.info("could not edit a message in place (%s)", type(error).__name__)
-        return False
-    return True
-
-
-class DeliveryUncertain(Exception):
-    """Sending failed in a way that may or may not have delivered the message (reset, timeout)."""
-
-
-SEND_RETRY_DELAYS_S = (0.5, 1.0, 2.0)
-NO_LINK_PREVIEW = {"is_disabled": True}
-UNKNOWN_HTTP_ERROR = "Unknown error in HTTP implementation"  # PTB's wrapping of a client's own error
-
-
-def surely_not_sent(error: TelegramError) -> bool:
-    """True when Telegram certainly did not send the message, so sending again cannot double it:
-    an HTTP 5xx answer, or a connection that could not even be opened. A reset after the request
-    left, a timeout, or an unexpected failure inside the HTTP client may have delivered it."""
-    if isinstance(error, NotConnected):
-        return True
-    if isinstance(error, TimedOut | BadRequest | Forbidden | TransportError):
-        return False
-    if not isinstance(error, NetworkError):
-        return False
-    return not str(error).startswith(UNKNOWN_HTTP_ERROR)  # else: Telegram answered 5xx
-
-
-def send_message_request(chat_id: int, item: OutgoingMessage) -> dict[str, Any]:
-    """The ``sendMessage`` parameters for one message: HTML, no link previews, its keyboard."""
-    request: dict[str, Any] = {
-        "chat_id": chat_id,
-        "text": item.html,
-        "parse_mode": ParseMode.HTML.value,
-        "link_preview_options": NO_LINK_PREVIEW,
-    }
-    if item.keyboard is not None:
-        request["reply_markup"] = item.keyboard.markup()
-    return request
-
-
-async def _send_one(bot: Bot, chat_id: int, item: Outgoing) -> int | None:
-    """Send one message or file; the message id when it carries buttons that stop applying once the
-    question is answered (a result's buttons stay: its views can be opened at any time)."""
-    if isinstance(item, OutgoingDocument):
-        await bot.send_document(chat_id, document=item.content, filename=item.filename, caption=item.caption)
-        return None
-    sent = await bot.do_api_request("sendMessage", api_kwargs=send_message_request(chat_id, item))
-    answerable = item.keyboard is not None and item.result is None
-    if answerable and isinstance(sent, dict) and isinstance(sent.get("message_id"), int):
-        return int(sent["message_id"])
-    return None
-
-
-async def send_outgoing(bot: Bot, chat_id: int, outgoing: list[Outgoing]) -> int | None:
-    """Send each item; retry what surely was not sent, never what may have been (no doubles).
-    Returns the id of the last message sent with buttons (None if none).
-
-    Sent with ``do_api_request`` and plain data: the reply is not parsed into python-telegram-bot
-    objects (that cost as much as the dialogue's whole turn). The rate limiter and error handling
-    are the same as ``send_message``'s.
-    """
-    live: int | None = None
-    for item in outgoing:
-        for delay in (*SEND_RETRY_DELAYS_S, None):
-            try:
-                live = await _send_one(bot, chat_id, item) or live
-                break
-            except TelegramError as error:
-                if surely_not_sent(error) and delay is not None:
-                    await asyncio.sleep(delay)
-                    continue
-                transport = isinstance(error, NetworkError) and not isinstance(error, BadRequest | Forbidden)
-                if transport and not surely_not_sent(error):
-                    raise DeliveryUncertain(type(error).__name__) from error
-                raise
-    return live
-
-
-def _incoming_text(update: Update) -> str | None:
-    message = update.effective_message
-    if update.edited_message is not None:
-        return "[edited message]"
-    if update.callback_query is not None:
-        return f"[button] {update.callback_query.data}"
-    if message is None:
-        return None
-    if message.text is not None:
-        return message.text[:MAX_INPUT_CHARS]
-    kinds = ("sticker", "photo", "voice", "document", "video", "audio", "location", "contact", "animation")
-    kind: Any = next((k for k in kinds if getattr(message, k, None)), "other")
-    return f"[{kind}]"
+        return [OutgoingMessage(escape(text(lang, "result.no_dates")))]
+    return [OutgoingDocument(f"{name}.ics", calendar, text(lang, "result.ics_caption"), ICS_MIME)]

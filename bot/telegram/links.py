@@ -1,7 +1,7 @@
 """Callback data of the result's detail buttons and of the confirmation buttons.
 
 A result button names the saved session it belongs to, so a press on an old result answers from
-that result's assessment: ``r1|<session id>|<view>|<tag>``. The tag is an HMAC of the user and the
+that result's assessment: ``r1|<session id>|<view>[:<page>]|<tag>``. The tag is an HMAC of the user and the
 session under a key derived from the bot's token, so nobody can read another person's result by
 forging a session id (callback data comes from the client). A confirmation is
 ``k1|<action>|<session id>|<y or n>``; it only acts on the user's current session. The consent to
@@ -20,6 +20,8 @@ RESULT_PREFIX = "r1"
 CONFIRM_PREFIX = "k1"
 SHARE_PREFIX = "s1"
 TAG_CHARS = 10
+PAGE_MARK = ":"  # a detail view's page: ``steps:2``
+MAX_PAGES = 20
 RESULT_VIEW_KEYS: tuple[str, ...] = ("steps", "documents", "why", "pdf", "calendar")
 TEXT_VIEWS = frozenset({"steps", "documents", "why"})
 ConfirmAction = Literal["delete", "restart"]
@@ -48,10 +50,11 @@ class ResultLinks:
     session_id: int
     invited: bool = False
 
-    def data(self, view: str) -> str:
-        """The callback data of one view's button."""
+    def data(self, view: str, page: int = 1) -> str:
+        """The callback data of one view's button (of one of its pages)."""
         tag = _tag(self.key, self.user_key, self.session_id)
-        return f"{RESULT_PREFIX}|{self.session_id}|{view}|{tag}"
+        name = view if page == 1 else f"{view}{PAGE_MARK}{page}"
+        return f"{RESULT_PREFIX}|{self.session_id}|{name}|{tag}"
 
     def share_data(self, action: ShareAction) -> str:
         """The callback data of a button about sharing this result with the inviting employer."""
@@ -65,6 +68,7 @@ class ResultPress:
 
     session_id: int
     view: str
+    page: int = 1
 
 
 def _signed_press(
@@ -83,13 +87,12 @@ def _signed_press(
 
 def read_result_press(data: str | None, key: bytes, user_key: str) -> ResultPress | None:
     """The result button pressed, or None for anything forged, foreign or malformed."""
-    signed = _signed_press(data, RESULT_PREFIX, RESULT_VIEW_KEYS, key, user_key)
-    return None if signed is None else ResultPress(*signed)
-
-
-def is_result_press(data: str | None) -> bool:
-    """True when the data has the shape of a result button (checked further by the handler)."""
-    return (data or "").startswith(RESULT_PREFIX + "|")
+    name, _, page = [*(data or "").split("|"), "", "", ""][2].partition(PAGE_MARK)
+    if page and not (page.isdigit() and 1 < int(page) <= MAX_PAGES):
+        return None
+    plain = (data or "").replace(f"|{name}{PAGE_MARK}{page}|", f"|{name}|", 1) if page else data
+    signed = _signed_press(plain, RESULT_PREFIX, RESULT_VIEW_KEYS, key, user_key)
+    return None if signed is None else ResultPress(*signed, page=int(page) if page else 1)
 
 
 def confirm_data(action: ConfirmAction, session_id: int, yes: bool) -> str:
@@ -117,11 +120,6 @@ def read_confirm_press(data: str | None) -> ConfirmPress | None:
     return None
 
 
-def is_confirm_press(data: str | None) -> bool:
-    """True when the data has the shape of a confirmation button."""
-    return (data or "").startswith(CONFIRM_PREFIX + "|")
-
-
 @dataclass(frozen=True)
 class SharePress:
     """A press on a button about sharing a result, whose signature matched the user."""
@@ -138,8 +136,3 @@ def read_share_press(data: str | None, key: bytes, user_key: str) -> SharePress 
     session_id, name = signed
     action = next(action for action in SHARE_ACTIONS if action == name)
     return SharePress(session_id, action)
-
-
-def is_share_press(data: str | None) -> bool:
-    """True when the data has the shape of a share button (checked further by the handler)."""
-    return (data or "").startswith(SHARE_PREFIX + "|")

@@ -44,11 +44,6 @@ class ReminderPress:
         return next((kind for kind in DATE_KINDS if kind == self.argument), None)
 
 
-def is_reminder_press(data: str | None) -> bool:
-    """True when the data has the shape of a reminder button."""
-    return (data or "").startswith(REMINDER_PREFIX + "|")
-
-
 def read_reminder_press(data: str | None) -> ReminderPress | None:
     """The reminder button pressed, or None for anything malformed."""
     parts = (data or "").split("|")

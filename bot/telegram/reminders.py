@@ -1,7 +1,7 @@
 """Telegram side of the reminders: the opt-in at the result, /reminders, the dates the bot asks for
 (/arrived, /cardexpiry, /refusal or their buttons), and the sender the scheduler uses.
 
-Every answer goes through the handlers' one delivery path (:meth:`Handlers._reply`). The question
+Every answer goes through the one delivery path (:meth:`bot.telegram.delivery.Delivery.reply`). The question
 "which date?" waits in memory for the person's next typed message (a restart forgets it: pressing
 the button again asks again); a command may carry the date itself ("/arrived 2 March").
 """
@@ -9,6 +9,7 @@ the button again asks again); a command may carry the date itself ("/arrived 2 M
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -31,23 +32,19 @@ from bot.reminders.plan import (
 from bot.reminders.scheduler import Send, SendOutcome
 from bot.store import AsyncSessionStore, StoredSession
 from bot.store.reminders import Reminder
+from bot.telegram.context import CHANNEL, BotContext, user_lang
+from bot.telegram.delivery import Delivery, DeliveryUncertain, acknowledge, send_outgoing, surely_not_sent
 from bot.telegram.formatting import escape
 from bot.telegram.links import ResultLinks
-from bot.telegram.reminder_links import (
-    ReminderPress,
-    date_rows,
-    read_reminder_press,
-    reminder_data,
-)
+from bot.telegram.reminder_links import ReminderPress, date_rows, read_reminder_press, reminder_data
 from bot.telegram.views import Button, InlineKeyboard, Outgoing, OutgoingMessage, messages_for
 from flows.control import Control, read_control
 from flows.parsing.dates import parse_date
 from flows.turns import Reply
 
 if TYPE_CHECKING:
-    from bot.telegram.handlers import Handlers
+    from bot.telegram.handlers import Press
 
-CHANNEL = "telegram"
 DATE_COMMANDS: dict[str, DateKind] = {"arrived": "arrival", "cardexpiry": "expiry", "refusal": "refusal"}
 CANCEL_LABEL_DATE = "%d/%m/%Y"
 
@@ -84,32 +81,45 @@ def reminder_text(reminder: Reminder, lang: Lang) -> str:
 
 
 class ReminderHandlers:
-    """The reminder commands and buttons; replies go through the handlers' delivery path."""
+    """The reminder commands and buttons; replies go through the bot's delivery path. A press that
+    no longer applies goes to ``stale`` (the handlers' short notice and the current question)."""
 
-    def __init__(self, handlers: Handlers) -> None:
-        self.handlers = handlers
+    def __init__(
+        self, ctx: BotContext, delivery: Delivery, stale: Callable[[Press], Awaitable[None]]
+    ) -> None:
+        self.ctx = ctx
+        self.delivery = delivery
+        self.stale = stale
         self._asked: dict[str, tuple[DateKind, int]] = {}  # user → (date asked for, session id)
 
     @property
     def store(self) -> AsyncSessionStore:
         """The bot's store."""
-        return self.handlers.ctx.store
+        return self.ctx.store
 
     def today(self) -> date:
         """Today, as the interview sees it (injectable through the dialogue)."""
-        return self.handlers.ctx.dialogue.today()
+        return self.ctx.dialogue.today()
 
-    async def _reply(self, update: Update, lang: Lang, body: str, rows: list[tuple[Button, ...]]) -> None:
+    async def _reply(
+        self,
+        update: Update,
+        lang: Lang,
+        body: str,
+        rows: list[tuple[Button, ...]],
+        *,
+        drop: int | None = None,
+    ) -> None:
         keyboard = InlineKeyboard(tuple(rows)) if rows else None
-        await self.handlers._reply(update, [OutgoingMessage(body, keyboard)], lang)
+        await self.delivery.reply(update, [OutgoingMessage(body, keyboard)], lang, drop=drop)
 
     async def _result(self, update: Update) -> tuple[StoredSession | None, Lang] | None:
         """The person's latest session and language; None for an update already processed."""
         user = update.effective_user
-        if user is None or (check := await self.handlers._open(update)) is None:
+        if user is None or (check := await self.delivery.open(update)) is None:
             return None
         stored = check.session
-        return stored, self.handlers._lang(stored.lang if stored else None, user)
+        return stored, user_lang(stored.lang if stored else None, user)
 
     # -- /reminders ---------------------------------------------------------------------------------
 
@@ -122,7 +132,14 @@ class ReminderHandlers:
         await self._send_list(update, str(update.effective_user.id), stored, lang, prefix="")
 
     async def _send_list(
-        self, update: Update, user_key: str, stored: StoredSession | None, lang: Lang, *, prefix: str
+        self,
+        update: Update,
+        user_key: str,
+        stored: StoredSession | None,
+        lang: Lang,
+        *,
+        prefix: str,
+        drop: int | None = None,
     ) -> None:
         reminders = await self.store.user_reminders(CHANNEL, user_key)
         rows: list[tuple[Button, ...]] = []
@@ -141,7 +158,7 @@ class ReminderHandlers:
         else:
             body = _say(lang, "reminders.list.empty")
         rows += await self._date_rows(stored)
-        await self._reply(update, lang, f"{prefix}{body}", rows)
+        await self._reply(update, lang, f"{prefix}{body}", rows, drop=drop)
 
     async def _date_rows(self, stored: StoredSession | None) -> list[tuple[Button, ...]]:
         if stored is None or not await self.store.has_reminder_consent(stored.id):
@@ -155,34 +172,44 @@ class ReminderHandlers:
 
     # -- buttons ------------------------------------------------------------------------------------
 
-    async def press(self, update: Update, data: str | None, stored: StoredSession | None, lang: Lang) -> None:
-        """A press on a reminder button (already acknowledged)."""
-        user = update.effective_user
-        press = read_reminder_press(data)
-        if user is None or press is None:
-            await self._reply(update, lang, _say(lang, "telegram.stale_button"), [])
+    async def press(self, press: Press) -> None:
+        """A press on a reminder button: forged, malformed or belonging to an earlier result, it is
+        stale; a press on the /reminders list replaces that list."""
+        reminder = read_reminder_press(press.data)
+        stored, lang, update = press.stored, press.lang, press.update
+        if reminder is None or (reminder.action == "ask" and reminder.date_kind is None):
+            await self.stale(press)
             return
-        user_key = str(user.id)
-        if press.action == "on":
-            await self._opt_in(update, press, stored, lang)
-        elif press.action == "ask":
-            await self._ask(update, press.date_kind, stored, lang)
-        elif press.action == "x":
-            done = press.number is not None and await self.store.cancel_reminder(
-                CHANNEL, user_key, press.number
+        if reminder.action == "on" and (
+            stored is None
+            or reminder.number != stored.id
+            or await self.store.latest_assessment(stored.id) is None
+        ):
+            await self.stale(press)  # an older result (the person has moved on), or no result at all
+            return
+        await acknowledge(press.query)
+        user_key = str(press.user.id)
+        if reminder.action == "on":
+            await self._opt_in(update, reminder, stored, lang)
+        elif reminder.action == "ask":
+            await self._ask(update, reminder.date_kind, stored, lang)
+        elif reminder.action == "x":
+            done = reminder.number is not None and await self.store.cancel_reminder(
+                CHANNEL, user_key, reminder.number
             )
             note = _say(lang, "reminders.cancelled" if done else "reminders.not_found")
-            await self._send_list(update, user_key, stored, lang, prefix=f"{note}\n\n")
+            await self._send_list(update, user_key, stored, lang, prefix=f"{note}\n\n", drop=press.message_id)
         else:
             count = await self.store.withdraw_reminders(CHANNEL, user_key)
             self._asked.pop(user_key, None)
-            await self._reply(update, lang, _say(lang, "reminders.withdrawn", count=count), [])
+            await self._reply(
+                update, lang, _say(lang, "reminders.withdrawn", count=count), [], drop=press.message_id
+            )
 
     async def _opt_in(
         self, update: Update, press: ReminderPress, stored: StoredSession | None, lang: Lang
     ) -> None:
-        if stored is None or press.number != stored.id:  # an older result: the person has moved on
-            await self._reply(update, lang, _say(lang, "telegram.stale_button"), [])
+        if stored is None:
             return
         assessment = await self.store.latest_assessment(stored.id)
         if assessment is None:
@@ -190,7 +217,7 @@ class ReminderHandlers:
             return
         planned = plan_from_result(assessment, self.today())
         count = await self.store.agree_to_reminders(stored.id, planned)
-        days = self.handlers.ctx.retention_days
+        days = self.ctx.retention_days
         if planned:
             last = max(p.remind_on for p in planned).isoformat()
             body = _say(lang, "reminders.agreed", count=count, until_date=last, days=days)
@@ -225,7 +252,6 @@ class ReminderHandlers:
     ) -> None:
         user = update.effective_user
         if kind is None or user is None:
-            await self._reply(update, lang, _say(lang, "telegram.stale_button"), [])
             return
         if stored is None or await self.store.latest_assessment(stored.id) is None:
             await self._reply(update, lang, _say(lang, "reminders.no_result"), [])
@@ -312,8 +338,7 @@ def rules_notice_messages(
 
 def telegram_sender(bot: Bot, store: AsyncSessionStore, result_key: bytes) -> Send:
     """The scheduler's :data:`~bot.reminders.scheduler.Send` for Telegram: through the bot (and so
-    its rate limiter), with the handlers' send-and-retry rules."""
-    from bot.telegram.handlers import DeliveryUncertain, send_outgoing, surely_not_sent
+    its rate limiter), with the delivery's send-and-retry rules."""
 
     async def send(reminder: Reminder) -> SendOutcome:
         lang = normalise_lang(reminder.lang)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from typing import Any
 
-from bot.engine import Assessment
-from bot.i18n import Lang, render, text
-from bot.result import ResultView, build_view, render_view
+from bot.engine import Assessment, Message
+from bot.i18n import Lang, catalog, render, text
+from bot.result import ResultView, build_view, render_pages, render_view
 from bot.telegram.callback import NAV_ADVISER, NAV_BACK, NAV_LANGUAGE, encode
 from bot.telegram.formatting import TELEGRAM_LIMIT, escape, split_message
 from bot.telegram.links import RESULT_VIEW_KEYS, ResultLinks
@@ -26,9 +27,11 @@ NAV_TAG_ID = "!nav"
 _TAG = re.compile(r"</?[a-z]+[^>]*>")
 SHORT_LABEL = 18
 MAX_LABEL = 30
+SHORT_PREFIX = "telegram.short."
 HELP_KINDS = frozenset({"help"})
 HELP_COMMANDS_KEY = "dialogue.help.commands"
 WELCOME_KEY = "dialogue.welcome"
+PAGE_LIMIT = TELEGRAM_LIMIT - 200  # room for the page line
 
 
 Button = tuple[str, str]  # (label, callback data)
@@ -53,11 +56,13 @@ class InlineKeyboard:
 @dataclass(frozen=True)
 class OutgoingMessage:
     """One message to send: HTML text and an optional keyboard (only on the last chunk).
-    ``result`` is set on a result's first message, whose buttons need the saved session's id."""
+    ``result`` is set on a result's first message, whose buttons need the saved session's id;
+    ``prompt`` on the message that asks the current question (its earlier copies lose their buttons)."""
 
     html: str
     keyboard: InlineKeyboard | None = None
     result: Reply | None = field(default=None, compare=False)
+    prompt: bool = False  # the dialogue's current question: its buttons answer it once
 
     @property
     def plain(self) -> str:
@@ -83,9 +88,25 @@ class OutgoingDocument:
 Outgoing = OutgoingMessage | OutgoingDocument
 
 
+def short_label(label: Message, lang: Lang) -> str:
+    """An option's button label: its short form ``telegram.short.<key>`` when the full wording is
+    too long for a phone (the full wording is then listed in the message); a label built from
+    others ("✓ {label_key}", "Change: {label_key}") uses their short forms too."""
+    messages = catalog(lang)
+
+    def shorter(key: str) -> str:
+        return f"{SHORT_PREFIX}{key}" if f"{SHORT_PREFIX}{key}" in messages else key
+
+    params = {
+        name: shorter(value) if name.endswith("_key") and isinstance(value, str) else value
+        for name, value in label.params.items()
+    }
+    return text(lang, shorter(label.key), **params)
+
+
 def button_label(index: int, label: str) -> str:
-    """A label that fits on a phone (at most 30 characters): a longer one is numbered and cut at a
-    word (the full wording is listed in the message text)."""
+    """A label that fits on a phone (at most 30 characters). Every long option has a short form in
+    the locales (tested); this cut, numbered and at a word, is only a safety net."""
     if len(label) <= MAX_LABEL:
         return label
     prefix = f"{index + 1}. "
@@ -95,11 +116,15 @@ def button_label(index: int, label: str) -> str:
 
 
 def long_option_list(reply: Reply, lang: Lang) -> str:
-    """The full labels, numbered, when some are too long for a button ('' otherwise)."""
-    labels = [render(option.label, lang) for option in reply.options]
-    if all(len(label) <= MAX_LABEL for label in labels):
+    """The full wording of the options, when some buttons show a short form ('' otherwise)."""
+    if all(short_label(option.label, lang) == render(option.label, lang) for option in reply.options):
         return ""
-    return "\n".join(f"{number}. {escape(label)}" for number, label in enumerate(labels, 1))
+    return "\n".join(f"• {escape(render(option.label, lang))}" for option in reply.options)
+
+
+def chosen_message(question_html: str, label: str) -> OutgoingMessage:
+    """An answered question as it stays in the chat: its text and the option chosen, no buttons."""
+    return OutgoingMessage(f"{question_html}\n\n<b>✓ {escape(label)}</b>")
 
 
 def _option_rows(reply: Reply, lang: Lang) -> list[tuple[Button, ...]]:
@@ -107,7 +132,7 @@ def _option_rows(reply: Reply, lang: Lang) -> list[tuple[Button, ...]]:
     rows: list[tuple[Button, ...]] = []
     row: list[Button] = []
     for index, option in enumerate(reply.options):
-        label = button_label(index, render(option.label, lang))
+        label = button_label(index, short_label(option.label, lang))
         button = (label, encode(option.question_id, option.state_version, option.value, index))
         if len(label) <= SHORT_LABEL:
             row.append(button)
@@ -210,13 +235,15 @@ def messages_for(
     *,
     adviser: bool = False,
     links: ResultLinks | None = None,
+    today: date | None = None,
 ) -> list[OutgoingMessage]:
     """Every reply of a turn as Telegram messages within the 4096-character limit. A result gets its
-    detail buttons when ``links`` (bound to the saved session) is given."""
+    detail buttons when ``links`` (bound to the saved session) is given, and its dates are said
+    from ``today`` (by default the day it was worked out)."""
     out: list[OutgoingMessage] = []
     for reply in replies:
         if reply.kind == "result" and reply.assessment is not None:
-            view = build_view(reply.assessment, lang)
+            view = build_view(reply.assessment, lang, today=today)
             body = render_view("telegram", "first", view, limit=TELEGRAM_LIMIT)
             keyboard = result_keyboard(reply, view, lang, state_version, links, adviser=adviser)
             out.append(OutgoingMessage(body, keyboard, result=reply))
@@ -230,13 +257,33 @@ def messages_for(
         keyboard = keyboard_for(reply, lang, state_version, navigation=navigation)
         chunks = split_message(body) or ["…"]
         out += [OutgoingMessage(chunk) for chunk in chunks[:-1]]
-        out.append(OutgoingMessage(chunks[-1], keyboard))
+        out.append(OutgoingMessage(chunks[-1], keyboard, prompt=keyboard is not None))
     return merge_short(out)
 
 
-def detail_message(assessment: Assessment, lang: Lang, name: str) -> OutgoingMessage:
-    """A detail view of a saved result (all steps, documents, why and sources), in one message."""
-    return OutgoingMessage(render_view("telegram", name, build_view(assessment, lang), limit=TELEGRAM_LIMIT))
+def detail_messages(
+    assessment: Assessment,
+    lang: Lang,
+    name: str,
+    page: int,
+    links: ResultLinks,
+    *,
+    today: date | None = None,
+) -> list[OutgoingMessage]:
+    """One page of a detail view of a saved result (all steps, documents, why and sources), with
+    buttons to the previous and next pages when the view takes more than one message."""
+    pages = render_pages("telegram", name, build_view(assessment, lang, today=today), limit=PAGE_LIMIT)
+    shown = min(max(page, 1), len(pages))
+    body = pages[shown - 1]
+    if len(pages) == 1:
+        return [OutgoingMessage(body)]
+    body += "\n\n" + escape(text(lang, "result.page", page=str(shown), pages=str(len(pages))))
+    row: list[Button] = []
+    if shown > 1:
+        row.append((text(lang, "result.button.previous_page"), links.data(name, shown - 1)))
+    if shown < len(pages):
+        row.append((text(lang, "result.button.next_page"), links.data(name, shown + 1)))
+    return [OutgoingMessage(body, InlineKeyboard((tuple(row),)))]
 
 
 def merge_short(messages: list[OutgoingMessage]) -> list[OutgoingMessage]:
@@ -252,7 +299,7 @@ def merge_short(messages: list[OutgoingMessage]) -> list[OutgoingMessage]:
             and item.result is None
             and len(previous.html) + len(item.html) + 2 <= TELEGRAM_LIMIT
         ):
-            merged[-1] = OutgoingMessage(f"{previous.html}\n\n{item.html}", item.keyboard)
+            merged[-1] = OutgoingMessage(f"{previous.html}\n\n{item.html}", item.keyboard, prompt=item.prompt)
         else:
             merged.append(item)
     return merged

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,8 +16,11 @@ from pypdf import PdfReader
 from bot.documents import calendar_file, pdf_file
 from bot.engine import Assessment, assess
 from bot.i18n import LANGS, Lang, catalog, text
-from bot.result import VIEWS, build_view, render_view
+from bot.result import VIEWS, build_view, render_pages, render_view
 from bot.telegram.formatting import TELEGRAM_LIMIT
+from bot.telegram.links import ResultLinks
+from bot.telegram.views import PAGE_LIMIT, messages_for
+from flows.dialogue import Reply
 from tests.engine.strategies import answers as any_answers
 from tests.result.personas import PERSONAS, TODAY, assessment
 
@@ -63,6 +67,13 @@ def every_text(result: Assessment, lang: Lang) -> dict[str, str]:
     view = build_view(result, lang)
     texts = {f"telegram {name}": render_view("telegram", name, view, limit=TELEGRAM_LIMIT) for name in VIEWS}
     texts |= {f"console {name}": render_view("console", name, view) for name in VIEWS}
+    for name in ("steps", "documents"):
+        for number, page in enumerate(render_pages("telegram", name, view, limit=PAGE_LIMIT), 1):
+            texts[f"telegram {name} page {number}"] = page
+    reply = Reply(kind="result", messages=[], assessment=result)
+    [first] = messages_for([reply], lang, 1, links=ResultLinks(b"key", "1", 1, invited=True), adviser=True)
+    assert first.keyboard is not None
+    texts["buttons"] = "\n".join(label for row in first.keyboard.rows for label, _ in row)
     texts["pdf"] = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf_file(view))).pages)
     ics = calendar_file(view)
     if ics is not None:
@@ -129,7 +140,8 @@ def test_identical_family_members_are_said_once(lang: Lang) -> None:
     view = build_view(assessment("the same worker with a spouse and two children"), lang)
     whos = [group.who for group in view.members]
     assert len(whos) == 2, "the spouse, then both children together"
-    assert text(lang, "result.members.both", relations=text(lang, "result.relations.child_minor")) in whos
+    both = text(lang, "result.members.both", relations=text(lang, "result.relations.child_minor"))
+    assert both[:1].upper() + both[1:] in whos, "said once, as a line starts"
     why = plain(render_view("telegram", "why", view, limit=TELEGRAM_LIMIT))
     for line in [*view.family, *(r for g in view.members for r in g.reasons)]:
         assert why.count(line) == 1, f"said more than once: {line}"
@@ -203,9 +215,99 @@ def test_no_internal_code_in_any_person_facing_sentence(lang: Lang) -> None:
 
 def test_a_students_means_are_not_called_a_salary() -> None:
     view = build_view(assessment("student"), "en")
+    gap = _eur(262, "en")
     assert view.basis == (
-        text("en", "result.basis.means_below", given=_eur(800, "en"), needed=_eur(1062, "en")),
+        text("en", "result.basis.means_below", given=_eur(800, "en"), needed=_eur(1062, "en"), gap=gap),
     )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_student_short_of_the_means_is_told_the_route_and_the_shortfall(lang: Lang) -> None:
+    """Issue 25 item 6: not "no route found yet", but the student route and the 262 € missing."""
+    from bot.engine import Answers
+
+    short = assess(Answers(**{**PERSONAS["student"], "academic_year": "2026-2027"}), on=TODAY)
+    assert short.routes[0].code == "NO_ROUTE"
+    view = build_view(short, lang)
+    route = text(lang, "outcome.route.STUDENT")
+    assert view.verdict[0] == text(lang, "result.verdict.closest", route=route)
+    assert text(lang, "result.verdict.no_route") not in view.verdict
+    means = text(
+        lang, "result.basis.means_below", given=_eur(800, lang), needed=_eur(1062, lang), gap=_eur(262, lang)
+    )
+    assert view.basis == (means,), "means, not a salary"
+    first = plain(render_view("telegram", "first", view, limit=TELEGRAM_LIMIT))
+    assert means in first, first
+    why = plain(render_view("telegram", "why", view, limit=TELEGRAM_LIMIT))
+    assert _eur(262, lang) in why
+    assert text(lang, "route.reason.no_route") not in why
+
+
+def _family_with(**changes: object) -> Assessment:
+    from bot.engine import Answers
+
+    answers = {**PERSONAS["the same worker with a spouse and two children"], **changes}
+    return assess(Answers(**answers), on=TODAY)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_family_sent_to_an_adviser_only_for_housing_is_told_so(lang: Lang) -> None:
+    """Issue 25 item 6: confirming the housing would change the outcome, and the person is told."""
+    unsure = _family_with(housing_ok="unsure")
+    assert unsure.family.outcome == "FAM_REVIEW" and _family_with().family.outcome != "FAM_REVIEW"
+    view = build_view(unsure, lang)
+    outcome = text(lang, "result.family.housing_only")
+    assert text(lang, "result.verdict.family", outcome=outcome) in view.verdict
+    assert text(lang, "result.family.housing_hint") in view.family
+    assert text(lang, "result.family.housing_hint") in plain(render_view("telegram", "why", view))
+    both = build_view(_family_with(housing_ok="unsure", red_flags=True), lang)
+    assert text(lang, "result.family.housing_hint") not in both.family, (
+        "not when something else needs an adviser too"
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_dates_are_said_from_today_and_a_passed_date_says_do_it_now(lang: Lang) -> None:
+    result = assessment("the same worker with a spouse and two children")
+    later = date(2027, 6, 1)
+    view = build_view(result, lang, today=later)
+    passed = [step for step in view.steps if step.due is not None and step.due < later]
+    coming = [step for step in view.steps if step.due is not None and step.due >= later]
+    assert passed and coming
+    for step in passed:
+        kinds = {text(lang, f"result.when.passed_{k}", due_date=step.due.isoformat()) for k in KINDS}
+        assert step.when in kinds
+    for step in coming:
+        kinds = {text(lang, f"result.when.{k}", due_date=step.due.isoformat()) for k in KINDS}
+        assert step.when in kinds
+    on_the_day = build_view(result, lang)
+    assert len([s for s in on_the_day.steps if s.when and s.when.startswith(NOW[lang])]) < len(passed)
+
+
+KINDS = ("deadline", "indicative")
+NOW = {"fr": "maintenant", "nl": "nu", "en": "now"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_version_string_anywhere_a_person_looks(lang: Lang) -> None:
+    result = assessment("single worker with a job offer")
+    version = result.rules_version.split("+")[0]
+    for where, shown in every_text(result, lang).items():
+        assert version not in shown and "2026.06" not in shown, where
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_step_is_on_one_of_the_pages(lang: Lang) -> None:
+    from bot.result import render_pages
+
+    view = build_view(assessment("the same worker with a spouse and two children"), lang)
+    pages = render_pages("telegram", "steps", view, limit=1500)
+    assert len(pages) > 1 and all(len(page) <= 1500 for page in pages)
+    shown = "\n".join(plain(page) for page in pages)
+    for step in view.steps:
+        assert step.title in shown and (step.detail is None or step.detail in shown)
+        assert step.fee is None or step.fee in shown
+    assert text(lang, "result.truncated") not in shown
 
 
 def test_short_step_titles_drop_asides_and_keep_the_action() -> None:
@@ -219,3 +321,39 @@ def test_short_step_titles_drop_asides_and_keep_the_action() -> None:
     )
     assert shorten(" ".join(["mot"] * 20)).endswith("…")
     assert len(shorten(" ".join(["mot"] * 20)).split()) == 12
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_sponsor_is_spoken_to_not_about(lang: Lang) -> None:
+    """Issue 23 item 10: the EU citizen using the bot reads "you", never "the EU citizen will…"."""
+    view = build_view(assessment("EU citizen with a non-EU spouse"), lang)
+    said = " ".join([*view.family, *view.reviews])
+    sponsor = {"fr": "du regroupant", "nl": "van de referentiepersoon", "en": "the sponsor's"}[lang]
+    assert sponsor not in said, said
+    assert text(lang, "result.you.family.income.eu_sponsor") in view.family
+    other = build_view(_family_with(), lang)  # the worker is the sponsor too
+    assert text(lang, "result.you.family.rule_set.RS-T3", right_date="2027-02-01") in other.family
+    assert "C'est vous le regroupant" not in " ".join(other.family)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_open_ended_contract_is_said_in_words(lang: Lang) -> None:
+    from flows.display import summary_lines
+    from flows.questions import QUESTIONS
+
+    [line] = summary_lines(QUESTIONS["contract_months"], {"contract_months": 0}, with_label=True)
+    shown = text(lang, line.key, **line.params)
+    assert shown.endswith(text(lang, "question.contract_months.open_ended")) and "0" not in shown
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_stale_family_amount_is_said_right_after_the_income_line(lang: Lang) -> None:
+    """Issue 23 item 3: the note on a stale amount follows the line that uses that amount."""
+    view = build_view(assessment("single-permit holder in Belgium bringing a partner"), lang)
+    [note] = [line for line in view.family if "2025" in line and "%" in line]
+    income = view.family[view.family.index(note) - 1]
+    assert _eur(2131.28, lang) in note and _eur(2131.28, lang) in income and _eur(2600, lang) in income
+    assert note not in view.staleness and note not in view.why, "said once, in its place"
+    family = build_view(assessment("the same worker with a spouse and two children"), lang)
+    [salary_note] = family.staleness
+    assert _eur(4748, lang) in salary_note and salary_note not in family.family

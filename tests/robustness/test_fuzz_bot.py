@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from bot.i18n import LANGS, text
 from bot.store import SessionStore
 from bot.telegram.callback import decode
-from bot.telegram.handlers import MAX_INPUT_CHARS
+from bot.telegram.delivery import MAX_INPUT_CHARS
 from bot.telegram.links import read_confirm_press
 from flows.machine import Position, is_live, next_position
 from flows.questions import QUESTIONS

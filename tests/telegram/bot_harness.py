@@ -11,10 +11,11 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from bot.i18n import text
+from bot.i18n import LANGS, catalog, text
 from bot.settings import DB_FILE_NAME, Settings
 from bot.store import SessionStore
 from bot.store.records import Clock
@@ -142,15 +143,34 @@ async def running_bot(
         await asyncio.wait_for(task, timeout=15)
 
 
+@cache
+def short_forms() -> dict[str, str]:
+    """An option's full wording → the short form its button shows (``telegram.short.*``)."""
+    prefix = "telegram.short."
+    return {
+        text(lang, key.removeprefix(prefix)): short
+        for lang in LANGS
+        for key, short in catalog(lang).items()
+        if key.startswith(prefix)
+    }
+
+
 def button_data(message: SentMessage, label: str) -> str:
-    """The callback data of the button showing ``label``, or its numbered, shortened form."""
+    """The callback data of the button showing ``label``, or the short form of that wording."""
+    wanted = {label, short_forms().get(label, label)}
     for shown, data in message.buttons:
-        if data is None:
-            continue
-        cut = shown.split(". ", 1)[1].rstrip("…") if shown.endswith("…") and ". " in shown else None
-        if shown == label or (cut and label.startswith(cut)):
+        if data is not None and shown in wanted:
             return data
     raise KeyError(f"no button {label!r} in {message.buttons!r}")
+
+
+ANSWER_PREFIX = "g1|"
+
+
+def live_question_copies(chat: Chat) -> list[SentMessage]:
+    """The messages in the chat whose buttons still answer the dialogue (the current question, or
+    the result's own options): there is never more than one."""
+    return [m for m in chat.messages if any((data or "").startswith(ANSWER_PREFIX) for _, data in m.buttons)]
 
 
 class Chat:

@@ -25,7 +25,7 @@ from flows.turns import Reply
 from tests.reminders.test_scheduler import FakeClock
 from tests.result.personas import assessment
 from tests.result.test_result_views import codes_in
-from tests.telegram.bot_harness import TODAY, TODAY_START, Chat, play, running_bot
+from tests.telegram.bot_harness import TODAY, TODAY_START, Chat, live_question_copies, play, running_bot
 from tests.telegram.emulator import BotApiEmulator, FakeUser
 from tests.telegram.test_bot_conversations import BRUSSELS_FAMILY
 
@@ -177,11 +177,14 @@ async def test_opt_in_dates_list_cancel_and_opt_out(emu: BotApiEmulator, tmp_pat
         ).count("cancelled")
         [forged] = await chat.press_data(listing, "m1|x|999999")  # not theirs (or not any more)
         assert text("fr", "reminders.not_found") in forged.text
-        [old] = await chat.press_data(listing, "m1|on|999999")  # another session's result
-        assert old.text.startswith(text("fr", "telegram.stale_button"))
-        [odd] = await chat.press_data(listing, "m1|format|1")
-        assert odd.text.startswith(text("fr", "telegram.stale_button"))
-        [after] = await chat.press(cancel[0], listing)
+        assert listing.buttons == [], "the list it replaces lost its buttons"
+        for stale in ("m1|on|999999", "m1|format|1"):  # another session's result; malformed
+            old, again = await chat.press_data(listing, stale)
+            assert old.text == text("fr", "telegram.stale_button")
+            assert again.text.startswith(text("fr", "result.title")), "then the current result, once"
+            assert live_question_copies(chat) == [again]
+        assert forged.buttons, "the current list stays usable"
+        [after] = await chat.press(cancel[0], forged)
         assert text("fr", "reminders.cancelled") in after.text
         assert len([b for b, _ in after.buttons if b.startswith("Annuler")]) == len(cancel) - 1
 

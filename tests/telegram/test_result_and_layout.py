@@ -5,10 +5,13 @@ commands."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
-from bot.i18n import text
-from tests.telegram.bot_harness import Chat, Script, current_state, play, running_bot
+import pytest
+
+from bot.i18n import LANGS, Lang, text
+from tests.telegram.bot_harness import Chat, Script, current_state, live_question_copies, play, running_bot
 from tests.telegram.emulator import BotApiEmulator, FakeUser, SentMessage
 from tests.telegram.test_bot_conversations import BRUSSELS_FAMILY
 
@@ -25,35 +28,59 @@ def result_message(chat: Chat, lang: str) -> SentMessage:
     return next(m for m in reversed(chat.messages) if m.text.startswith(title))
 
 
-async def test_old_result_answers_from_its_saved_assessment_then_is_gone_after_delete(
-    emu: BotApiEmulator, tmp_path: Path
+@pytest.mark.parametrize("lang", LANGS)
+async def test_after_restart_the_old_result_no_longer_answers_and_is_erased(
+    emu: BotApiEmulator, tmp_path: Path, lang: Lang
 ) -> None:
     async with running_bot(emu, tmp_path) as settings:
-        chat = Chat(emu, FakeUser(9001, language_code="nl"))
+        chat = Chat(emu, FakeUser(9001, language_code=lang))
         await chat.send("/start")
+        if lang != "nl":
+            await chat.send("/language")
+            await chat.press(text(lang, f"dialogue.language.{lang}"))
         await play(chat, settings.db_path, EU_WORKER)
-        first = result_message(chat, "nl")
+        first = result_message(chat, lang)
         assert all(len(label) <= 30 for label, _ in first.buttons)
+        why_data = first.callback_data_for(text(lang, "result.button.why"))
+        [why] = await chat.press(text(lang, "result.button.why"), first)
+        assert text(lang, "result.not_advice") in first.text, "a not-legal-advice line with the verdict"
+        assert text(lang, "result.heading.why") in why.text and text(lang, "outcome.disclaimer") in why.text
 
         replies = await chat.send("/restart")
-        assert replies[-1].text == text("nl", "telegram.confirm.restart")
-        await chat.press(text("nl", "telegram.button.confirm_restart"))
+        assert replies[-1].text == text(lang, "telegram.confirm.restart")
+        [restarted] = await chat.press(text(lang, "telegram.button.confirm_restart"))
+        assert restarted.text.startswith(text(lang, "telegram.restart_erased"))
         state = current_state(settings.db_path, 9001)
         assert state is not None and state.answers == {}, "a new interview"
+        assert first.buttons == [], "the old result's buttons are gone"
+        assert stored_rows(settings.db_path, "9001") == (1, 0), "exactly true: the earlier result is erased"
 
-        [why] = await chat.press(text("nl", "result.button.why"), first)
-        assert text("nl", "result.heading.why") in why.text and "geen juridisch advies" in why.text
-        [steps] = await chat.press(text("nl", "result.button.steps"), first)
-        assert steps.text.startswith(text("nl", "result.heading.steps"))
+        [stale] = await chat.press_data(first, why_data)
+        assert stale.text.startswith(text(lang, "telegram.stale_button")), "the old result no longer answers"
+        assert text(lang, "result.heading.why") not in stale.text
+        assert live_question_copies(chat) == [stale], "the current question, once"
 
-        forged = first.callback_data_for(text("nl", "result.button.why")).rsplit("|", 1)[0] + "|0000000000"
-        replies = await chat.press_data(first, forged)
-        assert replies[0].text == text("nl", "telegram.stale_button")
+        forged = why_data.rsplit("|", 1)[0] + "|0000000000"
+        [forged_reply] = await chat.press_data(first, forged)
+        assert forged_reply.text.startswith(text(lang, "telegram.stale_button"))
+        assert live_question_copies(chat) == [forged_reply]
 
         await chat.send("/delete")
-        await chat.press(text("nl", "telegram.button.confirm_delete"))
-        replies = await chat.press(text("nl", "result.button.documents"), first)
-        assert replies[0].text == text("nl", "result.gone")
+        await chat.press(text(lang, "telegram.button.confirm_delete"))
+        replies = await chat.press_data(first, why_data)
+        assert replies[0].text == text(lang, "result.gone")
+
+
+def stored_rows(db_path: Path, user_key: str) -> tuple[int, int]:
+    """How many sessions, and saved results, the store holds for the user."""
+    connection = sqlite3.connect(db_path)
+    try:
+        ids = [row[0] for row in connection.execute("SELECT id FROM sessions WHERE user_key = ?", [user_key])]
+        marks = ",".join("?" * len(ids)) or "NULL"
+        results = connection.execute(f"SELECT count(*) FROM assessments WHERE session_id IN ({marks})", ids)
+        return len(ids), int(results.fetchone()[0])
+    finally:
+        connection.close()
 
 
 async def test_multi_select_edits_its_own_message(emu: BotApiEmulator, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from bot.telegram.links import SHARE_ACTIONS, ResultLinks, read_result_press, re
 from bot.telegram.views import MAX_LABEL, messages_for
 from flows.dialogue import Reply
 from tests.result.personas import assessment
-from tests.telegram.bot_harness import Chat, Script, play, running_bot
+from tests.telegram.bot_harness import Chat, Script, live_question_copies, play, running_bot
 from tests.telegram.emulator import BotApiEmulator, FakeUser, SentMessage
 from tests.telegram.test_bot_conversations import BRUSSELS_FAMILY
 from tests.telegram.test_result_and_layout import EU_WORKER, result_message
@@ -129,23 +129,26 @@ async def test_forged_or_foreign_presses_change_nothing_and_deleted_results_are_
         chat = Chat(emu, FakeUser(9102, language_code="en"))
         result = await invited_result(db, chat)
         session_id = session_id_of(db, 9102)
-        yes = result.callback_data_for(SHARE).replace("|ask|", "|yes|")
+        result_share = result.callback_data_for(SHARE)
+        yes = result_share.replace("|ask|", "|yes|")
 
         forged = yes.rsplit("|", 1)[0] + "|0000000000"
-        replies = await chat.press_data(result, forged)
-        assert [m.text for m in replies] == [text("en", "telegram.stale_button")]
-        replies = await chat.press_data(result, yes.replace("|yes|", "|all|"))
-        assert [m.text for m in replies] == [text("en", "telegram.stale_button")]
+        for data in (forged, yes.replace("|yes|", "|all|")):
+            notice, again = await chat.press_data(chat.last_with_buttons(), data)
+            assert notice.text == text("en", "telegram.stale_button"), "a short notice"
+            assert again.text.startswith(text("en", "result.title")), "then the current result, once"
+            assert live_question_copies(chat) == [again] and result.buttons == []
 
         other = Chat(emu, FakeUser(9103, language_code="en"))
         await other.send("/start")
-        replies = await other.press_data(other.last_with_buttons(), yes)
-        assert [m.text for m in replies] == [text("en", "telegram.stale_button")]
+        [reply] = await other.press_data(other.last_with_buttons(), yes)
+        assert reply.text.startswith(text("en", "telegram.stale_button")) and reply.buttons
+        assert live_question_copies(other) == [reply]
         assert share_of(db, session_id) is None, "only the person's own signed press shares"
 
         await chat.send("/delete")
         await chat.press(text("en", "telegram.button.confirm_delete"))
-        replies = await chat.press(SHARE, result)
+        replies = await chat.press_data(result, result_share)
         assert [m.text for m in replies] == [text("en", "result.gone")]
 
 

@@ -15,7 +15,7 @@ from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.telegram import transport as transport_module
-from bot.telegram.handlers import UNKNOWN_HTTP_ERROR, surely_not_sent
+from bot.telegram.delivery import UNKNOWN_HTTP_ERROR, surely_not_sent
 from bot.telegram.transport import AiohttpRequest, NotConnected, TransportError
 from tests.telegram.emulator import BotApiEmulator, FakeUser
 

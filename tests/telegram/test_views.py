@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.engine import msg
-from bot.i18n import text
+from bot.i18n import LANGS, Lang, catalog, text
 from bot.telegram.links import (
     ResultLinks,
     confirm_data,
@@ -11,8 +13,10 @@ from bot.telegram.links import (
     read_result_press,
     signing_key,
 )
-from bot.telegram.views import MAX_LABEL, button_label, messages_for
+from bot.telegram.views import MAX_LABEL, button_label, messages_for, short_label
 from flows.dialogue import Option, Reply
+from flows.interpret import choices
+from flows.questions import MEMBER_QUESTIONS, QUESTIONS
 from tests.result.personas import assessment
 
 KEY = signing_key("123:abc")
@@ -30,6 +34,55 @@ def test_long_labels_are_cut_to_30_characters_and_listed_in_full() -> None:
     [message] = messages_for([reply], "fr", 1)
     labels = [label for row in (message.keyboard.rows if message.keyboard else ()) for label, _ in row]
     assert all(len(label) <= MAX_LABEL for label in labels)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_option_has_a_button_label_that_fits_without_being_cut(lang: Lang) -> None:
+    """Short labels are data (``telegram.short.<option key>``): no option is cut to a look-alike
+    ("2. Partenaire enregistré…"), and within a question no two buttons read the same."""
+    for question in QUESTIONS.values():
+        labels = []
+        for option in choices(question):
+            label = short_label(msg(option.key), lang)
+            assert len(label) <= MAX_LABEL, f"{option.key}: {label!r}"
+            assert button_label(0, label) == label and "…" not in label, "never cut"
+            if question.kind == "multi_choice":
+                ticked = short_label(msg("dialogue.option.selected", label_key=option.key), lang)
+                assert len(ticked) <= MAX_LABEL and ticked.endswith(label), ticked
+            labels.append(label.casefold())
+        assert len(labels) == len(set(labels)), f"{question.id}: look-alike buttons {labels}"
+        change = (
+            "dialogue.summary.change_member" if question.id in MEMBER_QUESTIONS else "dialogue.summary.change"
+        )
+        summary = short_label(msg(change, label_key=question.label_key, number=2), lang)
+        assert len(summary) <= MAX_LABEL and "…" not in summary, summary
+    sections = [key for key in catalog(lang) if key.startswith("dialogue.summary.section.")]
+    for key in [
+        *sections,
+        "dialogue.summary.confirm",
+        "dialogue.summary.add_member",
+        "dialogue.summary.overview",
+    ]:
+        label = short_label(
+            msg("dialogue.summary.open_section", label_key=key) if key in sections else msg(key), lang
+        )
+        assert len(label) <= MAX_LABEL and "…" not in label, label
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_shortened_option_is_listed_in_full_in_the_message(lang: Lang) -> None:
+    question = QUESTIONS["family_who"]
+    options = [
+        Option(label=msg(o.key), value=o.value, question_id="family_who", state_version=1)
+        for o in choices(question)
+    ]
+    reply = Reply(kind="question", messages=[msg(question.text_key)], options=options)
+    [message] = messages_for([reply], lang, 1)
+    assert message.keyboard is not None and message.prompt
+    shown = [label for row in message.keyboard.rows for label, _ in row]
+    for option in choices(question):
+        assert text(lang, option.key) in message.plain, "the full wording is in the message"
+        assert short_label(msg(option.key), lang) in shown
 
 
 def test_help_talks_about_telegram_commands_not_console_words() -> None:
