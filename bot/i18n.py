@@ -123,6 +123,20 @@ def text(lang: Lang, key: str, **params: ParamValue) -> str:
     return template.format_map(values)
 
 
+def plural_category(count: float, lang: Lang) -> str:
+    """The CLDR plural category of ``count`` in ``lang`` ('one', 'other', 'many'…), from Babel's data."""
+    return str(Locale.parse(BABEL_LOCALES[lang]).plural_form(count))
+
+
+def plural(lang: Lang, key: str, count: int, **params: ParamValue) -> str:
+    """The sentence ``key`` for ``count`` things: the form ``key.<category>`` the language's plural
+    rules choose (``{count} session`` / ``{count} sessions``; French counts 0 as singular), else
+    ``key.other``; ``{count}`` is written as a number of the language."""
+    category = plural_category(count, lang)
+    form = f"{key}.{category}" if f"{key}.{category}" in catalog(lang) else f"{key}.other"
+    return text(lang, form, **params, count=number(count, lang))
+
+
 def render(message: Message, lang: Lang) -> str:
     """A :class:`Message` as a sentence in ``lang``."""
     return text(lang, message.key, **message.params)

@@ -13,7 +13,14 @@ from pydantic import ValidationError
 
 from bot.engine import Answers, Assessment, assess
 from bot.i18n import Lang, text
-from bot.operators.labels import field_label, value_label
+from bot.operators.labels import (
+    family_label,
+    field_label,
+    review_title,
+    route_label,
+    status_label,
+    value_label,
+)
 from bot.store.records import StoredAnswer
 from flows.session import nest
 
@@ -123,33 +130,64 @@ def rebuild_answers(state: dict[str, Any], log_entries: Sequence[StoredAnswer] =
 
 
 def _headlines(assessment: Assessment) -> dict[str, str]:
+    """What "re-assess today" compares, by the engine's codes."""
     members = [f"{m.relation}: {m.outcome}" for m in assessment.family.members]
     return {
         "route": assessment.route_code,
-        "routes considered": ", ".join(f"{r.code} ({r.status})" for r in assessment.routes),
-        "family outcome": assessment.family.outcome,
-        "family members": "; ".join(members) or "—",
-        "review codes": ", ".join(sorted({r.code for r in assessment.review})) or "—",
-        "rules version": assessment.rules_version,
+        "routes": ", ".join(f"{r.code} ({r.status})" for r in assessment.routes),
+        "family": assessment.family.outcome,
+        "members": "; ".join(members),
+        "review": ", ".join(sorted({r.code for r in assessment.review})),
+        "rules_version": assessment.rules_version,
     }
 
 
-def compare(stored: Assessment, today: Assessment) -> list[Difference]:
-    """The headlines (route, routes, family outcome per member, review codes, rules version) that differ."""
+def _worded(assessment: Assessment, lang: Lang) -> dict[str, str]:
+    """The same headlines in words of ``lang`` (the codes stay in :func:`_headlines`)."""
+    none = text(lang, "console.reassess.none")
+    routes = (f"{route_label(r.code, lang)} ({status_label(r.status, lang)})" for r in assessment.routes)
+    members = (
+        f"{value_label('member_relation', m.relation, lang)}: {family_label(m.outcome, lang)}"
+        for m in assessment.family.members
+    )
+    return {
+        "route": route_label(assessment.route_code, lang),
+        "routes": ", ".join(routes),
+        "family": family_label(assessment.family.outcome, lang),
+        "members": "; ".join(members) or none,
+        "review": ", ".join(review_title(code, lang) for code in sorted({r.code for r in assessment.review}))
+        or none,
+        "rules_version": assessment.rules_version,
+    }
+
+
+def compare(stored: Assessment, today: Assessment, lang: Lang = "en") -> list[Difference]:
+    """The headlines (route, routes, family outcome per member, review codes, rules version) that
+    differ, worded in ``lang``; ``what`` names the headline (``console.reassess.<what>``)."""
     before, after = _headlines(stored), _headlines(today)
-    return [Difference(name, before[name], after[name]) for name in before if before[name] != after[name]]
+    changed = [name for name in before if before[name] != after[name]]
+    if not changed:
+        return []
+    old, new = _worded(stored, lang), _worded(today, lang)
+    return [Difference(name, old[name], new[name]) for name in changed]
 
 
 def reassess(
-    state: dict[str, Any], log_entries: Sequence[StoredAnswer], stored: Assessment | None, on: date
+    state: dict[str, Any],
+    log_entries: Sequence[StoredAnswer],
+    stored: Assessment | None,
+    on: date,
+    lang: Lang = "en",
 ) -> Reassessment:
-    """Run today's engine on the session's answers and compare with the stored assessment."""
+    """Run today's engine on the session's answers and compare with the stored assessment (the
+    differences and any error worded in ``lang``)."""
     try:
         rebuilt = rebuild_answers(state, log_entries)
     except ValidationError as exc:
-        return Reassessment(on=on, assessment=None, error=f"the stored answers do not validate: {exc}")
+        log.info("stored answers do not validate: %s", exc)
+        return Reassessment(on=on, assessment=None, error=text(lang, "console.session.reassess_invalid"))
     fresh = assess(rebuilt.answers, on=on)
-    differences = compare(stored, fresh) if stored is not None else []
+    differences = compare(stored, fresh, lang) if stored is not None else []
     return Reassessment(on=on, assessment=fresh, differences=differences, dropped=rebuilt.dropped)
 
 

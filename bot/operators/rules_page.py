@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.engine import Source, ThresholdRow, active_table
 from bot.i18n import Lang
-from bot.operators.labels import RulesLabels
+from bot.operators.labels import RulesLabels, source_title
 from bot.rules.pack import RulesPack
 from bot.rules.registry import pack_in_force
 from bot.rules.stale import StaleAmount, StaleList, stale_amounts, stale_lists
@@ -38,28 +38,26 @@ class RegisterInForce(Mapping[str, Source]):
 
 @dataclass(frozen=True)
 class SourceLink:
-    """A source as the console shows it: its ID, a title, and an address when it is a public page
-    (seed documents are named, never linked by their internal path). ``title`` is None for a source
-    missing from the register; the page says so, and that a seed is a document, in the operator's
-    language."""
+    """A source as the console shows it: its ID, its register entry (None for a source missing from
+    the register: the page says so) and an address when it is a public page (seed documents are named,
+    never linked by their internal path)."""
 
     id: str
-    title: str | None
+    source: Source | None
     href: str | None
 
     @classmethod
     def of(cls, source_id: str, register: dict[str, Source]) -> SourceLink:
         """The link of ``source_id``."""
         source = register.get(source_id)
-        if source is None:
-            return cls(source_id, None, None)
-        title = (
-            source.summary
-            if len(source.summary) <= TITLE_LENGTH
-            else source.summary[: TITLE_LENGTH - 1] + "…"
-        )
-        href = source.reference if source.reference.startswith(("https://", "http://")) else None
-        return cls(source_id, title, href)
+        return cls(source_id, source, source.url if source else None)
+
+    def title(self, lang: Lang) -> tuple[str, Lang] | None:
+        """The title for ``lang`` (at most 80 characters) and the language it is written in."""
+        if self.source is None:
+            return None
+        title, written_in = source_title(self.source, lang)
+        return (title if len(title) <= TITLE_LENGTH else title[: TITLE_LENGTH - 1] + "…"), written_in
 
 
 @dataclass(frozen=True)

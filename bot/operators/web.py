@@ -27,6 +27,7 @@ from typing import Any, Final, TypeVar
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.datastructures import FormData, Headers, MutableHeaders
@@ -40,9 +41,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.engine import Assessment, today_in_brussels
 from bot.engine import Message as EngineMessage
 from bot.health import health_route
-from bot.i18n import LANGS, Lang, money, normalise_lang, render, text
+from bot.i18n import DEFAULT_LANG, LANGS, Lang, money, normalise_lang, plural, render, text
 from bot.invites import PREFILL_FIELDS, deep_link, validate_prefill
-from bot.operators import audit
+from bot.operators import audit, labels
 from bot.operators.auth import (
     DEFAULT_SESSION_HOURS,
     ConsoleSession,
@@ -237,6 +238,34 @@ def local_time(moment: datetime | None) -> str:
     return "—" if moment is None else moment.astimezone(BRUSSELS).strftime("%Y-%m-%d %H:%M")
 
 
+def when(moment: datetime | None) -> Markup:
+    """A stored time for a table or a list: Brussels local time in a ``<time>`` element (never broken
+    across lines)."""
+    if moment is None:
+        return Markup("—")
+    return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(), local_time(moment))
+
+
+def browser_lang(request: Request) -> Lang:
+    """The language of a page shown before log-in: ``?ui=``, else the first supported language of the
+    browser's Accept-Language (by quality), else English."""
+    chosen = request.query_params.get("ui")
+    if chosen:
+        return normalise_lang(chosen)
+    ranked = []
+    for index, item in enumerate(request.headers.get("accept-language", "").split(",")):
+        tag, _, quality = item.strip().partition(";q=")
+        try:
+            weight = float(quality) if quality else 1.0
+        except ValueError:
+            continue
+        ranked.append((-weight, index, tag.split("-")[0].strip().lower()))
+    return next(
+        (_lang(short) for weight, _, short in sorted(ranked) if weight < 0 and short in LANGS),
+        DEFAULT_LANG,
+    )
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
@@ -247,6 +276,8 @@ def _environment() -> Environment:
     )
     env.globals.update(
         local_time=local_time,
+        when=when,
+        labels=labels,
         review_title=review_title,
         route_label=route_label,
         family_label=family_label,
@@ -354,7 +385,7 @@ class Console:
 
     def page(self, template: str, request: Request, status_code: int = 200, **context: Any) -> HTMLResponse:
         session: ConsoleSession | None = request.scope.get("console_session")
-        lang: Lang = normalise_lang(session.lang if session else request.query_params.get("ui"))
+        lang = normalise_lang(session.lang) if session else browser_lang(request)
         html = self.templates.get_template(template).render(
             operator=session.operator if session else None,
             role=session.role if session else None,
@@ -363,6 +394,7 @@ class Console:
             path=request.url.path,
             ui=lang,
             t=lambda key, **params: text(lang, key, **params),
+            n=lambda key, count, **params: plural(lang, key, count, **params),
             pending_erasures=self.store.pending_erasures() if session and session.role != HR else [],
             **context,
         )
@@ -374,7 +406,9 @@ class Console:
 
     def bad_request(self, request: Request, error: BadRequest) -> Response:
         session: ConsoleSession | None = request.scope.get("console_session")
-        message = text(normalise_lang(session.lang if session else None), error.key, **error.params)
+        message = labels.worded_error(
+            normalise_lang(session.lang if session else None), error.key, error.params
+        )
         return PlainTextResponse(message, status_code=400)
 
     def current(self, request: Request) -> ConsoleSession | None:
@@ -510,7 +544,7 @@ class Console:
     def _login(self, request: Request, form: FormData) -> Response:
         name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
         next_path = _local_path(str(form.get("next", "")))
-        lang = normalise_lang(request.query_params.get("ui"))
+        lang = browser_lang(request)
         stamp = self.login_forms.load(request.cookies.get(LOGIN_COOKIE), self.config.clock())
         submitted = form.get("csrf")
         if stamp is None or not same_token(submitted if isinstance(submitted, str) else None, stamp.csrf):
@@ -627,7 +661,9 @@ class Console:
             due=due_for_update(self.config.db_path, self.config.today()),
             result=result,
             filters=filters,
-            error=None if error is None else text(normalise_lang(session.lang), error.key, **error.params),
+            error=None
+            if error is None
+            else labels.worded_error(normalise_lang(session.lang), error.key, error.params),
             queue=queue,
             erased=erased or None,
             query=urlencode(query),
@@ -743,7 +779,7 @@ class Console:
             assessment=assessment,
             rendered=render_assessment_text(assessment, shown) if assessment else None,
             source_ids=_source_ids(assessment) if assessment else [],
-            reassessment=reassess(stored.state, log_entries, assessment, self.config.today()),
+            reassessment=reassess(stored.state, log_entries, assessment, self.config.today(), ui),
             notes=self.store.notes(session_id),
             session_flags={flag.flag: flag for flag in self.store.flags(session_id)},
             history=self.store.audit_entries(session_id=session_id, limit=50) if session.is_admin else [],

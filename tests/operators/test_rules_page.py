@@ -16,7 +16,7 @@ from bot.cli import main
 from bot.engine import active_table, threshold_table, use_table
 from bot.i18n import Lang, money, text
 from bot.operators.auth import hash_password
-from bot.operators.rules_page import RegisterInForce
+from bot.operators.rules_page import RegisterInForce, rules_view
 from bot.operators.web import ConsoleConfig, create_app
 from bot.rules import live
 from bot.rules.pack import MANIFEST, Manifest, default_pack, parse_pack, write_pack_files
@@ -63,39 +63,51 @@ def test_every_amount_with_its_window_source_link_and_stale_flag(client: TestCli
     assert f"In force: <strong>{default_pack().version}</strong>" in html
     rows = re.findall(r'<tr id="row-\d+">(.*?)</tr>', html, re.S)
     assert len(rows) == len(default_pack().rows)
-    fl_hq = next(row for row in rows if "<code>FL_HQ</code>" in row)
+    fl_hq = next(row for row in rows if '<td title="FL_HQ">' in row)
     assert (
         '<time datetime="2025-01-01">1 January 2025</time>' in fl_hq and "stale since 1 January 2026" in fl_hq
     )
+    assert "<code" not in fl_hq and "high" in fl_hq, fl_hq  # codes only in tooltips
     assert "Flanders: highly qualified worker (30 or over)" in fl_hq and "gross per year" in fl_hq
     assert '<span title="FL">Flanders</span>' in fl_hq and '<span title="active">Active</span>' in fl_hq
-    # a public source is a titled link to its page; a seed is named, never shown by its internal path
-    assert (
-        '<a href="https://www.brusselstimes.com/belgium/1929259/' in fl_hq and "P01 · 2026: Wallonia" in fl_hq
-    )
-    assert "S003 · Blog guide by" in fl_hq and "(document kept by the team)" in fl_hq
+    # a public source is a titled link to its page (its ID in the tooltip); a seed is named, never shown
+    # by its internal path
+    assert '<a href="https://www.brusselstimes.com/belgium/1929259/' in fl_hq
+    assert 'title="P01">The Brussels Times — Minimum salaries' in fl_hq  # the register's title in English
+    assert '<span title="S003"><span>Blog guide' in fl_hq and "(document kept by the team)" in fl_hq
     assert "shared/seeds/" not in html
     bxl = next(
-        row for row in rows if "<code>BXL_HQ</code>" in row and '<td><time datetime="2025-01-01">' in row
+        row
+        for row in rows
+        if '<td title="BXL_HQ">' in row and '<td class="num"><time datetime="2025-01-01">' in row
     )
     assert "update pending from 1 January 2027" in bxl  # due within 60 days, not yet stale
-    rejected = next(row for row in rows if "<code>FL_MED_S000</code>" in row)
+    rejected = next(row for row in rows if '<td title="FL_MED_S000">' in row)
     assert '<span title="rejected">Rejected (not used)</span>' in rejected
     assert "No pack applied yet" in html
 
 
-def test_front_page_lists_the_amounts_due(client: TestClient) -> None:
+def test_front_page_counts_the_amounts_due_and_the_rules_page_lists_them(client: TestClient) -> None:
     login(client)
-    front = client.get("/", follow_redirects=True)
-    box = re.search(r'<section class="stale-amounts" id="stale-amounts">(.*?)</section>', front.text, re.S)
-    assert box is not None
-    assert "<code>FL_HQ</code>" in box[1] and "update pending since 1 January 2026" in box[1]
-    assert "<code>BXL_HQ</code>" in box[1] and "update pending from 1 January 2027" in box[1]
-    assert (
-        "<code>ACTIRIS</code> Actiris shortage list — validity ended: nothing loaded since 1 July 2026"
-        in box[1]
+    front = client.get("/", follow_redirects=True).text
+    view = rules_view(client.app.state.console.config.db_path, TODAY)  # type: ignore[attr-defined]
+    due, overdue = len(view.due) + len(view.due_lists), sum(d.overdue for d in [*view.due, *view.due_lists])
+    assert due > 1 and overdue > 1
+    summary = re.search(r'<p class="stale-summary" id="stale-summary">(.*?)</p>', front, re.S)
+    assert summary is not None
+    assert f"{due} amounts or occupation lists to update ({overdue} overdue)" in " ".join(summary[1].split())
+    assert '<a href="/rules#stale-amounts">See the Rules page</a>' in summary[1]
+    assert 'id="stale-amounts"' not in front and "FL_HQ" not in front  # the list itself is on the Rules page
+    assert front.index('id="stale-summary"') < front.index('id="sessions"')
+    box = re.search(
+        r'<section class="stale-amounts" id="stale-amounts">(.*?)</section>', client.get("/rules").text, re.S
     )
-    assert "stale-amounts" not in client.get("/queue").text
+    assert box is not None
+    assert '<li title="FL_HQ">' in box[1] and "update pending since 1 January 2026" in box[1]
+    assert '<li title="BXL_HQ">' in box[1] and "update pending from 1 January 2027" in box[1]
+    assert "Actiris shortage list — validity ended: nothing loaded since 1 July 2026" in box[1]
+    assert "<code>ACTIRIS</code>" not in box[1]
+    assert "stale-summary" not in client.get("/queue").text
 
 
 def test_an_applied_pack_and_its_history_show_at_once(
@@ -112,8 +124,8 @@ def test_an_applied_pack_and_its_history_show_at_once(
     history = re.search(r'<table class="grid" id="history">(.*?)</table>', html, re.S)
     assert history is not None
     assert (
-        '<td><span title="apply">applied</span></td><td><code>2026.12-v1</code></td><td>bob</td>'
-        in history[1]
+        '<td><span title="apply">applied</span></td><td><code class="cmd">2026.12-v1</code></td>'
+        "<td><bdi>bob</bdi></td>" in history[1]
     )
     bc = next(
         row for row in re.findall(r"<tr id=.*?</tr>", html, re.S) if "BXL_BC" in row and "2025-01-01" in row
@@ -139,7 +151,8 @@ def test_re_assess_today_uses_the_pack_in_force(
         while "2026.12-v1" not in (page := client.get(f"/sessions/{seeded['brussels']}").text):
             assert time.monotonic() < deadline, "the console did not take up the pack in force"
             time.sleep(0.05)
-        assert re.search(r"BLUE_CARD.{0,200}HQ", page, re.S)  # stored under the packaged tables; today: HQ
+        # stored under the packaged tables: Blue Card; today: highly qualified worker
+        assert "<tr><th>Route</th><td>EU Blue Card</td><td>Highly qualified worker</td></tr>" in page
     assert active_table() is threshold_table()
 
 
@@ -196,6 +209,7 @@ TRANSLATED = {
         "box": ["À mettre à jour", "mise à jour attendue à partir du 1er janvier 2027", "échu"],
         "list": "validité terminée : rien de chargé depuis le 1er juillet 2026",
         "empty": "Aucun paquet appliqué",
+        "summary": "montants ou listes de métiers à mettre à jour",
     },
     "nl": {
         "nav": ">Regels</a>",
@@ -216,6 +230,7 @@ TRANSLATED = {
         "box": ["Bij te werken", "bijwerking verwacht vanaf 1 januari 2027", "vervallen"],
         "list": "geldigheid verlopen: niets geladen sinds 1 juli 2026",
         "empty": "Nog geen pakket toegepast",
+        "summary": "bedragen of beroepenlijsten bij te werken",
     },
 }
 
@@ -243,17 +258,20 @@ def test_the_rules_page_speaks_the_operators_language(
     assert set(words["headings"]) <= set(headings)
     assert text(lang, "console.rules.col.valid_from") in re.findall(r"<th>(.*?)</th>", html)
     rows = re.findall(r'<tr id="row-\d+">(.*?)</tr>', html, re.S)
-    fl_hq = next(row for row in rows if "<code>FL_HQ</code>" in row)
+    fl_hq = next(row for row in rows if '<td title="FL_HQ">' in row)
     assert all(phrase in fl_hq for phrase in words["fl_hq"]), fl_hq
     assert f"({text(lang, 'console.session.source_document')})" in fl_hq
+    assert RegisterInForce()["P01"].title(lang) in fl_hq  # the register's title in the operator's language
     blue_card = next(row for row in default_pack().table.rows if row.id == "BXL_BC" and row.amount)
-    assert any(money(blue_card.amount or 0, lang) in row for row in rows if "<code>BXL_BC</code>" in row)
+    assert any(money(blue_card.amount or 0, lang) in row for row in rows if '<td title="BXL_BC">' in row)
     lists = re.search(r'<table class="grid" id="lists">(.*?)</table>', html, re.S)
     assert lists is not None and words["list"] in lists[1]
     assert words["empty"] in html
-    box = re.search(r'<section class="stale-amounts" id="stale-amounts">(.*?)</section>', front, re.S)
-    assert box is not None and all(phrase in box[1] for phrase in words["box"]), box[1] if box else front
-    for page in (html, box[1]):
+    box = re.search(r'<section class="stale-amounts" id="stale-amounts">(.*?)</section>', html, re.S)
+    assert box is not None and all(phrase in box[1] for phrase in words["box"]), box[1] if box else html
+    summary = re.search(r'<p class="stale-summary" id="stale-summary">(.*?)</p>', front, re.S)
+    assert summary is not None and words["summary"] in summary[1], front
+    for page in (html, summary[1]):
         shown = _visible_text(page)
         leaks = [phrase for phrase in ENGLISH_WORDING if re.search(rf"\b{re.escape(phrase)}\b", shown)]
         assert leaks == [], leaks
@@ -270,7 +288,7 @@ def test_an_applied_pack_in_french(db_path: Path, clock: SettableClock, tmp_path
     assert "En vigueur : <strong>2026.12-v1</strong>" in html
     assert "préparé par Test Adviser le 3 décembre 2026" in html and "appliqué par bob le " in html
     packs = re.search(r'<table class="grid" id="packs">(.*?)</table>', html, re.S)
-    assert packs is not None and '<span class="tag">en vigueur</span>' in packs[1]
+    assert packs is not None and '<span class="tag">en vigueur</span>' in packs[1], packs
     assert '<time datetime="2026-12-03">3 décembre 2026</time>' in packs[1]
     history = re.search(r'<table class="grid" id="history">(.*?)</table>', html, re.S)
     assert history is not None and '<span title="apply">appliqué</span>' in history[1]
