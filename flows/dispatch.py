@@ -3,7 +3,9 @@ sent to the navigation step it stands for."""
 
 from __future__ import annotations
 
-from bot.engine import msg
+import re
+
+from bot.engine import Message, msg
 from flows import navigation as nav
 from flows.control import asks_why
 from flows.interpret import DONE, check_multi, choices, fold_label, read_text, stored_value, yes_or_no
@@ -11,7 +13,7 @@ from flows.machine import Position, current_ref
 from flows.question_types import Question
 from flows.questions import QUESTIONS, question_for_field
 from flows.replies import CHOICE_KINDS, language_reply, prompt, question_reply, section_reply, summary_reply
-from flows.session import PREFILL, RESULT, SUMMARY
+from flows.session import PREFILL, RESULT, SUMMARY, SessionState
 from flows.turns import (
     CHANGE,
     CONFIRM,
@@ -25,6 +27,9 @@ from flows.turns import (
     Turn,
     info,
 )
+
+AWAITED_MONTH = "awaited_month"
+_DAY_ALONE = re.compile(r"(?:le |de |the |on the |op )?(?P<day>[0-9]{1,2})(?:st|nd|rd|th|e|er|ste|de)?\.?")
 
 
 def on_choice(services: Services, turn: Turn, event: ChoiceInput) -> None:
@@ -146,6 +151,7 @@ def on_text(services: Services, turn: Turn, words: str) -> None:
             services, turn, question, words
         ):
             return
+        words = _with_awaited_month(state, words)
         reading = read_text(question, words, state.lang, services.today(), state.answers)
         if reading.alternatives:
             nav.ask_which(services, turn, reading.alternatives, reading.error)
@@ -155,6 +161,29 @@ def on_text(services: Services, turn: Turn, words: str) -> None:
             nav.answer(services, turn, question, reading.value, reading.understood)
         else:
             nav.reask(services, turn, reading.error)
+            _await_day(state, reading.error)
+
+
+def _await_day(state: SessionState, error: Message | None) -> None:
+    """After "which day of March 1990?", keep the month aside (with the question's version) so that
+    a day typed next ("12", "le 12") is read with it."""
+    month = error.params.get("awaited_month") if error is not None else None
+    if isinstance(month, str) and state.pending_confirm is None and not state.pending_choices:
+        state.pending_value = {AWAITED_MONTH: month, "version": state.version}
+
+
+def _with_awaited_month(state: SessionState, words: str) -> str:
+    """A day alone typed after "which day of …?" as the whole date of that month; anything else
+    unchanged. The month kept aside is dropped either way."""
+    kept = state.pending_value
+    if not (isinstance(kept, dict) and AWAITED_MONTH in kept):
+        return words
+    state.pending_value = None
+    day = _DAY_ALONE.fullmatch(words.strip().lower())
+    if kept.get("version") != state.version or day is None:
+        return words
+    year, month = str(kept[AWAITED_MONTH]).split("-")
+    return f"{int(day['day'])}/{month}/{year}"
 
 
 def on_command(services: Services, turn: Turn, command: Command) -> None:

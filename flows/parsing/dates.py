@@ -345,12 +345,15 @@ def _next_year(month: int, today: date, earliest: date | None, latest: date | No
 def _which_day(
     month: int, year: str, lang: Lang, earliest: date | None, latest: date | None, today: date | None
 ) -> Parsed[date]:
-    """A month given where the day matters: ask only for the day, with an example in that month."""
+    """A month given where the day matters: ask only for the day, with an example in that month;
+    ``awaited_month`` (YYYY-MM, not shown) lets the dialogue join a day typed next to it."""
     if not 1 <= month <= 12 or not FIRST_YEAR <= int(year) <= LAST_YEAR:
         return failure("date.invalid", example=numeric_example(fitting_example(earliest, latest, today)))
     first = date(int(year), month, 15)
     shown = format_date(first, "LLLL y", locale=lang)
-    return failure("date.which_day", month=shown, example=numeric_example(first))
+    return failure(
+        "date.which_day", month=shown, example=numeric_example(first), awaited_month=f"{year}-{month:02d}"
+    )
 
 
 _ACADEMIC_YEAR = re.compile(r"(?<![0-9])([0-9]{4}|[0-9]{2})\s*[-/–—]\s*([0-9]{4}|[0-9]{2})(?![0-9])")

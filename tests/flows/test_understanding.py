@@ -159,3 +159,31 @@ def test_ambiguous_words_then_the_number_of_a_reading_offered(monkeypatch: pytes
     chat.say("ma copine")
     chat.say("2")  # the second reading shown, not the second option of the full list
     assert chat.state.members[0]["relation"] == "partner_unregistered"
+
+
+@pytest.mark.parametrize(
+    ("lang", "month", "day"),
+    [("fr", "mars 1985", "le 12"), ("nl", "maart 1985", "12"), ("en", "March 1985", "12th")],
+)
+def test_a_day_typed_after_which_day_is_joined_to_the_month(lang: str, month: str, day: str) -> None:
+    chat = at(JOINING, "sponsor_dob", lang)
+    turn = chat.say(month)
+    assert turn.replies[0].messages[0].key == "parse.date.which_day"
+    assert "sponsor_dob" not in chat.state.answers
+    chat.say(day)
+    assert chat.state.answers["sponsor_dob"] == "1985-03-12"
+    assert chat.state.pending_value is None
+
+
+def test_a_day_alone_without_a_month_asked_is_no_date() -> None:
+    chat = at(JOINING, "sponsor_dob")
+    chat.say("12")
+    assert "sponsor_dob" not in chat.state.answers
+
+
+def test_the_month_kept_aside_is_dropped_by_another_answer() -> None:
+    chat = at(JOINING, "sponsor_dob")
+    chat.say("mars 1985")
+    chat.say("n'importe quoi")  # not a day: asked again, the month is forgotten
+    chat.say("12")
+    assert "sponsor_dob" not in chat.state.answers
